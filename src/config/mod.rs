@@ -1,0 +1,388 @@
+//! Configuration: serde types, where the files live, and loading with errors that
+//! name the file, line and column.
+
+pub mod triage;
+
+use crate::model::Tier;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub use triage::TriageConfig;
+
+/// A config or data file that could not be used, located as precisely as we can.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}:{col}: {message}")]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        col: usize,
+        message: String,
+    },
+}
+
+/// 1-based line and column of a byte offset in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+/// Parse TOML into `T`, turning a parse or shape error into `file:line:col: message`.
+pub fn parse_toml<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    text: &str,
+) -> Result<T, ConfigError> {
+    toml::from_str(text).map_err(|e| {
+        let (line, col) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+        ConfigError::Invalid {
+            path: path.to_path_buf(),
+            line,
+            col,
+            message: e.message().trim().to_string(),
+        }
+    })
+}
+
+/// Everything a user can set in `config.toml`. Every field has a default, so an
+/// absent file or an empty one is a working config.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// The name replies are signed with (`{agent}` in templates).
+    pub agent: String,
+    /// Brand used for `{brand}` when a conversation has none.
+    pub default_brand: String,
+    pub brands: Vec<BrandConfig>,
+    pub business_hours: Option<BusinessHours>,
+    pub targets: Targets,
+    pub triage: TriageConfig,
+    /// Extra playbook directory; the user playbook dir in the config dir is always read.
+    pub playbook_dir: Option<PathBuf>,
+    /// Key → action name, e.g. `"ctrl-n" = "down"`. Replaces the default binding of that key.
+    pub keymap: BTreeMap<String, String>,
+    pub theme: ThemeConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            agent: "Alex".into(),
+            default_brand: "our team".into(),
+            brands: Vec::new(),
+            business_hours: None,
+            targets: Targets::default(),
+            triage: TriageConfig::default(),
+            playbook_dir: None,
+            keymap: BTreeMap::new(),
+            theme: ThemeConfig::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BrandConfig {
+    pub name: String,
+    #[serde(default)]
+    pub locations: Vec<String>,
+}
+
+/// Working hours in which response targets count; outside them the clock stops.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BusinessHours {
+    /// IANA time zone, e.g. "Europe/Berlin".
+    pub timezone: String,
+    /// Opening time "HH:MM".
+    pub start: String,
+    /// Closing time "HH:MM".
+    pub end: String,
+    /// Working days, e.g. ["mon", "tue", "wed", "thu", "fri"].
+    #[serde(default = "default_days")]
+    pub days: Vec<String>,
+}
+
+fn default_days() -> Vec<String> {
+    ["mon", "tue", "wed", "thu", "fri"]
+        .map(String::from)
+        .to_vec()
+}
+
+/// First-response targets in minutes per tier (tier 5 has none by default).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Targets {
+    pub tier1_minutes: Option<u32>,
+    pub tier2_minutes: Option<u32>,
+    pub tier3_minutes: Option<u32>,
+    pub tier4_minutes: Option<u32>,
+    pub tier5_minutes: Option<u32>,
+    /// Acknowledgment target for tier-1 DMs.
+    pub dm_ack_minutes: Option<u32>,
+}
+
+impl Default for Targets {
+    fn default() -> Self {
+        Targets {
+            tier1_minutes: Some(60),
+            tier2_minutes: Some(120),
+            tier3_minutes: Some(240),
+            tier4_minutes: Some(24 * 60),
+            tier5_minutes: None,
+            dm_ack_minutes: Some(15),
+        }
+    }
+}
+
+impl Targets {
+    pub fn minutes_for(&self, tier: Tier) -> Option<u32> {
+        match tier {
+            Tier::Revenue => self.tier1_minutes,
+            Tier::Retention => self.tier2_minutes,
+            Tier::Engagement => self.tier3_minutes,
+            Tier::Acknowledgment => self.tier4_minutes,
+            Tier::Monitor => self.tier5_minutes,
+        }
+    }
+}
+
+/// Colours by name ("red", "#ff8800", "lightblue"); unset entries keep the defaults.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ThemeConfig {
+    pub tier1: Option<String>,
+    pub tier2: Option<String>,
+    pub tier3: Option<String>,
+    pub tier4: Option<String>,
+    pub tier5: Option<String>,
+    pub accent: Option<String>,
+    pub overdue: Option<String>,
+    pub inbound: Option<String>,
+    pub outbound: Option<String>,
+}
+
+/// Where hearth keeps its files (XDG on Linux, the platform's usual places elsewhere).
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub config_dir: PathBuf,
+    pub data_dir: PathBuf,
+}
+
+impl Paths {
+    pub fn discover() -> Paths {
+        match directories::ProjectDirs::from("", "", "hearth") {
+            Some(dirs) => Paths {
+                config_dir: dirs.config_dir().to_path_buf(),
+                data_dir: dirs.data_dir().to_path_buf(),
+            },
+            // No home directory (rare: a bare container). Keep everything local.
+            None => Paths {
+                config_dir: PathBuf::from(".hearth"),
+                data_dir: PathBuf::from(".hearth"),
+            },
+        }
+    }
+
+    pub fn config_file(&self) -> PathBuf {
+        self.config_dir.join("config.toml")
+    }
+
+    pub fn user_playbook_dir(&self) -> PathBuf {
+        self.config_dir.join("playbooks")
+    }
+
+    pub fn default_db(&self) -> PathBuf {
+        self.data_dir.join("hearth.sqlite3")
+    }
+
+    pub fn demo_db(&self) -> PathBuf {
+        self.data_dir.join("demo.sqlite3")
+    }
+
+    pub fn log_file(&self) -> PathBuf {
+        self.data_dir.join("hearth.log")
+    }
+}
+
+impl Config {
+    /// Parse config text; `path` is only used to locate errors.
+    pub fn from_toml(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let config: Config = parse_toml(path, text)?;
+        config.validate(path, text)?;
+        Ok(config)
+    }
+
+    /// Load `path`. A missing file is only an error when the user named it explicitly.
+    pub fn load(path: &Path, must_exist: bool) -> Result<Config, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Config::from_toml(path, &text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
+                Ok(Config::default())
+            }
+            Err(source) => Err(ConfigError::Io {
+                path: path.to_path_buf(),
+                source,
+            }),
+        }
+    }
+
+    /// Checks serde cannot express: time zones and clock times that must parse.
+    fn validate(&self, path: &Path, text: &str) -> Result<(), ConfigError> {
+        let Some(hours) = &self.business_hours else {
+            return Ok(());
+        };
+        let at = |key: &str, message: String| {
+            let offset = find_key(text, "business_hours", key).unwrap_or(0);
+            let (line, col) = line_col(text, offset);
+            ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line,
+                col,
+                message,
+            }
+        };
+        if hours.timezone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(at(
+                "timezone",
+                format!(
+                    "unknown time zone '{}' (use an IANA name such as \"Europe/Berlin\")",
+                    hours.timezone
+                ),
+            ));
+        }
+        for (key, value) in [("start", &hours.start), ("end", &hours.end)] {
+            if chrono::NaiveTime::parse_from_str(value, "%H:%M").is_err() {
+                return Err(at(
+                    key,
+                    format!("'{value}' is not a time of day as HH:MM"),
+                ));
+            }
+        }
+        for day in &hours.days {
+            if parse_weekday(day).is_none() {
+                return Err(at(
+                    "days",
+                    format!("'{day}' is not a weekday (use mon, tue, wed, thu, fri, sat, sun)"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// "mon" / "Monday" → chrono weekday.
+pub fn parse_weekday(day: &str) -> Option<chrono::Weekday> {
+    let d = day.trim().to_ascii_lowercase();
+    let short = d.get(..3)?;
+    Some(match short {
+        "mon" => chrono::Weekday::Mon,
+        "tue" => chrono::Weekday::Tue,
+        "wed" => chrono::Weekday::Wed,
+        "thu" => chrono::Weekday::Thu,
+        "fri" => chrono::Weekday::Fri,
+        "sat" => chrono::Weekday::Sat,
+        "sun" => chrono::Weekday::Sun,
+        _ => return None,
+    })
+}
+
+/// Byte offset of `key =` inside `[table]`, to point semantic errors at their line.
+fn find_key(text: &str, table: &str, key: &str) -> Option<usize> {
+    let header = format!("[{table}]");
+    let table_start = text.find(&header)?;
+    let mut offset = table_start;
+    for line in text[table_start..].split_inclusive('\n').skip(1) {
+        offset += line.len();
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            return None;
+        }
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            let line_start = offset - line.len();
+            return Some(line_start + (line.len() - trimmed.len()));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p() -> PathBuf {
+        PathBuf::from("config.toml")
+    }
+
+    #[test]
+    fn empty_config_is_the_default() {
+        assert_eq!(Config::from_toml(&p(), "").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn example_config_in_assets_parses() {
+        let text = include_str!("../../assets/config.example.toml");
+        let config = Config::from_toml(Path::new("assets/config.example.toml"), text).unwrap();
+        assert!(config.business_hours.is_some());
+        assert_ne!(config.agent, Config::default().agent);
+    }
+
+    #[test]
+    fn bad_toml_names_file_line_and_column() {
+        let text = "agent = \"Sam\"\n\n[targets]\ntier1_minutes = \"soon\"\n";
+        let err = Config::from_toml(&p(), text).unwrap_err().to_string();
+        assert!(err.starts_with("config.toml:4:17:"), "{err}");
+    }
+
+    #[test]
+    fn unknown_key_is_rejected_with_its_line() {
+        let text = "agent = \"Sam\"\nagnet = \"typo\"\n";
+        let err = Config::from_toml(&p(), text).unwrap_err().to_string();
+        assert!(err.starts_with("config.toml:2:1:"), "{err}");
+        assert!(err.contains("agnet"), "{err}");
+    }
+
+    #[test]
+    fn bad_time_zone_points_at_its_line() {
+        let text = "[business_hours]\nstart = \"09:00\"\nend = \"17:00\"\ntimezone = \"Mars/Olympus\"\n";
+        let err = Config::from_toml(&p(), text).unwrap_err().to_string();
+        assert!(err.starts_with("config.toml:4:1:"), "{err}");
+        assert!(err.contains("Mars/Olympus"), "{err}");
+    }
+
+    #[test]
+    fn bad_clock_time_is_rejected() {
+        let text = "[business_hours]\ntimezone = \"UTC\"\nstart = \"9am\"\nend = \"17:00\"\n";
+        let err = Config::from_toml(&p(), text).unwrap_err().to_string();
+        assert!(err.starts_with("config.toml:3:1:"), "{err}");
+    }
+
+    #[test]
+    fn missing_optional_file_is_default_but_named_file_must_exist() {
+        let missing = Path::new("/nonexistent/hearth/config.toml");
+        assert_eq!(Config::load(missing, false).unwrap(), Config::default());
+        let err = Config::load(missing, true).unwrap_err().to_string();
+        assert!(err.contains("/nonexistent/hearth/config.toml"), "{err}");
+    }
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let text = "a = 1\nbé = x";
+        assert_eq!(line_col(text, text.find('x').unwrap()), (2, 6));
+    }
+}

@@ -1,0 +1,13 @@
+//! hearth: a keyboard-driven terminal inbox for community managers.
+//!
+//! Layers (an arrow only points down): `cli` → `ui` / `demo` → `store`, `triage`,
+//! `playbook` → `model`, `config`, `sanitize`.
+
+pub mod config;
+pub mod demo;
+pub mod model;
+pub mod playbook;
+pub mod sanitize;
+pub mod store;
+pub mod triage;
+pub mod ui;

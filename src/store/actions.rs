@@ -1,0 +1,157 @@
+//! Writes a user makes: tier overrides, status changes, replies through the outbox.
+
+use super::ingest::refresh_conversation;
+use super::{Result, Store, StoreError, from_ms, to_ms};
+use crate::model::{Status, Tier};
+use chrono::{DateTime, Utc};
+
+/// One queued action waiting for (or done by) the sync engine.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxItem {
+    pub id: i64,
+    pub conversation_id: i64,
+    pub message_id: Option<i64>,
+    pub account: String,
+    pub action: String,
+    pub body: String,
+    pub state: String,
+    pub platform_id: Option<String>,
+    pub error: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Store {
+    fn require(&self, id: i64, changed: usize) -> Result<()> {
+        if changed == 0 {
+            Err(StoreError::NoSuchConversation(id))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Pin a tier (or clear the pin with `None`). The override always wins over triage.
+    pub fn set_tier_override(&self, id: i64, tier: Option<Tier>) -> Result<()> {
+        let n = self.conn.execute(
+            "UPDATE conversations SET tier_override = ?2, tier = COALESCE(?2, tier_auto) WHERE id = ?1",
+            (id, tier.map(|t| i64::from(t.number()))),
+        )?;
+        self.require(id, n)
+    }
+
+    /// Mark open, waiting or done. (Use `snooze` for snoozing.)
+    pub fn set_status(&self, id: i64, status: Status) -> Result<()> {
+        let n = self.conn.execute(
+            "UPDATE conversations SET status = ?2, snoozed_until = NULL WHERE id = ?1",
+            (id, status.as_str()),
+        )?;
+        self.require(id, n)
+    }
+
+    /// Hide from the queue until `until`.
+    pub fn snooze(&self, id: i64, until: DateTime<Utc>) -> Result<()> {
+        let n = self.conn.execute(
+            "UPDATE conversations SET status = 'snoozed', snoozed_until = ?2 WHERE id = ?1",
+            (id, to_ms(until)),
+        )?;
+        self.require(id, n)
+    }
+
+    /// Write a reply: the outbound message and its outbox entry, in one transaction.
+    /// The conversation leaves the queue until the customer writes again.
+    /// Returns the outbox id.
+    pub fn record_reply(
+        &mut self,
+        conversation_id: i64,
+        author: &str,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
+        let tx = self.conn.transaction()?;
+        let account: String = tx
+            .query_row(
+                "SELECT account FROM conversations WHERE id = ?1",
+                [conversation_id],
+                |r| r.get(0),
+            )
+            .map_err(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => {
+                    StoreError::NoSuchConversation(conversation_id)
+                }
+                other => other.into(),
+            })?;
+        // A reply is never older than what it answers, even with a skewed clock.
+        let last: i64 = tx.query_row(
+            "SELECT COALESCE(max(sent_at), 0) FROM messages WHERE conversation_id = ?1",
+            [conversation_id],
+            |r| r.get(0),
+        )?;
+        let at = to_ms(now).max(last + 1);
+        tx.execute(
+            "INSERT INTO outbox (conversation_id, account, body, state, created_at, updated_at)
+             VALUES (?1, ?2, ?3, 'queued', ?4, ?4)",
+            (conversation_id, &account, body, at),
+        )?;
+        let outbox_id = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT INTO messages (conversation_id, account, platform_id, direction, author, body, sent_at)
+             VALUES (?1, ?2, ?3, 'outbound', ?4, ?5, ?6)",
+            (
+                conversation_id,
+                &account,
+                format!("hearth-outbox-{outbox_id}"),
+                author,
+                body,
+                at,
+            ),
+        )?;
+        let message_id = tx.last_insert_rowid();
+        tx.execute(
+            "UPDATE outbox SET message_id = ?2 WHERE id = ?1",
+            (outbox_id, message_id),
+        )?;
+        // Answering also ends a snooze or a "done": the thread now waits on the customer.
+        tx.execute(
+            "UPDATE conversations SET status = 'open', snoozed_until = NULL WHERE id = ?1",
+            [conversation_id],
+        )?;
+        refresh_conversation(&tx, conversation_id, None, false)?;
+        tx.commit()?;
+        Ok(outbox_id)
+    }
+
+    /// Outbox items in `state`, oldest first.
+    pub fn outbox(&self, state: &str, limit: usize) -> Result<Vec<OutboxItem>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, conversation_id, message_id, account, action, body, state, platform_id,
+                    error, created_at
+             FROM outbox WHERE state = ?1 ORDER BY id LIMIT ?2",
+        )?;
+        let rows = stmt
+            .query_map((state, limit as i64), |r| {
+                Ok(OutboxItem {
+                    id: r.get(0)?,
+                    conversation_id: r.get(1)?,
+                    message_id: r.get(2)?,
+                    account: r.get(3)?,
+                    action: r.get(4)?,
+                    body: r.get(5)?,
+                    state: r.get(6)?,
+                    platform_id: r.get(7)?,
+                    error: r.get(8)?,
+                    created_at: from_ms(r.get(9)?),
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Record that an outbox item went out, with the platform's id for it.
+    pub fn mark_outbox_sent(&self, id: i64, platform_id: &str, now: DateTime<Utc>) -> Result<()> {
+        self.conn.execute(
+            "UPDATE outbox SET state = 'sent', platform_id = ?2, error = NULL,
+                 attempts = attempts + 1, updated_at = ?3 WHERE id = ?1",
+            (id, platform_id, to_ms(now)),
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,274 @@
+//! Ingest: upsert a page of messages and the cursor it advances in one transaction,
+//! then bring every touched conversation's derived state (status, tier, due times,
+//! preview) up to date.
+
+use super::{Result, Store, from_ms, to_ms};
+use crate::model::{Assess, AssessInput, Direction, IngestPage, Status};
+use rusqlite::{OptionalExtension, Transaction};
+use std::collections::BTreeSet;
+
+/// What one `ingest` call changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IngestStats {
+    /// Messages that were new to the cache.
+    pub inserted: usize,
+    /// Messages the cache already had (same account and platform id).
+    pub duplicates: usize,
+    /// Conversations whose state was recomputed, by id.
+    pub touched: Vec<i64>,
+}
+
+/// How much unanswered text triage reads: the newest messages matter most, and a
+/// 1 MB message must not slow ingest down.
+const ASSESS_TEXT_LIMIT: usize = 4096;
+const PREVIEW_LIMIT: usize = 200;
+
+impl Store {
+    /// Upsert `page` idempotently by (account, platform id). Ingesting the same page
+    /// twice changes nothing the second time.
+    pub fn ingest(&mut self, page: &IngestPage, assess: &dyn Assess) -> Result<IngestStats> {
+        let tx = self.conn.transaction()?;
+        let mut stats = IngestStats::default();
+        let mut touched = BTreeSet::new();
+        {
+            let mut upsert_conversation = tx.prepare_cached(
+                "INSERT INTO conversations (account, platform, family, kind, thread_id, author,
+                     context, brand, location, rating, tier, tier_auto, due_sort, last_message_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 5, 5, 9223372036854775807, ?11)
+                 ON CONFLICT (account, thread_id) DO UPDATE SET
+                     author = CASE WHEN conversations.author = '' THEN excluded.author
+                                   ELSE conversations.author END,
+                     context = COALESCE(excluded.context, conversations.context),
+                     brand = COALESCE(excluded.brand, conversations.brand),
+                     location = COALESCE(excluded.location, conversations.location),
+                     rating = COALESCE(excluded.rating, conversations.rating)
+                 RETURNING id",
+            )?;
+            let mut insert_message = tx.prepare_cached(
+                "INSERT INTO messages (conversation_id, account, platform_id, direction, author, body, sent_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (account, platform_id) DO NOTHING",
+            )?;
+            for m in &page.messages {
+                let customer = match m.direction {
+                    Direction::Inbound => m.author.as_str(),
+                    Direction::Outbound => "",
+                };
+                let conversation_id: i64 = upsert_conversation.query_row(
+                    rusqlite::params![
+                        m.account,
+                        m.platform.as_str(),
+                        m.kind.family().as_str(),
+                        m.kind.as_str(),
+                        m.thread_id,
+                        customer,
+                        m.context,
+                        m.brand,
+                        m.location,
+                        m.rating,
+                        to_ms(m.sent_at),
+                    ],
+                    |r| r.get(0),
+                )?;
+                let added = insert_message.execute(rusqlite::params![
+                    conversation_id,
+                    m.account,
+                    m.platform_id,
+                    m.direction.as_str(),
+                    m.author,
+                    m.body,
+                    to_ms(m.sent_at),
+                ])?;
+                if added == 1 {
+                    stats.inserted += 1;
+                    touched.insert(conversation_id);
+                } else {
+                    stats.duplicates += 1;
+                }
+            }
+        }
+        if let Some(cursor) = &page.cursor {
+            tx.execute(
+                "INSERT INTO sync_cursors (account, key, value) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (account, key) DO UPDATE SET value = excluded.value",
+                (&cursor.account, &cursor.key, &cursor.value),
+            )?;
+        }
+        for &id in &touched {
+            refresh_conversation(&tx, id, Some(assess), true)?;
+        }
+        tx.commit()?;
+        stats.touched = touched.into_iter().collect();
+        Ok(stats)
+    }
+}
+
+/// Recompute a conversation's derived columns from its messages.
+///
+/// `customer_wrote` reopens a conversation that was waiting or done: the customer
+/// has written again. Without an assessor the stored tier is kept.
+pub(super) fn refresh_conversation(
+    tx: &Transaction,
+    id: i64,
+    assess: Option<&dyn Assess>,
+    customer_wrote: bool,
+) -> Result<()> {
+    let (platform, kind, rating, status, tier_override): (
+        String,
+        String,
+        Option<i64>,
+        String,
+        Option<i64>,
+    ) = tx
+        .prepare_cached(
+            "SELECT platform, kind, rating, status, tier_override FROM conversations WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?;
+    let last_outbound: Option<i64> = tx
+        .prepare_cached(
+            "SELECT max(sent_at) FROM messages WHERE conversation_id = ?1 AND direction = 'outbound'",
+        )?
+        .query_row([id], |r| r.get(0))?;
+    let after = last_outbound.unwrap_or(i64::MIN);
+    let (first_unanswered, unanswered_count): (Option<i64>, i64) = tx
+        .prepare_cached(
+            "SELECT min(sent_at), count(*) FROM messages
+             WHERE conversation_id = ?1 AND direction = 'inbound' AND sent_at > ?2",
+        )?
+        .query_row((id, after), |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let (last_body, last_at, count): (String, i64, i64) = tx
+        .prepare_cached(
+            "SELECT body, sent_at, (SELECT count(*) FROM messages WHERE conversation_id = ?1)
+             FROM messages WHERE conversation_id = ?1 ORDER BY sent_at DESC, id DESC LIMIT 1",
+        )?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let preview = preview_of(&last_body);
+
+    let old_status: Status = status.parse().unwrap_or(Status::Open);
+    let Some(first_unanswered) = first_unanswered.filter(|_| unanswered_count > 0) else {
+        // Everything is answered: out of the queue until the customer writes again.
+        let new_status = match old_status {
+            Status::Open => Status::Waiting,
+            other => other,
+        };
+        tx.prepare_cached(
+            "UPDATE conversations SET status = ?2, first_unanswered_at = NULL, due_at = NULL,
+                 ack_due_at = NULL, due_sort = 9223372036854775807, last_message_at = ?3,
+                 preview = ?4, message_count = ?5
+             WHERE id = ?1",
+        )?
+        .execute(rusqlite::params![
+            id,
+            new_status.as_str(),
+            last_at,
+            preview,
+            count
+        ])?;
+        return Ok(());
+    };
+
+    let new_status = match old_status {
+        Status::Waiting | Status::Done if customer_wrote => Status::Open,
+        other => other,
+    };
+    match assess {
+        Some(assess) => {
+            let text = unanswered_text(tx, id, after)?;
+            let input = AssessInput {
+                platform: platform.parse().unwrap_or(crate::model::Platform::Other),
+                kind: kind.parse().unwrap_or(crate::model::Kind::Comment),
+                rating: rating.and_then(|r| u8::try_from(r).ok()),
+                unanswered_text: &text,
+                first_unanswered_at: from_ms(first_unanswered),
+            };
+            let verdict = assess.assess(&input);
+            let auto = i64::from(verdict.tier.number());
+            let due = verdict.due_at.map(to_ms);
+            tx.prepare_cached(
+                "UPDATE conversations SET status = ?2, tier_auto = ?3, tier = COALESCE(?4, ?3),
+                     tier_reason = ?5, sentiment = ?6, first_unanswered_at = ?7, due_at = ?8,
+                     due_sort = COALESCE(?8, 9223372036854775807), ack_due_at = ?9,
+                     last_message_at = ?10, preview = ?11, message_count = ?12
+                 WHERE id = ?1",
+            )?
+            .execute(rusqlite::params![
+                id,
+                new_status.as_str(),
+                auto,
+                tier_override,
+                verdict.reason,
+                verdict.sentiment,
+                first_unanswered,
+                due,
+                verdict.ack_due_at.map(to_ms),
+                last_at,
+                preview,
+                count,
+            ])?;
+        }
+        None => {
+            tx.prepare_cached(
+                "UPDATE conversations SET status = ?2, first_unanswered_at = ?3,
+                     last_message_at = ?4, preview = ?5, message_count = ?6
+                 WHERE id = ?1",
+            )?
+            .execute(rusqlite::params![
+                id,
+                new_status.as_str(),
+                first_unanswered,
+                last_at,
+                preview,
+                count
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+/// The newest unanswered inbound text, oldest first, capped at `ASSESS_TEXT_LIMIT` bytes.
+fn unanswered_text(tx: &Transaction, id: i64, after: i64) -> Result<String> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT substr(body, 1, 4096) FROM messages
+         WHERE conversation_id = ?1 AND direction = 'inbound' AND sent_at > ?2
+         ORDER BY sent_at DESC, id DESC LIMIT 8",
+    )?;
+    let mut parts: Vec<String> = stmt
+        .query_map((id, after), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    parts.reverse();
+    let mut text = parts.join("\n");
+    if text.len() > ASSESS_TEXT_LIMIT {
+        let mut cut = text.len() - ASSESS_TEXT_LIMIT;
+        while !text.is_char_boundary(cut) {
+            cut += 1;
+        }
+        text.drain(..cut);
+    }
+    Ok(text)
+}
+
+/// First non-empty line, cut to a list-friendly length.
+fn preview_of(body: &str) -> String {
+    let line = body
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    line.chars().take(PREVIEW_LIMIT).collect()
+}
+
+/// Look up a conversation id by its platform key.
+impl Store {
+    pub fn conversation_id(&self, account: &str, thread_id: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM conversations WHERE account = ?1 AND thread_id = ?2",
+                (account, thread_id),
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+}

@@ -1,0 +1,128 @@
+//! The SQLite cache: the only code that speaks SQL.
+//!
+//! One `Store` wraps one connection. The UI and the background writers each open
+//! their own; WAL mode lets readers go on while a writer commits.
+
+mod actions;
+mod ingest;
+mod queue;
+mod rows;
+pub mod schema;
+
+use chrono::{DateTime, TimeZone, Utc};
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use actions::OutboxItem;
+pub use ingest::IngestStats;
+pub use queue::QueueKey;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cache {path}: {source}")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("cache {path}: {source}")]
+    Migrate {
+        path: PathBuf,
+        #[source]
+        source: schema::MigrationError,
+    },
+    #[error("cache: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("cache holds invalid data: {0}")]
+    Corrupt(String),
+    #[error("no conversation with id {0}")]
+    NoSuchConversation(i64),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Open (creating if needed) the cache at `path` and migrate it.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            // A missing directory surfaces below as a clear open error.
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let open_err = |source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut conn = Connection::open(path).map_err(open_err)?;
+        Self::configure(&conn).map_err(open_err)?;
+        schema::migrate(&mut conn).map_err(|source| StoreError::Migrate {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn configure(conn: &Connection) -> rusqlite::Result<()> {
+        conn.busy_timeout(Duration::from_secs(5))?;
+        // Fail fast on a file that is not a database, before touching it.
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Changes whenever another connection commits: a cheap "should I re-read?" check.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))?)
+    }
+
+    /// Total conversations and messages (for `demo --seed-only` and reports).
+    pub fn totals(&self) -> Result<(i64, i64)> {
+        let conversations =
+            self.conn
+                .query_row("SELECT count(*) FROM conversations", [], |r| r.get(0))?;
+        let messages = self
+            .conn
+            .query_row("SELECT count(*) FROM messages", [], |r| r.get(0))?;
+        Ok((conversations, messages))
+    }
+
+    /// The value a connector stored for `(account, key)`.
+    pub fn cursor(&self, account: &str, key: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT value FROM sync_cursors WHERE account = ?1 AND key = ?2",
+                (account, key),
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+}
+
+pub(crate) fn to_ms(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+pub(crate) fn from_ms(ms: i64) -> DateTime<Utc> {
+    Utc.timestamp_millis_opt(ms)
+        .single()
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}

@@ -1,0 +1,117 @@
+//! The cache schema, as an ordered list of migrations keyed by `PRAGMA user_version`.
+
+use rusqlite::Connection;
+
+/// Each entry moves the schema from version `index` to `index + 1`. Never edit a
+/// shipped entry: append a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: conversations, messages with full-text search, outbox, sync cursors.
+    r#"
+    CREATE TABLE conversations (
+        id                  INTEGER PRIMARY KEY,
+        account             TEXT NOT NULL,
+        platform            TEXT NOT NULL,
+        family              TEXT NOT NULL,
+        kind                TEXT NOT NULL,
+        thread_id           TEXT NOT NULL,
+        author              TEXT NOT NULL,
+        context             TEXT,
+        brand               TEXT,
+        location            TEXT,
+        status              TEXT NOT NULL DEFAULT 'open',
+        snoozed_until       INTEGER,
+        tier                INTEGER NOT NULL,   -- effective: override, else auto
+        tier_auto           INTEGER NOT NULL,
+        tier_override       INTEGER,
+        tier_reason         TEXT NOT NULL DEFAULT '',
+        sentiment           REAL NOT NULL DEFAULT 0,
+        rating              INTEGER,
+        first_unanswered_at INTEGER,            -- epoch ms, NULL when answered
+        due_at              INTEGER,            -- epoch ms
+        due_sort            INTEGER NOT NULL,   -- due_at, or i64::MAX when none
+        ack_due_at          INTEGER,
+        last_message_at     INTEGER NOT NULL,
+        preview             TEXT NOT NULL DEFAULT '',
+        message_count       INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (account, thread_id)
+    );
+    -- The queue: open conversations by tier, then deadline (keyset paging).
+    CREATE INDEX conversations_queue ON conversations (status, tier, due_sort, id);
+    CREATE INDEX conversations_snoozed ON conversations (snoozed_until) WHERE status = 'snoozed';
+
+    CREATE TABLE messages (
+        id              INTEGER PRIMARY KEY,
+        conversation_id INTEGER NOT NULL REFERENCES conversations (id),
+        account         TEXT NOT NULL,
+        platform_id     TEXT NOT NULL,
+        direction       TEXT NOT NULL,
+        author          TEXT NOT NULL,
+        body            TEXT NOT NULL,
+        sent_at         INTEGER NOT NULL,
+        UNIQUE (account, platform_id)
+    );
+    CREATE INDEX messages_thread ON messages (conversation_id, sent_at, id);
+
+    CREATE VIRTUAL TABLE messages_fts USING fts5 (
+        body, content = 'messages', content_rowid = 'id',
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body);
+    END;
+    CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.id, old.body);
+    END;
+
+    CREATE TABLE outbox (
+        id              INTEGER PRIMARY KEY,
+        conversation_id INTEGER NOT NULL REFERENCES conversations (id),
+        message_id      INTEGER REFERENCES messages (id),
+        account         TEXT NOT NULL,
+        action          TEXT NOT NULL DEFAULT 'reply',
+        body            TEXT NOT NULL,
+        state           TEXT NOT NULL,      -- queued, sending, sent, failed
+        platform_id     TEXT,
+        error           TEXT,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        created_at      INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL
+    );
+    CREATE INDEX outbox_state ON outbox (state, account);
+
+    CREATE TABLE sync_cursors (
+        account TEXT NOT NULL,
+        key     TEXT NOT NULL,
+        value   TEXT NOT NULL,
+        PRIMARY KEY (account, key)
+    );
+    "#,
+];
+
+/// The schema version this build writes.
+pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MigrationError {
+    #[error(
+        "the cache is at schema version {found}, newer than this hearth understands ({CURRENT_VERSION}); upgrade hearth"
+    )]
+    TooNew { found: i64 },
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// Bring the database up to `CURRENT_VERSION`, one transaction per step.
+pub fn migrate(conn: &mut Connection) -> Result<(), MigrationError> {
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found > CURRENT_VERSION {
+        return Err(MigrationError::TooNew { found });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
