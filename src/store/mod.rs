@@ -94,13 +94,27 @@ impl Store {
 
     /// Total conversations and messages (for `demo --seed-only` and reports).
     pub fn totals(&self) -> Result<(i64, i64)> {
-        let conversations =
-            self.conn
-                .query_row("SELECT count(*) FROM conversations", [], |r| r.get(0))?;
+        let conversations = self
+            .conn
+            .query_row("SELECT count(*) FROM conversations", [], |r| r.get(0))?;
         let messages = self
             .conn
             .query_row("SELECT count(*) FROM messages", [], |r| r.get(0))?;
         Ok((conversations, messages))
+    }
+
+    /// Demo caches are marked so `hearth demo` never reseeds (wipes) a real cache.
+    pub fn mark_demo(&self) -> Result<()> {
+        self.conn
+            .pragma_update(None, "application_id", DEMO_APPLICATION_ID)?;
+        Ok(())
+    }
+
+    pub fn is_demo(&self) -> Result<bool> {
+        let id: i64 = self
+            .conn
+            .pragma_query_value(None, "application_id", |r| r.get(0))?;
+        Ok(id == DEMO_APPLICATION_ID)
     }
 
     /// The value a connector stored for `(account, key)`.
@@ -116,6 +130,9 @@ impl Store {
             .optional()?)
     }
 }
+
+/// "HRTD" in ASCII: marks a cache seeded by `hearth demo`.
+const DEMO_APPLICATION_ID: i64 = 0x4852_5444;
 
 pub(crate) fn to_ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
