@@ -1,1 +1,383 @@
-fn main() {}
+//! Speed figures on a 1,000,000-message cache (100,000 conversations).
+//!
+//! Run: `cargo bench --bench speed` (set `HEARTH_BENCH_MESSAGES` for a smaller run).
+//! Prints: ingest rate, queue query time, fuzzy filter time over 100k previews,
+//! and, driving the real release binary in a pseudo-terminal: process start to
+//! first full frame, key-to-frame when moving in the queue and when opening a
+//! 500-message thread, and the TUI process's peak RSS.
+
+use chrono::{Duration as ChronoDuration, Utc};
+use hearth::config::Config;
+use hearth::model::{Direction, IncomingMessage, IngestPage, Kind, Platform, QueueFilter};
+use hearth::store::Store;
+use hearth::triage::Triage;
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+const PAGE: usize = 1000;
+const THREAD_LEN: usize = 10;
+
+/// Customer lines of every tier, so triage does its real work.
+const INBOUND: &[&str] = &[
+    "Hi! How much would a catering order for 40 people cost?",
+    "Do you deliver to the Pearl District on Saturdays?",
+    "Can I book a table for six tomorrow at 7pm?",
+    "My order arrived cold and an hour late. Really disappointed.",
+    "The brakes you fitted last week are squeaking again, not happy",
+    "I want a refund, the card reader charged me twice",
+    "What time do you open on public holidays?",
+    "Is the oat milk you use sweetened?",
+    "Best flat white in town, thank you team!",
+    "Love the new autumn menu 🍂",
+    "FOLLOW ME FOR FREE CRYPTO GIVEAWAY http://promo.example",
+    "check out my channel and subscribe!!!",
+];
+
+const OUTBOUND: &[&str] = &[
+    "Thanks for reaching out! Let me check that for you.",
+    "So sorry about this, I've passed it to the store manager.",
+    "Happy to help: could you tell me a bit more?",
+];
+
+fn message(conv: usize, seq: usize, start: chrono::DateTime<Utc>) -> IncomingMessage {
+    let inbound = seq % 2 == 0 || seq + 1 == THREAD_LEN;
+    let platforms = [
+        Platform::Instagram,
+        Platform::Facebook,
+        Platform::Mastodon,
+        Platform::Google,
+    ];
+    let platform = platforms[conv % platforms.len()];
+    let kind = match platform {
+        Platform::Google => Kind::Review,
+        Platform::Mastodon => Kind::Mention,
+        _ if conv % 3 == 0 => Kind::Comment,
+        _ => Kind::Dm,
+    };
+    let body = if inbound {
+        INBOUND[(conv * 7 + seq) % INBOUND.len()]
+    } else {
+        OUTBOUND[(conv + seq) % OUTBOUND.len()]
+    };
+    IncomingMessage {
+        account: format!("bench-{}", platform.as_str()),
+        platform,
+        kind,
+        thread_id: format!("t{conv}"),
+        platform_id: format!("m{conv}-{seq}"),
+        direction: if inbound {
+            Direction::Inbound
+        } else {
+            Direction::Outbound
+        },
+        author: if inbound {
+            format!("Customer {conv}")
+        } else {
+            "Brand".into()
+        },
+        body: body.to_string(),
+        sent_at: start + ChronoDuration::seconds((conv * 13 + seq * 60) as i64 % 600_000),
+        context: None,
+        brand: Some(["Northwind", "Harbor"][conv % 2].into()),
+        location: Some(["Portland", "Seattle", "Oakland"][conv % 3].into()),
+        rating: (kind == Kind::Review).then_some((conv % 5 + 1) as u8),
+    }
+}
+
+/// A thread of 500 messages that sorts first in the queue (tier 1, oldest).
+fn long_thread(start: chrono::DateTime<Utc>) -> Vec<IncomingMessage> {
+    (0..500)
+        .map(|seq| {
+            let inbound = seq % 2 == 0 || seq == 499;
+            IncomingMessage {
+                account: "bench-instagram".into(),
+                platform: Platform::Instagram,
+                kind: Kind::Dm,
+                thread_id: "long".into(),
+                platform_id: format!("long-{seq}"),
+                direction: if inbound {
+                    Direction::Inbound
+                } else {
+                    Direction::Outbound
+                },
+                author: if inbound {
+                    "Long Thread".into()
+                } else {
+                    "Brand".into()
+                },
+                body: format!("message {seq}: how much is the catering package for {seq} people?"),
+                sent_at: start - ChronoDuration::days(3) + ChronoDuration::seconds(seq),
+                context: None,
+                brand: Some("Northwind".into()),
+                location: Some("Portland".into()),
+                rating: None,
+            }
+        })
+        .collect()
+}
+
+fn build_cache(path: &Path, total: usize, triage: &Triage) -> (Store, f64) {
+    let mut store = Store::open(path).expect("open bench cache");
+    let start = Utc::now() - ChronoDuration::days(7);
+    let conversations = total / THREAD_LEN;
+    let began = Instant::now();
+    store
+        .ingest(
+            &IngestPage {
+                messages: long_thread(start),
+                cursor: None,
+            },
+            triage,
+        )
+        .expect("ingest long thread");
+    let mut batch = Vec::with_capacity(PAGE);
+    // Pages interleave conversations the way a sync does: a few threads at a time.
+    for conv in 0..conversations {
+        for seq in 0..THREAD_LEN {
+            batch.push(message(conv, seq, start));
+        }
+        if batch.len() >= PAGE {
+            let page = IngestPage {
+                messages: std::mem::take(&mut batch),
+                cursor: None,
+            };
+            store.ingest(&page, triage).expect("ingest");
+        }
+    }
+    if !batch.is_empty() {
+        store
+            .ingest(
+                &IngestPage {
+                    messages: batch,
+                    cursor: None,
+                },
+                triage,
+            )
+            .expect("ingest");
+    }
+    let seconds = began.elapsed().as_secs_f64();
+    (store, (conversations * THREAD_LEN + 500) as f64 / seconds)
+}
+
+fn percentile(samples: &mut [f64], p: f64) -> f64 {
+    samples.sort_by(|a, b| a.total_cmp(b));
+    let index = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[index]
+}
+
+fn time_ms(mut f: impl FnMut()) -> f64 {
+    let began = Instant::now();
+    f();
+    began.elapsed().as_secs_f64() * 1000.0
+}
+
+/// The screen of a program running in a pseudo-terminal, updated by a reader thread.
+struct Screen {
+    state: Mutex<(vt100::Parser, u64)>,
+    changed: Condvar,
+}
+
+impl Screen {
+    fn text(&self) -> (String, u64) {
+        let guard = self.state.lock().unwrap();
+        (guard.0.screen().contents(), guard.1)
+    }
+
+    /// Wait until the screen satisfies `ready`; returns when it did.
+    fn wait(&self, timeout: Duration, ready: impl Fn(&str) -> bool) -> Option<Instant> {
+        let deadline = Instant::now() + timeout;
+        let mut guard = self.state.lock().unwrap();
+        loop {
+            if ready(&guard.0.screen().contents()) {
+                return Some(Instant::now());
+            }
+            let left = deadline.checked_duration_since(Instant::now())?;
+            guard = self.changed.wait_timeout(guard, left).unwrap().0;
+        }
+    }
+}
+
+fn peak_rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+struct TuiFigures {
+    first_frame_ms: f64,
+    move_ms: Vec<f64>,
+    open_long_ms: Vec<f64>,
+    peak_rss_mib: Option<f64>,
+}
+
+/// Drive the real binary: start it on the cache, wait for the first full frame,
+/// then press keys and wait for each resulting frame.
+fn drive_tui(db: &Path, home: &Path) -> TuiFigures {
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 40,
+            cols: 140,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("open pty");
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_hearth"));
+    cmd.arg("--db");
+    cmd.arg(db);
+    cmd.env("HOME", home);
+    cmd.env("XDG_CONFIG_HOME", home.join("config"));
+    cmd.env("XDG_DATA_HOME", home.join("data"));
+    cmd.env("TERM", "xterm-256color");
+    let started = Instant::now();
+    let mut child = pty.slave.spawn_command(cmd).expect("spawn hearth");
+    let pid = child.process_id().unwrap_or(0);
+    let mut reader = pty.master.try_clone_reader().expect("reader");
+    let mut writer = pty.master.take_writer().expect("writer");
+    let screen = Arc::new(Screen {
+        state: Mutex::new((vt100::Parser::new(40, 140, 0), 0)),
+        changed: Condvar::new(),
+    });
+    let feed = Arc::clone(&screen);
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 65536];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            let mut guard = feed.state.lock().unwrap();
+            guard.0.process(&buf[..n]);
+            guard.1 += 1;
+            feed.changed.notify_all();
+        }
+    });
+
+    // A full frame shows the queue, the open thread and the status bar.
+    let full = |s: &str| s.contains("T1") && s.contains("Long Thread") && s.contains("overdue");
+    let first = screen
+        .wait(Duration::from_secs(30), full)
+        .expect("first frame within 30 s");
+    let first_frame_ms = (first - started).as_secs_f64() * 1000.0;
+
+    let mut press = |key: &[u8]| -> f64 {
+        let (before, _) = screen.text();
+        let sent = Instant::now();
+        writer.write_all(key).unwrap();
+        writer.flush().unwrap();
+        let at = screen
+            .wait(Duration::from_secs(5), |s| s != before)
+            .unwrap_or_else(Instant::now);
+        (at - sent).as_secs_f64() * 1000.0
+    };
+    // The long thread sorts first: k/j moves between a short thread and it.
+    let mut move_ms = Vec::new();
+    let mut open_long_ms = Vec::new();
+    press(b"j");
+    for _ in 0..40 {
+        open_long_ms.push(press(b"k"));
+        move_ms.push(press(b"j"));
+    }
+    for _ in 0..40 {
+        move_ms.push(press(b"j"));
+    }
+    let peak_rss_mib = peak_rss_kib(pid).map(|kib| kib as f64 / 1024.0);
+    let _ = writer.write_all(b"q");
+    let _ = writer.flush();
+    let _ = child.wait();
+    TuiFigures {
+        first_frame_ms,
+        move_ms,
+        open_long_ms,
+        peak_rss_mib,
+    }
+}
+
+fn main() {
+    // `cargo test --benches` runs this with no args: keep that cheap.
+    if std::env::args().all(|a| a != "--bench") {
+        println!("speed: run with `cargo bench --bench speed`");
+        return;
+    }
+    let total: usize = std::env::var("HEARTH_BENCH_MESSAGES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("bench.sqlite3");
+    let triage = Triage::new(&Config::default()).expect("default triage rules");
+
+    println!(
+        "building a cache of {} messages in {} conversations ...",
+        total + 500,
+        total / THREAD_LEN + 1
+    );
+    let (store, rate) = build_cache(&db, total, &triage);
+    println!("ingest (HTTP-free: normalise + triage + SQLite): {rate:>10.0} messages/s");
+    let size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
+    println!("cache file: {:.0} MiB", size as f64 / (1024.0 * 1024.0));
+
+    let filter = QueueFilter::default();
+    let mut queue_ms: Vec<f64> = (0..50)
+        .map(|_| time_ms(|| drop(store.queue(&filter, None, 200).unwrap())))
+        .collect();
+    println!(
+        "queue query (first 200 rows): median {:.2} ms, p95 {:.2} ms",
+        percentile(&mut queue_ms, 0.5),
+        percentile(&mut queue_ms, 0.95)
+    );
+    let mut counts_ms: Vec<f64> = (0..10)
+        .map(|_| time_ms(|| drop(store.counts(&filter, Utc::now()).unwrap())))
+        .collect();
+    println!(
+        "tier counts (status bar):     median {:.2} ms",
+        percentile(&mut counts_ms, 0.5)
+    );
+
+    // Fuzzy filter over 100k previews, as the picker's matcher would see them.
+    let previews: Vec<String> = (0..100_000)
+        .map(|i| format!("{} #{i}", INBOUND[i % INBOUND.len()]))
+        .collect();
+    let mut fuzzy_ms: Vec<f64> = ["refnd", "deliver sat", "xyzzy"]
+        .iter()
+        .map(|q| {
+            time_ms(|| {
+                drop(hearth::playbook::fuzzy_rank(
+                    q,
+                    previews.iter().map(String::as_str),
+                ))
+            })
+        })
+        .collect();
+    println!(
+        "fuzzy filter over 100k previews: median {:.1} ms",
+        percentile(&mut fuzzy_ms, 0.5)
+    );
+    drop(store);
+
+    if std::env::var_os("HEARTH_BENCH_SKIP_TUI").is_some() {
+        return;
+    }
+    let figures = drive_tui(&db, dir.path());
+    println!(
+        "process start to first full frame: {:.1} ms",
+        figures.first_frame_ms
+    );
+    let mut moves = figures.move_ms;
+    let mut opens = figures.open_long_ms;
+    println!(
+        "key-to-frame, move in queue:       median {:.2} ms, p95 {:.2} ms (incl. pty round trip)",
+        percentile(&mut moves, 0.5),
+        percentile(&mut moves, 0.95)
+    );
+    println!(
+        "key-to-frame, open 500-msg thread: median {:.2} ms, p95 {:.2} ms (incl. pty round trip)",
+        percentile(&mut opens, 0.5),
+        percentile(&mut opens, 0.95)
+    );
+    match figures.peak_rss_mib {
+        Some(mib) => println!("TUI peak RSS: {mib:.1} MiB"),
+        None => println!("TUI peak RSS: unavailable (no /proc)"),
+    }
+}

@@ -9,5 +9,6 @@ pub mod model;
 pub mod playbook;
 pub mod sanitize;
 pub mod store;
+pub mod timefmt;
 pub mod triage;
 pub mod ui;

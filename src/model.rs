@@ -368,7 +368,10 @@ pub enum SyncEvent {
     /// New messages landed in these conversations.
     Ingested { conversations: Vec<i64> },
     /// An outbox item went out (or failed: `error` says why).
-    OutboxUpdated { outbox_id: i64, error: Option<String> },
+    OutboxUpdated {
+        outbox_id: i64,
+        error: Option<String>,
+    },
     /// An account's sync state changed ("syncing", "ok", "offline", "needs re-auth"...).
     AccountState {
         account: String,

@@ -266,10 +266,7 @@ impl Config {
         }
         for (key, value) in [("start", &hours.start), ("end", &hours.end)] {
             if chrono::NaiveTime::parse_from_str(value, "%H:%M").is_err() {
-                return Err(at(
-                    key,
-                    format!("'{value}' is not a time of day as HH:MM"),
-                ));
+                return Err(at(key, format!("'{value}' is not a time of day as HH:MM")));
             }
         }
         for day in &hours.days {
@@ -359,7 +356,8 @@ mod tests {
 
     #[test]
     fn bad_time_zone_points_at_its_line() {
-        let text = "[business_hours]\nstart = \"09:00\"\nend = \"17:00\"\ntimezone = \"Mars/Olympus\"\n";
+        let text =
+            "[business_hours]\nstart = \"09:00\"\nend = \"17:00\"\ntimezone = \"Mars/Olympus\"\n";
         let err = Config::from_toml(&p(), text).unwrap_err().to_string();
         assert!(err.starts_with("config.toml:4:1:"), "{err}");
         assert!(err.contains("Mars/Olympus"), "{err}");

@@ -1,1 +1,28 @@
-//! (in progress)
+//! `hearth demo`: a cache seeded from an embedded, hand-written dataset for two
+//! fictional brands, and a background feeder that keeps new messages arriving and
+//! "sends" the outbox, so every screen of the TUI can be tried without an account.
+
+pub mod dataset;
+mod feeder;
+mod seed;
+
+pub use feeder::spawn_feeder;
+pub use seed::{SeedSummary, seed};
+
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    /// The embedded dataset is malformed (a bug in `assets/demo/`, caught by tests).
+    #[error("{file} line {line}: {message}")]
+    Parse {
+        file: &'static str,
+        line: usize,
+        message: String,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[cfg(test)]
+pub(crate) mod test_assess;

@@ -1,1 +1,103 @@
-//! (in progress)
+//! Reply playbooks: frameworks that say when they apply, what to ask, when to
+//! escalate, and offer reply templates with a small set of placeholders.
+//!
+//! Playbooks are TOML files. The shipped ones live in `playbooks/` at the repo
+//! root and are embedded in the binary; users add or override them by `name`
+//! from their own directories (`hearth playbooks check DIR` validates a dir).
+//!
+//! ```toml
+//! name = "late-delivery"            # unique id: lowercase, digits, '-', '_'
+//! title = "Late delivery"
+//! description = "One line shown in the picker."
+//! tiers = [2]                       # 1 Revenue .. 5 Monitor
+//! kinds = ["dm", "comment"]         # dm, comment, mention, review
+//! tags = ["late", "delivery"]       # optional, helps the fuzzy filter
+//! guidance = '''
+//! When to use it, what to ask, when to escalate.
+//! '''
+//!
+//! [[templates]]                     # at least one
+//! name = "apology"
+//! text = '''
+//! Hi {first_name}, sorry your order is late. {agent}, {brand}
+//! '''
+//! ```
+//!
+//! Placeholders: `{first_name}`, `{name}`, `{brand}`, `{agent}`, `{location}`,
+//! `{platform}`; `{{` and `}}` write literal braces. Anything else is rejected
+//! with the placeholder's line and column. See [`render`] for the fallbacks used
+//! when a value is unknown.
+
+mod builtin;
+mod fuzzy;
+mod library;
+mod parse;
+mod placeholder;
+mod render;
+mod source_span;
+
+use crate::model::{Kind, Tier};
+use std::fmt;
+use std::path::PathBuf;
+
+pub use fuzzy::fuzzy_rank;
+pub use library::{Library, Match, check_dir};
+pub use parse::parse_playbook;
+pub use placeholder::PLACEHOLDERS;
+pub use render::{RenderContext, first_name_of, platform_label, render};
+
+/// One reply framework.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Playbook {
+    /// Unique id, e.g. "purchase-inquiry"; a user file with the same name replaces it.
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    /// The tiers this playbook fits.
+    pub tiers: Vec<Tier>,
+    /// The conversation kinds this playbook fits.
+    pub kinds: Vec<Kind>,
+    pub tags: Vec<String>,
+    /// Notes for the person replying: when to use it, what to ask, when to escalate.
+    pub guidance: String,
+    pub templates: Vec<Template>,
+    /// The file it came from, or "builtin:<file>" for shipped playbooks.
+    pub source: String,
+}
+
+/// One reply draft with placeholders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    pub name: String,
+    pub text: String,
+}
+
+/// A problem in a playbook file, located as precisely as we can.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub path: PathBuf,
+    /// 1-based; 0 when the problem concerns the whole file or directory.
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.path.display(), self.message)
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.path.display(),
+                self.line,
+                self.col,
+                self.message
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

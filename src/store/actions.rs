@@ -1,6 +1,6 @@
 //! Writes a user makes: tier overrides, status changes, replies through the outbox.
 
-use super::ingest::refresh_conversation;
+use super::ingest::{index_messages_after, refresh_conversation};
 use super::{Result, Store, StoreError, from_ms, to_ms};
 use crate::model::{Status, Tier};
 use chrono::{DateTime, Utc};
@@ -105,6 +105,7 @@ impl Store {
             ),
         )?;
         let message_id = tx.last_insert_rowid();
+        index_messages_after(&tx, message_id - 1)?;
         tx.execute(
             "UPDATE outbox SET message_id = ?2 WHERE id = ?1",
             (outbox_id, message_id),

@@ -5,7 +5,7 @@
 use super::{Result, Store, from_ms, to_ms};
 use crate::model::{Assess, AssessInput, Direction, IngestPage, Status};
 use rusqlite::{OptionalExtension, Transaction};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// What one `ingest` call changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -28,6 +28,7 @@ impl Store {
     /// twice changes nothing the second time.
     pub fn ingest(&mut self, page: &IngestPage, assess: &dyn Assess) -> Result<IngestStats> {
         let tx = self.conn.transaction()?;
+        let indexed_up_to = last_message_id(&tx)?;
         let mut stats = IngestStats::default();
         let mut touched = BTreeSet::new();
         {
@@ -49,27 +50,41 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                  ON CONFLICT (account, platform_id) DO NOTHING",
             )?;
+            // One upsert per conversation per page, not per message: most pages carry
+            // several messages of the same thread.
+            let mut seen: HashMap<(&str, &str), (i64, bool)> = HashMap::new();
             for m in &page.messages {
                 let customer = match m.direction {
                     Direction::Inbound => m.author.as_str(),
                     Direction::Outbound => "",
                 };
-                let conversation_id: i64 = upsert_conversation.query_row(
-                    rusqlite::params![
-                        m.account,
-                        m.platform.as_str(),
-                        m.kind.family().as_str(),
-                        m.kind.as_str(),
-                        m.thread_id,
-                        customer,
-                        m.context,
-                        m.brand,
-                        m.location,
-                        m.rating,
-                        to_ms(m.sent_at),
-                    ],
-                    |r| r.get(0),
-                )?;
+                let key = (m.account.as_str(), m.thread_id.as_str());
+                // Upsert again only if this message can still fill in the customer's name.
+                let known = seen
+                    .get(&key)
+                    .filter(|(_, named)| *named || customer.is_empty());
+                let conversation_id: i64 = if let Some(&(id, _)) = known {
+                    id
+                } else {
+                    let id = upsert_conversation.query_row(
+                        rusqlite::params![
+                            m.account,
+                            m.platform.as_str(),
+                            m.kind.family().as_str(),
+                            m.kind.as_str(),
+                            m.thread_id,
+                            customer,
+                            m.context,
+                            m.brand,
+                            m.location,
+                            m.rating,
+                            to_ms(m.sent_at),
+                        ],
+                        |r| r.get(0),
+                    )?;
+                    seen.insert(key, (id, !customer.is_empty()));
+                    id
+                };
                 let added = insert_message.execute(rusqlite::params![
                     conversation_id,
                     m.account,
@@ -87,6 +102,7 @@ impl Store {
                 }
             }
         }
+        index_messages_after(&tx, indexed_up_to)?;
         if let Some(cursor) = &page.cursor {
             tx.execute(
                 "INSERT INTO sync_cursors (account, key, value) VALUES (?1, ?2, ?3)
@@ -101,6 +117,24 @@ impl Store {
         stats.touched = touched.into_iter().collect();
         Ok(stats)
     }
+}
+
+/// The highest message id so far; rows above it are new in this transaction.
+pub(super) fn last_message_id(tx: &Transaction) -> Result<i64> {
+    Ok(
+        tx.query_row("SELECT COALESCE(max(id), 0) FROM messages", [], |r| {
+            r.get(0)
+        })?,
+    )
+}
+
+/// Add messages inserted after `after` to the full-text index, in one statement.
+pub(super) fn index_messages_after(tx: &Transaction, after: i64) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO messages_fts (rowid, body) SELECT id, body FROM messages WHERE id > ?1",
+    )?
+    .execute([after])?;
+    Ok(())
 }
 
 /// Recompute a conversation's derived columns from its messages.

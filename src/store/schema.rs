@@ -56,9 +56,8 @@ const MIGRATIONS: &[&str] = &[
         body, content = 'messages', content_rowid = 'id',
         tokenize = 'unicode61 remove_diacritics 2'
     );
-    CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
-        INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body);
-    END;
+    -- New rows are indexed in one statement per transaction (store::ingest), not by
+    -- an insert trigger: a trigger makes FTS5 flush its buffer on every row.
     CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
         INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.id, old.body);
     END;

@@ -1,1 +1,33 @@
-//! (in progress)
+//! The terminal UI: state, actions, a pure `update`, views, keymap, theme and the
+//! runtime loop that owns the terminal and the store connection.
+
+pub mod action;
+pub mod effects;
+pub mod input;
+pub mod keymap;
+pub mod runtime;
+pub mod state;
+pub mod terminal;
+pub mod text;
+pub mod theme;
+pub mod update;
+pub mod view;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::PathBuf;
+
+pub use keymap::Keymap;
+pub use runtime::run;
+pub use theme::Theme;
+
+/// What the CLI hands the UI.
+pub struct UiContext {
+    pub db_path: PathBuf,
+    pub config: crate::config::Config,
+    pub playbooks: crate::playbook::Library,
+    pub demo: bool,
+    /// Where tracing goes (never stdout while the TUI runs); `None` = no log.
+    pub log_path: Option<PathBuf>,
+}

@@ -1,0 +1,105 @@
+//! The command line, declared with clap's derive API.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "hearth",
+    version,
+    about = "A keyboard-driven terminal inbox for community managers",
+    after_help = "Run `hearth demo` to try it on bundled demo data."
+)]
+pub struct Cli {
+    /// The cache file (default: hearth.sqlite3 in the data directory).
+    #[arg(long, global = true, env = "HEARTH_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// The config file (default: config.toml in the config directory).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the inbox on your cache (the default).
+    Open,
+    /// Open the inbox on a fresh demo cache that receives new messages live.
+    Demo(DemoArgs),
+    /// Print the queue: open conversations by tier, then due time.
+    Queue(QueueArgs),
+    /// Print one conversation with its whole thread.
+    Show(ShowArgs),
+    /// Triage messages read from stdin (one JSON object per line) and print each verdict.
+    Triage(TriageArgs),
+    /// Work with reply playbooks.
+    Playbooks {
+        #[command(subcommand)]
+        command: PlaybookCommand,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Seed the demo cache, print what it holds and exit.
+    #[arg(long)]
+    pub seed_only: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct QueueArgs {
+    /// One JSON array instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Only this tier (1-5).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
+    pub tier: Option<u8>,
+    /// Only this family: community or reputation.
+    #[arg(long)]
+    pub family: Option<String>,
+    /// Only this platform (mastodon, facebook, instagram, google, ...).
+    #[arg(long)]
+    pub platform: Option<String>,
+    /// Only this brand.
+    #[arg(long)]
+    pub brand: Option<String>,
+    /// Only this location.
+    #[arg(long)]
+    pub location: Option<String>,
+    /// At most this many rows.
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The conversation id (as `hearth queue` prints it).
+    pub id: i64,
+    /// JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// At most this many of the newest messages.
+    #[arg(long, default_value_t = 500)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct TriageArgs {
+    /// One JSON object per line instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlaybookCommand {
+    /// Validate playbooks (default: your playbook directory) and report file:line:col problems.
+    Check {
+        /// The directory to check.
+        dir: Option<PathBuf>,
+    },
+    /// List the playbooks in effect (shipped, then yours).
+    List,
+}

@@ -1,0 +1,157 @@
+//! Command-line entry: parse arguments (clap), load config, dispatch. No product
+//! logic lives here; each subcommand's wiring has its own small module.
+
+mod args;
+mod demo;
+mod headless;
+mod logging;
+mod playbooks;
+
+use crate::config::{Config, Paths};
+use anyhow::Context;
+use args::{Cli, Command, PlaybookCommand};
+use clap::Parser;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit status for unusable input (config, playbooks, arguments).
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+/// An error that already carries the exit status it should produce.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Failure {
+    pub message: String,
+    pub code: u8,
+}
+
+impl Failure {
+    pub fn bad_input(message: impl Into<String>) -> anyhow::Error {
+        Failure {
+            message: message.into(),
+            code: EXIT_BAD_INPUT,
+        }
+        .into()
+    }
+}
+
+/// What every subcommand needs: where things are and the loaded config.
+pub struct Env {
+    pub paths: Paths,
+    pub config: Config,
+    pub config_path: PathBuf,
+    /// `--db` or `HEARTH_DB`, when given.
+    pub db_override: Option<PathBuf>,
+}
+
+impl Env {
+    pub fn db_path(&self) -> PathBuf {
+        self.db_override
+            .clone()
+            .unwrap_or_else(|| self.paths.default_db())
+    }
+
+    /// Playbook directories in override order: the user's, then `playbook_dir`.
+    pub fn playbook_dirs(&self) -> Vec<PathBuf> {
+        let mut dirs = vec![self.paths.user_playbook_dir()];
+        dirs.extend(self.config.playbook_dir.clone());
+        dirs
+    }
+}
+
+/// Run the program; returns the process exit status.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            let code = err.downcast_ref::<Failure>().map_or(1, |f| f.code);
+            eprintln!("hearth: {err:#}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let paths = Paths::discover();
+    let (config_path, must_exist) = match &cli.config {
+        Some(path) => (path.clone(), true),
+        None => (paths.config_file(), false),
+    };
+    let config =
+        Config::load(&config_path, must_exist).map_err(|e| Failure::bad_input(e.to_string()))?;
+    let env = Env {
+        paths,
+        config,
+        config_path,
+        db_override: cli.db.clone(),
+    };
+    let _log_guard = logging::init(&env.paths.log_file());
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "hearth starting");
+
+    match cli.command.unwrap_or(Command::Open) {
+        Command::Open => {
+            let db = env.db_path();
+            run_tui(env, db, false)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo(args) => demo::run(env, args),
+        Command::Queue(args) => headless::queue(&env, &args),
+        Command::Show(args) => headless::show(&env, &args),
+        Command::Triage(args) => headless::triage(&env, &args),
+        Command::Playbooks {
+            command: PlaybookCommand::Check { dir },
+        } => playbooks::check(&env, dir),
+        Command::Playbooks {
+            command: PlaybookCommand::List,
+        } => playbooks::list(&env),
+    }
+}
+
+/// Open the TUI on `db`. With `demo`, a feeder delivers new messages while it runs.
+fn run_tui(env: Env, db: PathBuf, demo: bool) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return Err(Failure::bad_input(
+            "the inbox needs a terminal; for scripts use `hearth queue --json` or `hearth show ID`",
+        ));
+    }
+    // Everything that can fail on bad input fails here, before the terminal changes.
+    crate::ui::Keymap::from_config(&env.config.keymap)
+        .map_err(|e| Failure::bad_input(format!("{}: [keymap] {e}", env.config_path.display())))?;
+    let (playbooks, problems) = crate::playbook::Library::load(&env.playbook_dirs());
+    for problem in &problems {
+        tracing::warn!(%problem, "playbook skipped");
+    }
+    let triage = crate::triage::Triage::new(&env.config)
+        .map_err(|e| Failure::bad_input(e.to_string()))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+        let feeder = demo.then(|| {
+            crate::demo::spawn_feeder(
+                db.clone(),
+                std::sync::Arc::new(triage),
+                std::time::Duration::from_secs(4),
+                sender.clone(),
+            )
+        });
+        let ctx = crate::ui::UiContext {
+            db_path: db,
+            config: env.config,
+            playbooks,
+            demo,
+            log_path: Some(env.paths.log_file()),
+        };
+        let result = crate::ui::run(ctx, receiver).await;
+        drop(sender);
+        if let Some(feeder) = feeder {
+            feeder.abort();
+        }
+        result
+    })
+}

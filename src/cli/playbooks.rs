@@ -1,0 +1,43 @@
+//! `hearth playbooks check [DIR]` and `hearth playbooks list`.
+
+use super::{EXIT_BAD_INPUT, Env};
+use crate::playbook::{Library, check_dir};
+use crate::sanitize::sanitize_line;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub fn check(env: &Env, dir: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let dir = dir.unwrap_or_else(|| env.paths.user_playbook_dir());
+    let problems = check_dir(&dir);
+    for problem in &problems {
+        println!("{problem}");
+    }
+    if problems.is_empty() {
+        println!("{}: all playbooks are valid", dir.display());
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!("{} problem(s) in {}", problems.len(), dir.display());
+        Ok(ExitCode::from(EXIT_BAD_INPUT))
+    }
+}
+
+pub fn list(env: &Env) -> anyhow::Result<ExitCode> {
+    let (library, problems) = Library::load(&env.playbook_dirs());
+    for p in library.all() {
+        let tiers: Vec<String> = p.tiers.iter().map(|t| t.to_string()).collect();
+        println!(
+            "{:<24} tiers {:<10} {}",
+            sanitize_line(&p.name),
+            tiers.join(","),
+            sanitize_line(&p.description)
+        );
+    }
+    for problem in &problems {
+        eprintln!("skipped: {problem}");
+    }
+    Ok(if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_BAD_INPUT)
+    })
+}

@@ -1,0 +1,293 @@
+//! Behaviour of the whole engine: tiers, signals, ratings, overrides and deadlines.
+
+use super::*;
+use crate::config::{BusinessHours, Config, TriageConfig};
+use crate::model::{AssessInput, Kind, Platform, Tier};
+use chrono::{DateTime, Utc};
+use std::path::Path;
+
+fn engine() -> Triage {
+    Triage::new(&Config::default()).unwrap()
+}
+
+fn tier(t: &Triage, text: &str, kind: Kind) -> Verdict {
+    t.classify(text, Some(kind), None, None)
+}
+
+#[test]
+fn purchase_intent_is_revenue_with_a_reason() {
+    let t = engine();
+    let v = tier(&t, "Hi! How much would a cake for 20 people be?", Kind::Dm);
+    assert_eq!(v.tier, Tier::Revenue);
+    assert_eq!(v.reason, "DM + purchase phrase 'how much'");
+    for text in [
+        "Do you deliver to Brooklyn?",
+        "is the blue one back in stock",
+        "can I book a table for friday",
+        "could you send me a quote for 40 chairs",
+    ] {
+        assert_eq!(tier(&t, text, Kind::Comment).tier, Tier::Revenue, "{text}");
+    }
+}
+
+#[test]
+fn complaints_are_retention_even_when_they_mention_price() {
+    let t = engine();
+    let v = tier(
+        &t,
+        "I was charged twice, how much will you refund?",
+        Kind::Dm,
+    );
+    assert_eq!(v.tier, Tier::Retention);
+    assert!(
+        v.reason.starts_with("DM + complaint phrase"),
+        "{}",
+        v.reason
+    );
+    for text in [
+        "My order never arrived and nobody answers",
+        "the app keeps crashing since the update",
+        "Still waiting for my replacement, 3 weeks now",
+        "MY PACKAGE IS DAMAGED AND I WANT MY MONEY BACK",
+    ] {
+        assert_eq!(
+            tier(&t, text, Kind::Comment).tier,
+            Tier::Retention,
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn questions_are_engagement_and_praise_is_acknowledgment() {
+    let t = engine();
+    assert_eq!(
+        tier(&t, "What grind do you use for cold brew?", Kind::Comment).tier,
+        Tier::Engagement
+    );
+    assert_eq!(
+        tier(&t, "how do i reset the timer", Kind::Mention).tier,
+        Tier::Engagement
+    );
+    let v = tier(&t, "Thank you so much, the team was lovely", Kind::Comment);
+    assert_eq!(v.tier, Tier::Acknowledgment);
+    assert!(v.reason.starts_with("praise"), "{}", v.reason);
+    assert_eq!(
+        tier(&t, "saw this at the market today", Kind::Mention).reason,
+        "general comment"
+    );
+}
+
+#[test]
+fn spam_signals_are_monitor() {
+    let t = engine();
+    let cases = [
+        (
+            "Check out my channel for daily vlogs",
+            "spam: 'check out my'",
+        ),
+        (
+            "follow for follow, I always follow back",
+            "spam: 'follow for follow'",
+        ),
+        ("Earn 500/day with bitcoin trading", "spam: 'bitcoin'"),
+        (
+            "great stuff www.cheap-watches-outlet.com",
+            "spam: promo link",
+        ),
+        (
+            "THIS IS THE GREATEST THING ON EARTH RIGHT NOW",
+            "spam: all-caps shouting",
+        ),
+        (
+            "win win win win win win win win win win win win win",
+            "spam: repeated text",
+        ),
+    ];
+    for (text, reason) in cases {
+        let v = tier(&t, text, Kind::Comment);
+        assert_eq!(
+            (v.tier, v.reason.as_str()),
+            (Tier::Monitor, reason),
+            "{text}"
+        );
+    }
+    // A private message in capitals is an upset customer, not spam.
+    assert_ne!(
+        tier(&t, "WHERE IS EVERYONE TODAY, NOBODY ANSWERS", Kind::Dm).tier,
+        Tier::Monitor
+    );
+}
+
+#[test]
+fn trolls_are_monitor_but_angry_customers_are_not() {
+    let t = engine();
+    assert_eq!(tier(&t, "shut up loser", Kind::Comment).tier, Tier::Monitor);
+    // Abuse inside a genuine complaint stays visible.
+    assert_eq!(
+        tier(&t, "shut up and refund my order", Kind::Comment).tier,
+        Tier::Retention
+    );
+}
+
+#[test]
+fn negative_tone_without_phrases_is_retention_and_negation_counts() {
+    let t = engine();
+    let v = tier(&t, "This was sad, sad and ugly. I hate it.", Kind::Comment);
+    assert_eq!(v.tier, Tier::Retention);
+    assert!(v.reason.starts_with("negative tone"), "{}", v.reason);
+    let negated = tier(&t, "the staff were not friendly", Kind::Comment);
+    assert!(negated.sentiment < 0.0, "{}", negated.sentiment);
+    let fine = tier(&t, "the staff were friendly", Kind::Comment);
+    assert!(fine.sentiment > 0.0);
+}
+
+#[test]
+fn star_ratings_decide_reviews() {
+    let t = engine();
+    let review = |text: &str, stars: u8| {
+        t.classify(
+            text,
+            Some(Kind::Review),
+            Some(stars),
+            Some(Platform::Google),
+        )
+    };
+    let v = review("Lovely place", 2);
+    assert_eq!((v.tier, v.reason.as_str()), (Tier::Retention, "2★ review"));
+    assert_eq!(review("", 1).tier, Tier::Retention);
+    assert_eq!(review("It was fine.", 3).tier, Tier::Engagement);
+    assert_eq!(review("Food was cold and awful.", 3).tier, Tier::Retention);
+    let v = review("Great coffee", 5);
+    assert_eq!(
+        (v.tier, v.reason.as_str()),
+        (Tier::Acknowledgment, "5★ review")
+    );
+    assert_eq!(
+        review("Great coffee, but do you open on sundays?", 5).tier,
+        Tier::Revenue
+    );
+    assert_eq!(
+        review("Good, though is the patio heated?", 4).tier,
+        Tier::Engagement
+    );
+    assert_eq!(
+        review("Nice but the waiter was rude", 4).tier,
+        Tier::Retention
+    );
+    // A rating outside 1-5, or on a non-review, is ignored.
+    assert_eq!(
+        t.classify("saw this", Some(Kind::Comment), Some(1), None)
+            .tier,
+        Tier::Acknowledgment
+    );
+}
+
+#[test]
+fn config_adds_and_disables_phrases() {
+    let config = Config {
+        triage: TriageConfig {
+            revenue: vec!["wedding cake*".into()],
+            spam: vec!["dm me for a collab".into()],
+            disable: vec!["Late".into()],
+            ..TriageConfig::default()
+        },
+        ..Config::default()
+    };
+    let t = Triage::new(&config).unwrap();
+    let cakes = "Do you make wedding cakes?";
+    assert_eq!(tier(&engine(), cakes, Kind::Comment).tier, Tier::Engagement);
+    assert_eq!(tier(&t, cakes, Kind::Comment).tier, Tier::Revenue);
+    assert_eq!(
+        tier(&t, "cute! dm me for a collab", Kind::Comment).tier,
+        Tier::Monitor
+    );
+    assert_eq!(
+        tier(&engine(), "see you late tonight", Kind::Comment).tier,
+        Tier::Retention
+    );
+    assert_ne!(
+        tier(&t, "see you late tonight", Kind::Comment).tier,
+        Tier::Retention
+    );
+}
+
+#[test]
+fn malformed_triage_section_names_line_and_column() {
+    let p = Path::new("config.toml");
+    let err = Config::from_toml(p, "agent = \"Sam\"\n[triage]\nrevenue = \"quote\"\n").unwrap_err();
+    assert!(err.to_string().starts_with("config.toml:3:11:"), "{err}");
+    let err = Config::from_toml(p, "[triage]\nrevnue = [\"quote\"]\n").unwrap_err();
+    assert!(err.to_string().starts_with("config.toml:2:1:"), "{err}");
+    assert!(err.to_string().contains("revnue"), "{err}");
+    // Parsed but unusable: a phrase that does not exist in the defaults.
+    let config = Config::from_toml(p, "[triage]\ndisable = [\"no such phrase\"]\n").unwrap();
+    let err = Triage::new(&config).unwrap_err().to_string();
+    assert!(err.contains("no such phrase"), "{err}");
+}
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap()
+}
+
+#[test]
+fn assessment_carries_due_and_ack_times() {
+    let config = Config {
+        business_hours: Some(BusinessHours {
+            timezone: "UTC".into(),
+            start: "09:00".into(),
+            end: "17:00".into(),
+            days: vec![
+                "mon".into(),
+                "tue".into(),
+                "wed".into(),
+                "thu".into(),
+                "fri".into(),
+            ],
+        }),
+        ..Config::default()
+    };
+    let t = Triage::new(&config).unwrap();
+    let input = |text, kind| AssessInput {
+        platform: Platform::Instagram,
+        kind,
+        rating: None,
+        unanswered_text: text,
+        // A Friday, 16:30.
+        first_unanswered_at: at("2025-03-07T16:30:00Z"),
+    };
+    let lead = t.assess(&input("how much for a dozen?", Kind::Dm));
+    assert_eq!(lead.tier, Tier::Revenue);
+    assert_eq!(lead.due_at, Some(at("2025-03-10T09:30:00Z")));
+    assert_eq!(lead.ack_due_at, Some(at("2025-03-07T16:45:00Z")));
+    let complaint = t.assess(&input("my order never arrived", Kind::Comment));
+    assert_eq!(complaint.due_at, Some(at("2025-03-10T10:30:00Z")));
+    assert_eq!(complaint.ack_due_at, None);
+    let spam = t.assess(&input("check out my channel", Kind::Comment));
+    assert_eq!((spam.tier, spam.due_at), (Tier::Monitor, None));
+}
+
+#[test]
+fn bad_business_hours_are_an_error() {
+    let config = Config {
+        business_hours: Some(BusinessHours {
+            timezone: "Nowhere/Land".into(),
+            start: "09:00".into(),
+            end: "17:00".into(),
+            days: vec![],
+        }),
+        ..Config::default()
+    };
+    assert!(matches!(
+        Triage::new(&config),
+        Err(TriageError::BusinessHours(_))
+    ));
+}
+
+#[test]
+fn triage_is_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Triage>();
+}

@@ -1,0 +1,163 @@
+//! One pass over a message: lowercase word tokens plus the cheap surface signals
+//! (links, shouting, repetition, question marks) that the rules look at.
+
+/// A message broken into lowercase words, with its surface signals.
+#[derive(Debug, Default)]
+pub struct Scanned {
+    /// Lowercased words, apostrophes dropped ("Don't" → "dont"), joined by single spaces.
+    words: String,
+    /// Byte ranges of each word inside `words`.
+    spans: Vec<(u32, u32)>,
+    pub has_question_mark: bool,
+    pub has_link: bool,
+    pub letters: usize,
+    pub upper_letters: usize,
+}
+
+impl Scanned {
+    pub fn new(text: &str) -> Scanned {
+        let mut s = Scanned {
+            words: String::with_capacity(text.len()),
+            spans: Vec::with_capacity(text.len() / 5 + 1),
+            ..Scanned::default()
+        };
+        let mut word_start: Option<usize> = None;
+        for c in text.chars() {
+            if c.is_alphanumeric() {
+                if c.is_alphabetic() {
+                    s.letters += 1;
+                    if c.is_uppercase() {
+                        s.upper_letters += 1;
+                    }
+                }
+                if word_start.is_none() {
+                    word_start = Some(s.words.len());
+                }
+                if c.is_ascii() {
+                    s.words.push(c.to_ascii_lowercase());
+                } else {
+                    s.words.extend(c.to_lowercase());
+                }
+            } else if c == '\'' || c == '’' {
+                // "don't" and "dont" are the same word to the rules.
+            } else {
+                if c == '?' {
+                    s.has_question_mark = true;
+                }
+                if let Some(start) = word_start.take() {
+                    s.spans.push((start as u32, s.words.len() as u32));
+                    s.words.push(' ');
+                }
+            }
+        }
+        if let Some(start) = word_start {
+            s.spans.push((start as u32, s.words.len() as u32));
+        }
+        s.has_link = detect_link(text, &s);
+        s
+    }
+
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    pub fn word(&self, i: usize) -> &str {
+        let (a, b) = self.spans[i];
+        &self.words[a as usize..b as usize]
+    }
+
+    pub fn words(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).map(|i| self.word(i))
+    }
+
+    /// Mostly capital letters over a long enough stretch to be shouting, not an acronym.
+    pub fn is_shouting(&self) -> bool {
+        self.letters >= 16 && self.upper_letters * 10 >= self.letters * 8
+    }
+
+    /// Long text made of few distinct words ("buy now buy now buy now ...").
+    pub fn is_repetitive(&self) -> bool {
+        let n = self.len();
+        if n < 12 {
+            return false;
+        }
+        let mut seen: Vec<&str> = self.words().collect();
+        seen.sort_unstable();
+        seen.dedup();
+        seen.len() * 10 < n * 4
+    }
+
+    /// The first word, used for "starts like a question" ("how", "can", "where"...).
+    pub fn first_word(&self) -> Option<&str> {
+        (!self.is_empty()).then(|| self.word(0))
+    }
+}
+
+/// A URL or a bare domain such as "example.com/x".
+fn detect_link(text: &str, scanned: &Scanned) -> bool {
+    let has_web_word = scanned
+        .words()
+        .any(|w| matches!(w, "http" | "https" | "www"));
+    if has_web_word {
+        return true;
+    }
+    // Bare domains: a dot followed directly by a common top-level domain word.
+    let bytes = text.as_bytes();
+    for (i, _) in text.match_indices('.') {
+        let rest = &bytes[i + 1..];
+        for tld in [&b"com"[..], b"net", b"org", b"ly", b"io", b"info", b"biz"] {
+            if rest.len() >= tld.len()
+                && rest[..tld.len()].eq_ignore_ascii_case(tld)
+                && rest
+                    .get(tld.len())
+                    .is_none_or(|b| !b.is_ascii_alphanumeric())
+                && i > 0
+                && bytes[i - 1].is_ascii_alphanumeric()
+            {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_lowercase_without_apostrophes() {
+        let s = Scanned::new("Don't SHIP it… to Zürich?!");
+        let words: Vec<&str> = s.words().collect();
+        assert_eq!(words, ["dont", "ship", "it", "to", "zürich"]);
+        assert!(s.has_question_mark);
+        assert!(!s.has_link);
+    }
+
+    #[test]
+    fn links_with_scheme_or_bare_domain() {
+        assert!(Scanned::new("see https://x.y/z").has_link);
+        assert!(Scanned::new("visit mysite.com now").has_link);
+        assert!(!Scanned::new("I paid 3.50 for it. Com on").has_link);
+    }
+
+    #[test]
+    fn shouting_needs_length_and_capitals() {
+        assert!(Scanned::new("THIS IS THE BEST CHANNEL EVER GUYS").is_shouting());
+        assert!(!Scanned::new("OK USA").is_shouting());
+        assert!(!Scanned::new("This is a normal sentence with NASA in it").is_shouting());
+    }
+
+    #[test]
+    fn repetition_is_few_distinct_words_in_long_text() {
+        assert!(Scanned::new(&"free money now ".repeat(6)).is_repetitive());
+        assert!(
+            !Scanned::new("the order came late and the box was wet and the lid was broken")
+                .is_repetitive()
+        );
+    }
+}

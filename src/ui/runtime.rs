@@ -1,0 +1,199 @@
+//! The event loop: terminal input, sync events and a 1 s tick feed `update`;
+//! effects run against the store; the screen is redrawn only when something changed.
+
+use super::UiContext;
+use super::action::{Action, Effect};
+use super::effects::execute;
+use super::keymap::Keymap;
+use super::state::State;
+use super::terminal::TerminalGuard;
+use super::theme::Theme;
+use super::update::{reload, update};
+use super::view;
+use crate::model::SyncEvent;
+use crate::store::Store;
+use anyhow::Context;
+use chrono::{Local, Utc};
+use crossterm::event::{Event, EventStream};
+use futures::StreamExt;
+use std::collections::VecDeque;
+use std::path::Path;
+use std::time::Duration;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+/// Run the TUI until the user quits. The terminal is restored on every exit path.
+pub async fn run(ctx: UiContext, mut events: UnboundedReceiver<SyncEvent>) -> anyhow::Result<()> {
+    init_logging(ctx.log_path.as_deref());
+    let keymap = Keymap::from_config(&ctx.config.keymap).map_err(anyhow::Error::msg)?;
+    let theme = Theme::from_config(&ctx.config.theme).map_err(anyhow::Error::msg)?;
+    let mut store = Store::open(&ctx.db_path)
+        .with_context(|| format!("opening the cache {}", ctx.db_path.display()))?;
+    let now = Utc::now();
+    let mut state = State::new(
+        ctx.config,
+        keymap,
+        theme,
+        ctx.playbooks,
+        now,
+        *Local::now().offset(),
+    );
+    state.demo = ctx.demo;
+    let _ = store.wake_snoozed(now);
+
+    let mut guard = TerminalGuard::enter().context("setting up the terminal")?;
+    let size = guard.terminal.size()?;
+    let mut pending: VecDeque<Action> = VecDeque::from([Action::Resize {
+        width: size.width,
+        height: size.height,
+    }]);
+    let first = reload(&mut state);
+    run_effects(&mut store, &mut state, first, &mut pending);
+
+    let mut input = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut last_version = store.data_version().ok();
+    let mut events_open = true;
+    let mut dirty = true;
+    let mut minute = now.timestamp() / 60;
+    tracing::info!("ui started");
+
+    loop {
+        // Settle every pending action (and the effects they cause) before drawing.
+        while let Some(action) = pending.pop_front() {
+            dirty = true;
+            let effects = update(&mut state, action);
+            for fx in effects {
+                match fx {
+                    Effect::OpenEditor(text) => {
+                        drop(input);
+                        let result = edit_in_editor(&mut guard, &text);
+                        input = EventStream::new();
+                        pending.push_back(Action::EditorDone(result));
+                    }
+                    other => run_effects(&mut store, &mut state, vec![other], &mut pending),
+                }
+            }
+        }
+        if state.quit {
+            break;
+        }
+        if dirty {
+            guard.terminal.draw(|f| view::render(&state, f))?;
+            dirty = false;
+        }
+
+        tokio::select! {
+            ev = input.next() => match ev {
+                Some(Ok(Event::Key(key))) => pending.push_back(Action::Key(key)),
+                Some(Ok(Event::Paste(text))) => pending.push_back(Action::Paste(text)),
+                Some(Ok(Event::Resize(width, height))) => {
+                    pending.push_back(Action::Resize { width, height });
+                }
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return Err(e).context("reading terminal input"),
+                None => break,
+            },
+            ev = events.recv(), if events_open => match ev {
+                Some(ev) => pending.push_back(Action::Sync(ev)),
+                None => events_open = false,
+            },
+            _ = tick.tick() => {
+                let now = Utc::now();
+                let had_notice = state.notice.is_some();
+                update(&mut state, Action::Tick(now));
+                // Countdowns move by the minute; redraw then, or when a message expires.
+                if now.timestamp() / 60 != minute || had_notice != state.notice.is_some() {
+                    minute = now.timestamp() / 60;
+                    dirty = true;
+                    if store.wake_snoozed(now).unwrap_or(0) > 0 {
+                        pending.extend(reload_actions(&mut store, &mut state));
+                    }
+                }
+                // Another writer (sync, a second hearth) committed: re-read.
+                let version = store.data_version().ok();
+                if version != last_version {
+                    last_version = version;
+                    pending.extend(reload_actions(&mut store, &mut state));
+                }
+            }
+        }
+    }
+    tracing::info!("ui stopped");
+    Ok(())
+}
+
+fn reload_actions(store: &mut Store, state: &mut State) -> VecDeque<Action> {
+    let mut out = VecDeque::new();
+    let mut effects = reload(state);
+    if let Some(c) = &state.open {
+        effects.push(Effect::LoadConversation(c.id));
+    }
+    run_effects(store, state, effects, &mut out);
+    out
+}
+
+fn run_effects(store: &mut Store, state: &mut State, effects: Vec<Effect>, out: &mut VecDeque<Action>) {
+    let now = Utc::now();
+    for fx in effects {
+        if let Some(action) = execute(store, state, fx, now) {
+            out.push_back(action);
+        }
+    }
+}
+
+/// Suspend the TUI, run `$VISUAL`/`$EDITOR` (or `vi`) on a temp file holding the draft,
+/// then take the terminal back and return the edited text.
+fn edit_in_editor(guard: &mut TerminalGuard, draft: &str) -> Result<String, String> {
+    use std::io::Write;
+    let mut file = tempfile::Builder::new()
+        .prefix("hearth-reply-")
+        .suffix(".txt")
+        .tempfile()
+        .map_err(|e| format!("cannot create a temp file: {e}"))?;
+    file.write_all(draft.as_bytes())
+        .and_then(|()| file.flush())
+        .map_err(|e| format!("cannot write the draft: {e}"))?;
+    let editor = std::env::var("VISUAL")
+        .ok()
+        .or_else(|| std::env::var("EDITOR").ok())
+        .filter(|e| !e.trim().is_empty())
+        .unwrap_or_else(|| "vi".into());
+    let mut words = editor.split_whitespace();
+    let program = words.next().unwrap_or("vi").to_string();
+    let args: Vec<&str> = words.collect();
+
+    guard.suspend();
+    let status = std::process::Command::new(&program)
+        .args(&args)
+        .arg(file.path())
+        .status();
+    let resumed = guard.resume();
+    if let Err(e) = resumed {
+        return Err(format!("cannot restore the terminal: {e}"));
+    }
+    match status {
+        Ok(s) if s.success() => std::fs::read_to_string(file.path())
+            .map_err(|e| format!("cannot read the edited draft: {e}")),
+        Ok(s) => Err(format!("{program} exited with {s}; draft unchanged")),
+        Err(e) => Err(format!("cannot run {program}: {e}")),
+    }
+}
+
+/// Log to a file (never the terminal the TUI draws on). A second call is a no-op.
+fn init_logging(path: Option<&Path>) {
+    let Some(path) = path else { return };
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let Ok(file) = std::fs::OpenOptions::new().create(true).append(true).open(path) else {
+        return;
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("HEARTH_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init();
+}

@@ -1,0 +1,140 @@
+//! Every view and overlay through ratatui's TestBackend, at 80×24 and 140×40.
+
+use super::*;
+use crate::ui::state::Focus;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (140, 40)];
+
+fn snap_both(name: &str, state: &mut State) {
+    for (w, h) in SIZES {
+        feed(state, Action::Resize { width: w, height: h });
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen(state, w, h));
+    }
+}
+
+#[test]
+fn main_screen() {
+    snap_both("main", &mut loaded_state());
+}
+
+#[test]
+fn thread_focused_with_review() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Char('j'));
+    open(&mut s, 2);
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.focus, Focus::Thread);
+    snap_both("thread_review", &mut s);
+}
+
+#[test]
+fn composer_with_a_draft() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Char('r'));
+    typed(&mut s, "Yes! We deliver to Eastside on Saturdays.");
+    snap_both("composer", &mut s);
+}
+
+#[test]
+fn picker_overlay() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Char('p'));
+    typed(&mut s, "purchase");
+    snap_both("picker", &mut s);
+}
+
+#[test]
+fn help_overlay() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Char('?'));
+    snap_both("help", &mut s);
+}
+
+#[test]
+fn snooze_and_retier_prompts() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Char('z'));
+    snap_both("snooze", &mut s);
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Char('t'));
+    snap_both("retier", &mut s);
+}
+
+#[test]
+fn search_results() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Char('/'));
+    typed(&mut s, "deliver");
+    feed(&mut s, Action::SearchResults { query: "deliver".into(), rows: conversations()[..1].to_vec() });
+    snap_both("search", &mut s);
+}
+
+#[test]
+fn empty_queue_filtered_offline_with_error() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Char('5'));
+    feed(&mut s, Action::QueueLoaded { rows: Vec::new(), append: false, more: false });
+    feed(&mut s, Action::ConversationLoaded { conversation: None, messages: Vec::new() });
+    feed(
+        &mut s,
+        Action::Sync(crate::model::SyncEvent::AccountState {
+            account: "mastodon".into(),
+            state: "offline".into(),
+            detail: None,
+        }),
+    );
+    feed(&mut s, Action::Error("no conversation with id 9".into()));
+    snap_both("empty_offline", &mut s);
+}
+
+#[test]
+fn hostile_text_is_sanitized_before_it_reaches_the_screen() {
+    let mut s = loaded_state();
+    s.messages[2].body = "hi \x1b]0;pwned\x07there \x1b[2Jclear".into();
+    s.queue[0].author = "Eve\x1b[31m".into();
+    s.queue[0].preview = "line\nbreak\x1b[2J".into();
+    for (w, h) in SIZES {
+        feed(&mut s, Action::Resize { width: w, height: h });
+        let text = screen(&s, w, h);
+        assert!(!text.contains('\x1b'), "ESC reached the screen");
+        assert!(!text.contains('\x07'));
+        assert!(!text.contains("pwned"), "OSC payload dropped");
+        assert!(text.contains("hi there clear"), "{text}");
+    }
+}
+
+#[test]
+fn a_huge_message_is_capped_not_laid_out_whole() {
+    let mut s = loaded_state();
+    s.messages[2].body = "word ".repeat(220_000);
+    let text = screen(&s, 80, 24);
+    assert!(text.contains("more bytes not shown"), "{text}");
+    key(&mut s, KeyCode::Tab);
+    key(&mut s, KeyCode::Char('g'));
+    assert!(s.thread_scroll > 0);
+    let _ = screen(&s, 80, 24);
+}
+
+#[test]
+fn tiny_and_odd_sizes_do_not_panic() {
+    let mut s = loaded_state();
+    let overlays: [&dyn Fn(&mut State); 6] = [
+        &|_| {},
+        &|s| { key(s, KeyCode::Char('?')); },
+        &|s| { key(s, KeyCode::Char('p')); },
+        &|s| { key(s, KeyCode::Char('z')); },
+        &|s| { key(s, KeyCode::Char('t')); },
+        &|s| { key(s, KeyCode::Char('r')); },
+    ];
+    for open_overlay in overlays {
+        s.overlay = None;
+        s.focus = Focus::Queue;
+        open_overlay(&mut s);
+        for (w, h) in [(20, 5), (1, 1), (5, 20), (200, 3), (30, 10), (109, 12), (110, 12)] {
+            feed(&mut s, Action::Resize { width: w, height: h });
+            let _ = screen(&s, w, h);
+        }
+    }
+    let narrow = screen(&s, 20, 5);
+    assert_eq!(narrow.lines().count(), 5);
+}

@@ -1,0 +1,330 @@
+//! `update` is pure: actions in, state and effects out.
+
+use super::*;
+use crate::ui::action::Command;
+use crate::ui::state::{Focus, Overlay};
+use std::collections::BTreeMap;
+
+#[test]
+fn moving_down_selects_and_loads_the_next_conversation() {
+    let mut s = loaded_state();
+    let fx = key(&mut s, KeyCode::Char('j'));
+    assert_eq!(s.selected, 1);
+    assert_eq!(fx, vec![Effect::LoadConversation(2)]);
+    key(&mut s, KeyCode::Down);
+    assert_eq!(s.selected, 2);
+    key(&mut s, KeyCode::Char('G'));
+    assert_eq!(s.selected, 4);
+    key(&mut s, KeyCode::Char('j'));
+    assert_eq!(s.selected, 4, "clamped at the end");
+    key(&mut s, KeyCode::Home);
+    assert_eq!(s.selected, 0);
+    ctrl(&mut s, 'd');
+    assert!(s.selected > 0);
+}
+
+#[test]
+fn nearing_the_end_of_a_full_window_pages_further() {
+    let mut s = loaded_state();
+    s.queue_more = true;
+    let fx = key(&mut s, KeyCode::Char('j'));
+    let paging = fx.iter().find_map(|f| match f {
+        Effect::LoadQueue { after, append, .. } => Some((*after, *append)),
+        _ => None,
+    });
+    let (after, append) = paging.expect("a further page is asked for");
+    assert!(append);
+    assert_eq!(after.map(|k| k.id), Some(5));
+    // Only one page request in flight.
+    let fx = key(&mut s, KeyCode::Char('j'));
+    assert!(!fx.iter().any(|f| matches!(f, Effect::LoadQueue { .. })));
+}
+
+#[test]
+fn reload_keeps_the_cursor_on_the_same_conversation() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Char('j'));
+    key(&mut s, KeyCode::Char('j'));
+    assert_eq!(s.selected_conversation().map(|c| c.id), Some(3));
+    let mut rows = conversations();
+    rows.remove(0);
+    feed(&mut s, Action::QueueLoaded { rows, append: false, more: false });
+    assert_eq!(s.selected_conversation().map(|c| c.id), Some(3));
+}
+
+#[test]
+fn tier_keys_filter_and_zero_clears() {
+    let mut s = loaded_state();
+    let fx = key(&mut s, KeyCode::Char('1'));
+    assert_eq!(s.filter.tier, Some(Tier::Revenue));
+    assert!(fx.iter().any(|f| matches!(f,
+        Effect::LoadQueue { filter, after: None, append: false, .. } if filter.tier == Some(Tier::Revenue))));
+    key(&mut s, KeyCode::Char('0'));
+    assert_eq!(s.filter.tier, None);
+}
+
+#[test]
+fn family_platform_brand_location_cycle() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Char('f'));
+    assert_eq!(s.filter.family, Some(Family::Community));
+    key(&mut s, KeyCode::Char('f'));
+    assert_eq!(s.filter.family, Some(Family::Reputation));
+    key(&mut s, KeyCode::Char('f'));
+    assert_eq!(s.filter.family, None);
+
+    // Platforms seen in the queue, in order, then back to none.
+    let mut seen = Vec::new();
+    for _ in 0..5 {
+        key(&mut s, KeyCode::Char('P'));
+        seen.push(s.filter.platform);
+    }
+    assert_eq!(
+        seen,
+        vec![
+            Some(Platform::Mastodon),
+            Some(Platform::Facebook),
+            Some(Platform::Instagram),
+            Some(Platform::Google),
+            None
+        ]
+    );
+    key(&mut s, KeyCode::Char('B'));
+    assert_eq!(s.filter.brand.as_deref(), Some("Acme Bakery"));
+    key(&mut s, KeyCode::Char('L'));
+    assert_eq!(s.filter.location.as_deref(), Some("Downtown"));
+    key(&mut s, KeyCode::Char('c'));
+    assert_eq!(s.filter, Default::default());
+}
+
+#[test]
+fn search_types_a_query_and_esc_leaves() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Char('/'));
+    assert!(s.search.as_ref().is_some_and(|x| x.editing));
+    let fx = typed(&mut s, "cake");
+    assert_eq!(fx.last(), Some(&Effect::Search("cake".into())));
+    // 'q' while typing a query is text, not quit.
+    typed(&mut s, "q");
+    assert!(!s.quit);
+    key(&mut s, KeyCode::Backspace);
+    feed(&mut s, Action::SearchResults { query: "cake".into(), rows: conversations()[..1].to_vec() });
+    assert_eq!(s.rows().len(), 1);
+    key(&mut s, KeyCode::Enter);
+    assert!(s.search.as_ref().is_some_and(|x| !x.editing));
+    key(&mut s, KeyCode::Esc);
+    assert!(s.search.is_none());
+    assert_eq!(s.rows().len(), 5);
+}
+
+#[test]
+fn stale_search_results_are_ignored() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Char('/'));
+    typed(&mut s, "cakes");
+    feed(&mut s, Action::SearchResults { query: "cak".into(), rows: conversations() });
+    assert!(s.rows().is_empty());
+}
+
+#[test]
+fn picker_opens_filters_and_inserts_a_filled_template() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Char('p'));
+    let Some(Overlay::Picker(picker)) = &s.overlay else {
+        panic!("picker should be open");
+    };
+    let all = picker.matches.len();
+    assert!(all > 1);
+    typed(&mut s, "purchase");
+    let Some(Overlay::Picker(picker)) = &s.overlay else {
+        panic!("picker still open");
+    };
+    assert!(picker.matches.len() < all, "typing narrows the list");
+    let first = s.playbooks.all()[picker.matches[0]].name.clone();
+    assert!(first.contains("purchase"), "{first}");
+    key(&mut s, KeyCode::Enter);
+    assert!(s.overlay.is_none());
+    assert_eq!(s.focus, Focus::Composer);
+    let draft = s.draft_text();
+    assert!(draft.contains("Maria"), "first name filled in: {draft}");
+    assert!(!draft.contains("{first_name}"), "{draft}");
+}
+
+#[test]
+fn send_yields_a_send_effect_and_the_sent_reply_clears_the_draft() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Char('r'));
+    assert_eq!(s.focus, Focus::Composer);
+    typed(&mut s, "Yes, we deliver!");
+    let fx = ctrl(&mut s, 's');
+    assert_eq!(
+        fx,
+        vec![Effect::SendReply { conversation_id: 1, text: "Yes, we deliver!".into() }]
+    );
+    feed(&mut s, Action::ReplySent { conversation_id: 1, outbox_id: 7 });
+    assert!(s.composer.is_empty());
+    assert!(s.notice.as_ref().is_some_and(|n| n.text.contains("reply queued")));
+}
+
+#[test]
+fn an_empty_draft_is_not_sent() {
+    let mut s = loaded_state();
+    let fx = ctrl(&mut s, 's');
+    assert!(fx.is_empty());
+    assert!(s.notice.as_ref().is_some_and(|n| n.error));
+}
+
+#[test]
+fn composer_keeps_letters_and_quits_only_on_ctrl_c() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Char('r'));
+    typed(&mut s, "qjd");
+    assert_eq!(s.draft_text(), "qjd");
+    assert!(!s.quit);
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.focus, Focus::Queue);
+    let fx = ctrl(&mut s, 'c');
+    assert!(s.quit);
+    assert_eq!(fx, vec![Effect::Quit]);
+}
+
+#[test]
+fn drafts_stay_with_their_conversation() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Char('r'));
+    typed(&mut s, "for maria");
+    key(&mut s, KeyCode::Esc);
+    open(&mut s, 2);
+    assert!(s.composer.is_empty());
+    open(&mut s, 1);
+    assert_eq!(s.draft_text(), "for maria");
+}
+
+#[test]
+fn retier_done_and_snooze_ask_the_store() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Char('t'));
+    assert_eq!(s.overlay, Some(Overlay::Retier));
+    let fx = key(&mut s, KeyCode::Char('2'));
+    assert_eq!(fx, vec![Effect::SetTier { conversation_id: 1, tier: Some(Tier::Retention) }]);
+    assert!(s.overlay.is_none());
+
+    let fx = key(&mut s, KeyCode::Char('T'));
+    assert_eq!(fx, vec![Effect::SetTier { conversation_id: 1, tier: None }]);
+
+    let fx = key(&mut s, KeyCode::Char('d'));
+    assert_eq!(fx, vec![Effect::MarkDone(1)]);
+
+    key(&mut s, KeyCode::Char('z'));
+    assert_eq!(s.overlay, Some(Overlay::Snooze { selected: 0 }));
+    let fx = key(&mut s, KeyCode::Char('3'));
+    let tomorrow_nine = Utc.with_ymd_and_hms(2025, 3, 13, 9, 0, 0).single().expect("time");
+    assert_eq!(fx, vec![Effect::Snooze { conversation_id: 1, until: tomorrow_nine }]);
+
+    key(&mut s, KeyCode::Char('z'));
+    key(&mut s, KeyCode::Char('j'));
+    let fx = key(&mut s, KeyCode::Enter);
+    assert_eq!(fx, vec![Effect::Snooze { conversation_id: 1, until: now() + Duration::hours(3) }]);
+
+    // 2025-03-12 is a Wednesday: next Monday is the 17th.
+    key(&mut s, KeyCode::Char('z'));
+    let fx = key(&mut s, KeyCode::Char('4'));
+    let monday = Utc.with_ymd_and_hms(2025, 3, 17, 9, 0, 0).single().expect("time");
+    assert_eq!(fx, vec![Effect::Snooze { conversation_id: 1, until: monday }]);
+}
+
+#[test]
+fn applied_writes_reload_and_report() {
+    let mut s = loaded_state();
+    let fx = feed(&mut s, Action::Applied { message: "marked done".into() });
+    assert!(fx.iter().any(|f| matches!(f, Effect::LoadQueue { append: false, .. })));
+    assert!(fx.contains(&Effect::LoadConversation(1)));
+    assert_eq!(s.notice.as_ref().map(|n| n.text.as_str()), Some("marked done"));
+    feed(&mut s, Action::Tick(now() + Duration::seconds(30)));
+    assert!(s.notice.is_none(), "messages are transient");
+}
+
+#[test]
+fn help_opens_and_any_key_closes() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Char('?'));
+    assert_eq!(s.overlay, Some(Overlay::Help { scroll: 0 }));
+    key(&mut s, KeyCode::Char('j'));
+    assert_eq!(s.overlay, Some(Overlay::Help { scroll: 1 }));
+    key(&mut s, KeyCode::Char('x'));
+    assert!(s.overlay.is_none());
+}
+
+#[test]
+fn keymap_override_takes_effect() {
+    let mut cfg = BTreeMap::new();
+    cfg.insert("ctrl-n".to_string(), "down".to_string());
+    cfg.insert("q".to_string(), "none".to_string());
+    let mut s = loaded_state();
+    s.keymap = Keymap::from_config(&cfg).expect("valid keymap");
+    ctrl(&mut s, 'n');
+    assert_eq!(s.selected, 1);
+    key(&mut s, KeyCode::Char('q'));
+    assert!(!s.quit, "q was unbound");
+    ctrl(&mut s, 'c');
+    assert!(s.quit, "ctrl-c always quits");
+}
+
+#[test]
+fn focus_moves_with_tab_and_h_l_and_thread_scrolls() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Tab);
+    assert_eq!(s.focus, Focus::Thread);
+    key(&mut s, KeyCode::Char('k'));
+    key(&mut s, KeyCode::Char('g'));
+    let top = s.thread_scroll;
+    key(&mut s, KeyCode::Char('j'));
+    assert_eq!(s.thread_scroll, top.saturating_sub(1));
+    key(&mut s, KeyCode::Char('G'));
+    assert_eq!(s.thread_scroll, 0);
+    key(&mut s, KeyCode::Char('l'));
+    assert_eq!(s.focus, Focus::Composer);
+    key(&mut s, KeyCode::BackTab);
+    assert_eq!(s.focus, Focus::Thread);
+    key(&mut s, KeyCode::Char('h'));
+    assert_eq!(s.focus, Focus::Queue);
+}
+
+#[test]
+fn sync_events_reload_and_track_account_state() {
+    let mut s = loaded_state();
+    let fx = feed(&mut s, Action::Sync(crate::model::SyncEvent::Ingested { conversations: vec![1] }));
+    assert!(fx.contains(&Effect::LoadConversation(1)));
+    assert!(fx.iter().any(|f| matches!(f, Effect::LoadCounts(_))));
+    feed(
+        &mut s,
+        Action::Sync(crate::model::SyncEvent::AccountState {
+            account: "mastodon".into(),
+            state: "offline".into(),
+            detail: None,
+        }),
+    );
+    assert!(s.offline());
+}
+
+#[test]
+fn commands_without_a_conversation_explain_themselves() {
+    let mut s = loaded_state();
+    s.open = None;
+    for cmd in [Command::Reply, Command::Done, Command::Retier, Command::Snooze, Command::Playbooks] {
+        s.notice = None;
+        let fx = feed(&mut s, Action::Command(cmd));
+        assert!(fx.is_empty(), "{cmd:?}");
+        assert!(s.notice.as_ref().is_some_and(|n| n.text.contains("no conversation")));
+    }
+}
+
+#[test]
+fn editor_result_replaces_the_draft_cleaned() {
+    let mut s = loaded_state();
+    let fx = ctrl(&mut s, 'e');
+    assert_eq!(fx, vec![Effect::OpenEditor(String::new())]);
+    feed(&mut s, Action::EditorDone(Ok("line one\nline \x1b[31mtwo\n".into())));
+    assert_eq!(s.draft_text(), "line one\nline two");
+    assert_eq!(s.focus, Focus::Composer);
+}

@@ -1,0 +1,177 @@
+//! Text helpers for views: sanitising cache text, countdowns, local times, wrapping.
+//! Every string that came from the cache reaches a `Span` through `clean` or `clean_line`.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use std::borrow::Cow;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Longest message body the thread view lays out; the rest is summarised.
+pub const BODY_CAP: usize = 16 * 1024;
+
+/// Cache text for a multi-line view (escape sequences and controls removed).
+pub fn clean(text: &str) -> Cow<'_, str> {
+    crate::sanitize::sanitize(text)
+}
+
+/// Cache text for a one-line view (also folds newlines and tabs).
+pub fn clean_line(text: &str) -> Cow<'_, str> {
+    crate::sanitize::sanitize_line(text)
+}
+
+/// At most `max` bytes of `text`, cut on a char boundary, and how many bytes were left off.
+pub fn cap(text: &str, max: usize) -> (&str, usize) {
+    if text.len() <= max {
+        return (text, 0);
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    (&text[..end], text.len() - end)
+}
+
+/// `42m`, `3h05m`, `2d04h`; negative (overdue) values get a leading `-`.
+pub fn countdown(due: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (due - now).num_seconds();
+    let sign = if secs < 0 { "-" } else { "" };
+    // Round toward "more urgent": 59s left shows 0m, not 1m.
+    let mins = secs.unsigned_abs() / 60;
+    let body = if mins < 60 {
+        format!("{mins}m")
+    } else if mins < 24 * 60 {
+        format!("{}h{:02}m", mins / 60, mins % 60)
+    } else {
+        format!("{}d{:02}h", mins / (24 * 60), (mins / 60) % 24)
+    };
+    format!("{sign}{body}")
+}
+
+/// `14:05` today, `Mon 14:05` within a week, else `2024-03-01 14:05` (all local).
+pub fn local_time(at: DateTime<Utc>, now: DateTime<Utc>, offset: FixedOffset) -> String {
+    let local = at.with_timezone(&offset);
+    let today = now.with_timezone(&offset).date_naive();
+    let days = (today - local.date_naive()).num_days();
+    if days == 0 {
+        local.format("%H:%M").to_string()
+    } else if (0..7).contains(&days) {
+        local.format("%a %H:%M").to_string()
+    } else {
+        local.format("%Y-%m-%d %H:%M").to_string()
+    }
+}
+
+/// `★★★☆☆` for a 1-5 rating.
+pub fn stars(rating: u8) -> String {
+    let r = usize::from(rating.min(5));
+    format!("{}{}", "★".repeat(r), "☆".repeat(5 - r))
+}
+
+/// Truncate to `width` display columns, ending in `…` when cut.
+pub fn fit(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// Pad or cut to exactly `width` columns.
+pub fn pad(text: &str, width: usize) -> String {
+    let mut s = fit(text, width);
+    let w = s.width();
+    s.extend(std::iter::repeat_n(' ', width.saturating_sub(w)));
+    s
+}
+
+/// Wrap `text` to `width` columns: on spaces when possible, hard-cut long words.
+/// Newlines start new lines. Width 0 yields nothing.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    if width == 0 {
+        return lines;
+    }
+    for para in text.split('\n') {
+        let mut line = String::new();
+        let mut line_w = 0;
+        for word in para.split(' ') {
+            let word_w = word.width();
+            let sep = usize::from(!line.is_empty());
+            if line_w + sep + word_w <= width {
+                if sep == 1 {
+                    line.push(' ');
+                }
+                line.push_str(word);
+                line_w += sep + word_w;
+                continue;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+                line_w = 0;
+            }
+            // A word wider than the line is cut into pieces.
+            for c in word.chars() {
+                let w = c.width().unwrap_or(0);
+                if line_w + w > width && !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                    line_w = 0;
+                }
+                line.push(c);
+                line_w += w;
+            }
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn t(h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2025, 3, 12, h, m, 0).single().expect("valid time")
+    }
+
+    #[test]
+    fn countdowns_read_naturally() {
+        assert_eq!(countdown(t(10, 42), t(10, 0)), "42m");
+        assert_eq!(countdown(t(13, 5), t(10, 0)), "3h05m");
+        assert_eq!(countdown(t(8, 48), t(10, 0)), "-1h12m");
+        assert_eq!(countdown(t(10, 0) + chrono::Duration::hours(50), t(10, 0)), "2d02h");
+    }
+
+    #[test]
+    fn wrap_splits_words_and_long_runs() {
+        assert_eq!(wrap("aa bb cc", 5), vec!["aa bb", "cc"]);
+        assert_eq!(wrap("abcdefgh", 3), vec!["abc", "def", "gh"]);
+        assert_eq!(wrap("a\nb", 10), vec!["a", "b"]);
+        assert!(wrap("x", 0).is_empty());
+    }
+
+    #[test]
+    fn cap_respects_char_boundaries() {
+        let (head, rest) = cap("héllo", 2);
+        assert_eq!(head, "h");
+        assert_eq!(rest, 5);
+        assert_eq!(cap("abc", 10), ("abc", 0));
+    }
+
+    #[test]
+    fn fit_marks_cuts() {
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(pad("ab", 4), "ab  ");
+    }
+}

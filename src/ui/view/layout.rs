@@ -1,0 +1,82 @@
+//! Where each pane goes. Wide terminals put the queue beside the thread; narrow
+//! ones stack them. Tiny ones keep what fits and never panic.
+
+use crate::ui::state::{Focus, State};
+use ratatui::layout::Rect;
+
+/// Terminals at least this wide show the queue beside the conversation.
+pub const WIDE: u16 = 110;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Areas {
+    pub queue: Rect,
+    pub thread: Rect,
+    pub composer: Rect,
+    /// Two lines: the status line and the message/hint line.
+    pub status: Rect,
+}
+
+pub fn areas(area: Rect, state: &State) -> Areas {
+    let status_h = area.height.min(2);
+    let body = Rect::new(area.x, area.y, area.width, area.height - status_h);
+    let status = Rect::new(area.x, area.y + body.height, area.width, status_h);
+    let empty = Rect::new(area.x, area.y, 0, 0);
+
+    let composing = state.focus == Focus::Composer;
+    if area.width >= WIDE {
+        let queue_w = (body.width * 42 / 100).max(40).min(body.width);
+        let queue = Rect::new(body.x, body.y, queue_w, body.height);
+        let right = Rect::new(body.x + queue_w, body.y, body.width - queue_w, body.height);
+        let composer_h = composer_height(right.height, composing, 8);
+        let thread = Rect::new(right.x, right.y, right.width, right.height - composer_h);
+        let composer = Rect::new(right.x, right.y + thread.height, right.width, composer_h);
+        return Areas {
+            queue,
+            thread,
+            composer,
+            status,
+        };
+    }
+    // Stacked: queue over thread over composer.
+    if body.height < 8 {
+        // Room for one pane only: the focused one.
+        let (queue, thread, composer) = match state.focus {
+            Focus::Queue => (body, empty, empty),
+            Focus::Thread => (empty, body, empty),
+            Focus::Composer => (empty, empty, body),
+        };
+        return Areas {
+            queue,
+            thread,
+            composer,
+            status,
+        };
+    }
+    let composer_h = composer_height(body.height, composing, 6);
+    let queue_h = if state.focus == Focus::Queue {
+        body.height / 3
+    } else {
+        body.height / 4
+    }
+    .max(3);
+    let thread_h = body.height.saturating_sub(queue_h + composer_h);
+    let queue = Rect::new(body.x, body.y, body.width, queue_h);
+    let thread = Rect::new(body.x, body.y + queue_h, body.width, thread_h);
+    let composer = Rect::new(body.x, thread.y + thread_h, body.width, composer_h);
+    Areas {
+        queue,
+        thread,
+        composer,
+        status,
+    }
+}
+
+/// The composer grows while typing; it disappears on short screens unless focused.
+fn composer_height(available: u16, composing: bool, focused_h: u16) -> u16 {
+    let h = if composing { focused_h } else { 4 };
+    if available < 14 && !composing {
+        0
+    } else {
+        h.min(available / 2)
+    }
+}

@@ -1,0 +1,142 @@
+//! The queue pane: one line per conversation, most urgent first.
+
+use super::pane;
+use crate::model::{Conversation, Kind, Status, Tier};
+use crate::ui::state::{Focus, State};
+use crate::ui::text::{clean_line, countdown, fit, pad};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+pub fn render(state: &State, frame: &mut Frame, area: Rect) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let rows = state.rows();
+    let title = match &state.search {
+        Some(s) => {
+            let caret = if s.editing { "▏" } else { "" };
+            format!(" Search: {}{caret} ({}) ", clean_line(&s.query), s.rows.len())
+        }
+        None => {
+            let more = if state.queue_more { "+" } else { "" };
+            format!(" Queue ({}{more}) ", rows.len())
+        }
+    };
+    let focused = state.focus == Focus::Queue && state.overlay.is_none();
+    let block = pane(state, title, focused);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+
+    if rows.is_empty() {
+        let text = match &state.search {
+            Some(s) if s.query.trim().is_empty() => "type to search every message in the cache",
+            Some(_) => "no matches",
+            None => "nothing waiting: the queue is clear",
+        };
+        let line = Line::styled(fit(text, usize::from(inner.width)), Style::default().fg(state.theme.dim));
+        frame.render_widget(Paragraph::new(line), inner);
+        return;
+    }
+
+    let height = usize::from(inner.height);
+    let cursor = state.cursor().min(rows.len() - 1);
+    // Keep the cursor in view; scroll only as far as needed.
+    let top = cursor.saturating_sub(height - 1);
+    let lines: Vec<Line> = rows
+        .iter()
+        .enumerate()
+        .skip(top)
+        .take(height)
+        .map(|(i, c)| row(state, c, usize::from(inner.width), i == cursor))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// `T1  42m a9m  IG  Maria Lopez    How much for…`
+fn row<'a>(state: &State, c: &Conversation, width: usize, selected: bool) -> Line<'a> {
+    let theme = &state.theme;
+    let mut spans: Vec<Span> = Vec::new();
+    let mut used = 0;
+    let mut push = |spans: &mut Vec<Span<'a>>, text: String, style: Style| {
+        if used >= width {
+            return;
+        }
+        let text = fit(&text, width - used);
+        used += text.width();
+        spans.push(Span::styled(text, style));
+    };
+
+    // A visible cursor mark, so the selection reads even without colour.
+    let cursor = if selected { "▌" } else { " " };
+    push(&mut spans, cursor.into(), Style::default().fg(theme.accent));
+    push(&mut spans, format!("T{}", c.tier.number()), theme.badge(c.tier));
+    let mark = if c.tier_override.is_some() { "*" } else { " " };
+    push(&mut spans, mark.into(), Style::default().fg(theme.accent));
+
+    let (due, due_style) = due_column(state, c);
+    push(&mut spans, format!("{due:>7} "), due_style);
+
+    if width >= 50 {
+        let ack = ack_column(state, c);
+        let style = match &ack {
+            Some(text) if text.starts_with('-') => Style::default().fg(theme.overdue),
+            _ => Style::default().fg(theme.tier(Tier::Revenue)),
+        };
+        push(&mut spans, pad(&ack.map(|a| format!("a{a}")).unwrap_or_default(), 9), style);
+    }
+    push(
+        &mut spans,
+        pad(c.platform.short(), 4),
+        Style::default().fg(theme.dim),
+    );
+    let author_w = if width >= 70 { 16 } else { 12 };
+    push(
+        &mut spans,
+        pad(&clean_line(&c.author), author_w),
+        Style::default().add_modifier(Modifier::BOLD),
+    );
+    push(&mut spans, " ".into(), Style::default());
+    push(&mut spans, clean_line(&c.preview).into_owned(), Style::default());
+
+    let mut line = Line::from(spans);
+    if selected {
+        line = line.style(theme.selected());
+        // Fill the rest of the row so the highlight spans the pane.
+        if used < width {
+            line.spans.push(Span::raw(" ".repeat(width - used)));
+        }
+    }
+    line
+}
+
+/// Countdown to the first-response target, or the status for closed rows in search.
+fn due_column(state: &State, c: &Conversation) -> (String, Style) {
+    if c.status != Status::Open {
+        return (c.status.as_str().to_string(), Style::default().fg(state.theme.dim));
+    }
+    match c.due_at {
+        Some(due) if due < state.now => (
+            countdown(due, state.now),
+            Style::default()
+                .fg(state.theme.overdue)
+                .add_modifier(Modifier::BOLD),
+        ),
+        Some(due) => (countdown(due, state.now), Style::default()),
+        None => ("—".into(), Style::default().fg(state.theme.dim)),
+    }
+}
+
+/// The 15-minute acknowledgment clock, for tier-1 DMs only.
+pub fn ack_column(state: &State, c: &Conversation) -> Option<String> {
+    if c.kind != Kind::Dm || c.tier != Tier::Revenue || c.status != Status::Open {
+        return None;
+    }
+    c.ack_due_at.map(|ack| countdown(ack, state.now))
+}
