@@ -3,6 +3,7 @@
 //! Layers (an arrow only points down): `cli` → `ui` / `demo` → `store`, `triage`,
 //! `playbook` → `model`, `config`, `sanitize`.
 
+pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod model;

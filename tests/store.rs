@@ -402,3 +402,23 @@ fn replies_never_predate_what_they_answer() {
         Status::Waiting
     );
 }
+
+#[test]
+fn a_thread_that_arrives_already_answered_is_still_triaged() {
+    let (_dir, mut store) = open_temp();
+    let id = store
+        .ingest(
+            &page(vec![
+                msg("a", "1", Direction::Inbound, "the price please", 0),
+                msg("a", "2", Direction::Outbound, "20 EUR", 3),
+            ]),
+            &KeywordAssess,
+        )
+        .unwrap()
+        .touched[0];
+    let c = store.conversation(id).unwrap().unwrap();
+    assert_eq!(c.status, Status::Waiting);
+    assert_eq!(c.tier, Tier::Revenue);
+    assert_eq!(c.tier_reason, "keyword tier 1");
+    assert_eq!(c.due_at, None);
+}

@@ -14,8 +14,8 @@ pub fn run(env: Env, args: DemoArgs) -> anyhow::Result<ExitCode> {
         .clone()
         .unwrap_or_else(|| env.paths.demo_db());
     reset_demo_cache(&db)?;
-    let triage = crate::triage::Triage::new(&env.config)
-        .map_err(|e| Failure::bad_input(e.to_string()))?;
+    let triage =
+        crate::triage::Triage::new(&env.config).map_err(|e| Failure::bad_input(e.to_string()))?;
     let mut store = Store::open(&db)?;
     store.mark_demo()?;
     let summary = crate::demo::seed(&mut store, &triage, Utc::now())?;

@@ -88,7 +88,12 @@ fn parse_filter(args: &QueueArgs) -> anyhow::Result<QueueFilter> {
     let bad = |e: crate::model::ParseEnumError| Failure::bad_input(e.to_string());
     Ok(QueueFilter {
         tier: args.tier.and_then(Tier::from_number),
-        family: args.family.as_deref().map(str::parse).transpose().map_err(bad)?,
+        family: args
+            .family
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(bad)?,
         platform: args
             .platform
             .as_deref()

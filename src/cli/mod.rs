@@ -123,8 +123,8 @@ fn run_tui(env: Env, db: PathBuf, demo: bool) -> anyhow::Result<()> {
     for problem in &problems {
         tracing::warn!(%problem, "playbook skipped");
     }
-    let triage = crate::triage::Triage::new(&env.config)
-        .map_err(|e| Failure::bad_input(e.to_string()))?;
+    let triage =
+        crate::triage::Triage::new(&env.config).map_err(|e| Failure::bad_input(e.to_string()))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -301,9 +301,8 @@ pub fn parse_weekday(day: &str) -> Option<chrono::Weekday> {
 fn find_key(text: &str, table: &str, key: &str) -> Option<usize> {
     let header = format!("[{table}]");
     let table_start = text.find(&header)?;
-    let mut offset = table_start;
-    for line in text[table_start..].split_inclusive('\n').skip(1) {
-        offset += line.len();
+    let mut offset = table_start + text[table_start..].find('\n')? + 1;
+    for line in text[offset..].split_inclusive('\n') {
         let trimmed = line.trim_start();
         if trimmed.starts_with('[') {
             return None;
@@ -311,9 +310,9 @@ fn find_key(text: &str, table: &str, key: &str) -> Option<usize> {
         if let Some(rest) = trimmed.strip_prefix(key)
             && rest.trim_start().starts_with('=')
         {
-            let line_start = offset - line.len();
-            return Some(line_start + (line.len() - trimmed.len()));
+            return Some(offset + (line.len() - trimmed.len()));
         }
+        offset += line.len();
     }
     None
 }

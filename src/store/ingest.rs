@@ -147,19 +147,31 @@ pub(super) fn refresh_conversation(
     assess: Option<&dyn Assess>,
     customer_wrote: bool,
 ) -> Result<()> {
-    let (platform, kind, rating, status, tier_override): (
+    let (platform, kind, rating, status, tier_override, assessed): (
         String,
         String,
         Option<i64>,
         String,
         Option<i64>,
+        bool,
     ) = tx
         .prepare_cached(
-            "SELECT platform, kind, rating, status, tier_override FROM conversations WHERE id = ?1",
+            "SELECT platform, kind, rating, status, tier_override, tier_reason != ''
+             FROM conversations WHERE id = ?1",
         )?
         .query_row([id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
         })?;
+    let platform = platform.parse().unwrap_or(crate::model::Platform::Other);
+    let kind = kind.parse().unwrap_or(crate::model::Kind::Comment);
+    let rating = rating.and_then(|r| u8::try_from(r).ok());
     let last_outbound: Option<i64> = tx
         .prepare_cached(
             "SELECT max(sent_at) FROM messages WHERE conversation_id = ?1 AND direction = 'outbound'",
@@ -200,6 +212,29 @@ pub(super) fn refresh_conversation(
             preview,
             count
         ])?;
+        // A thread that arrived already answered (opener and reply in one page) still
+        // gets a tier, from what the customer wrote, for search results and reports.
+        if let Some(assess) = assess.filter(|_| !assessed) {
+            let text = unanswered_text(tx, id, i64::MIN)?;
+            let verdict = assess.assess(&AssessInput {
+                platform,
+                kind,
+                rating,
+                unanswered_text: &text,
+                first_unanswered_at: from_ms(last_at),
+            });
+            tx.prepare_cached(
+                "UPDATE conversations SET tier_auto = ?2, tier = COALESCE(tier_override, ?2),
+                     tier_reason = ?3, sentiment = ?4
+                 WHERE id = ?1",
+            )?
+            .execute(rusqlite::params![
+                id,
+                i64::from(verdict.tier.number()),
+                verdict.reason,
+                verdict.sentiment
+            ])?;
+        }
         return Ok(());
     };
 
@@ -211,9 +246,9 @@ pub(super) fn refresh_conversation(
         Some(assess) => {
             let text = unanswered_text(tx, id, after)?;
             let input = AssessInput {
-                platform: platform.parse().unwrap_or(crate::model::Platform::Other),
-                kind: kind.parse().unwrap_or(crate::model::Kind::Comment),
-                rating: rating.and_then(|r| u8::try_from(r).ok()),
+                platform,
+                kind,
+                rating,
                 unanswered_text: &text,
                 first_unanswered_at: from_ms(first_unanswered),
             };

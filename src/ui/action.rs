@@ -173,7 +173,10 @@ pub enum Action {
     /// The 1 s clock: countdowns move, transient messages expire.
     Tick(DateTime<Utc>),
     /// The terminal's new size.
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     Sync(SyncEvent),
     /// The first page (`append = false`) or a further page of the queue.
     QueueLoaded {
@@ -183,7 +186,7 @@ pub enum Action {
     },
     Counts(QueueCounts),
     ConversationLoaded {
-        conversation: Option<Conversation>,
+        conversation: Option<Box<Conversation>>,
         messages: Vec<Message>,
     },
     SearchResults {
@@ -195,7 +198,9 @@ pub enum Action {
         outbox_id: i64,
     },
     /// A write went through; `message` is what the user sees.
-    Applied { message: String },
+    Applied {
+        message: String,
+    },
     /// The editor closed; `Ok` holds the edited draft.
     EditorDone(Result<String, String>),
     Error(String),
@@ -215,9 +220,18 @@ pub enum Effect {
     LoadCounts(QueueFilter),
     LoadConversation(i64),
     Search(String),
-    SendReply { conversation_id: i64, text: String },
-    SetTier { conversation_id: i64, tier: Option<Tier> },
+    SendReply {
+        conversation_id: i64,
+        text: String,
+    },
+    SetTier {
+        conversation_id: i64,
+        tier: Option<Tier>,
+    },
     MarkDone(i64),
-    Snooze { conversation_id: i64, until: DateTime<Utc> },
+    Snooze {
+        conversation_id: i64,
+        until: DateTime<Utc>,
+    },
     OpenEditor(String),
 }

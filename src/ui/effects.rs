@@ -11,7 +11,12 @@ use chrono::{DateTime, Utc};
 const SEARCH_LIMIT: usize = 200;
 
 /// Run one effect (not `Quit` or `OpenEditor`, which the loop handles).
-pub fn execute(store: &mut Store, state: &State, effect: Effect, now: DateTime<Utc>) -> Option<Action> {
+pub fn execute(
+    store: &mut Store,
+    state: &State,
+    effect: Effect,
+    now: DateTime<Utc>,
+) -> Option<Action> {
     let result = match effect {
         Effect::Quit | Effect::OpenEditor(_) => return None,
         Effect::LoadQueue {
@@ -19,11 +24,13 @@ pub fn execute(store: &mut Store, state: &State, effect: Effect, now: DateTime<U
             after,
             limit,
             append,
-        } => store.queue(&filter, after, limit).map(|rows| Action::QueueLoaded {
-            more: rows.len() >= limit,
-            rows,
-            append,
-        }),
+        } => store
+            .queue(&filter, after, limit)
+            .map(|rows| Action::QueueLoaded {
+                more: rows.len() >= limit,
+                rows,
+                append,
+            }),
         Effect::LoadCounts(filter) => store.counts(&filter, now).map(Action::Counts),
         Effect::LoadConversation(id) => store.conversation(id).and_then(|conversation| {
             let messages = match &conversation {
@@ -31,7 +38,7 @@ pub fn execute(store: &mut Store, state: &State, effect: Effect, now: DateTime<U
                 None => Vec::new(),
             };
             Ok(Action::ConversationLoaded {
-                conversation,
+                conversation: conversation.map(Box::new),
                 messages,
             })
         }),
@@ -58,18 +65,22 @@ pub fn execute(store: &mut Store, state: &State, effect: Effect, now: DateTime<U
                     None => "tier override cleared".into(),
                 },
             }),
-        Effect::MarkDone(id) => store.set_status(id, Status::Done).map(|()| Action::Applied {
-            message: "marked done".into(),
-        }),
+        Effect::MarkDone(id) => store
+            .set_status(id, Status::Done)
+            .map(|()| Action::Applied {
+                message: "marked done".into(),
+            }),
         Effect::Snooze {
             conversation_id,
             until,
-        } => store.snooze(conversation_id, until).map(|()| Action::Applied {
-            message: format!(
-                "snoozed until {}",
-                super::text::local_time(until, now, state.offset)
-            ),
-        }),
+        } => store
+            .snooze(conversation_id, until)
+            .map(|()| Action::Applied {
+                message: format!(
+                    "snoozed until {}",
+                    super::text::local_time(until, now, state.offset)
+                ),
+            }),
     };
     Some(result.unwrap_or_else(|e| {
         tracing::warn!(error = %e, "store call failed");

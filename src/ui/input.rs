@@ -148,7 +148,11 @@ pub fn snooze_until(
         SnoozeChoice::TomorrowNine => at_nine(today + Duration::days(1)),
         SnoozeChoice::NextMondayNine => {
             let ahead = 7 - i64::from(today.weekday().num_days_from_monday());
-            let days = if today.weekday() == Weekday::Mon { 7 } else { ahead };
+            let days = if today.weekday() == Weekday::Mon {
+                7
+            } else {
+                ahead
+            };
             at_nine(today + Duration::days(days))
         }
     }
@@ -220,7 +224,11 @@ fn insert_template(state: &mut State, picker: &Picker) {
         return;
     };
     let Some(template) = playbook.templates.get(picker.template) else {
-        notice(state, format!("playbook {} has no template", playbook.name), true);
+        notice(
+            state,
+            format!("playbook {} has no template", playbook.name),
+            true,
+        );
         return;
     };
     let ctx = RenderContext::for_conversation(conv, &state.config);

@@ -269,7 +269,10 @@ mod tests {
     fn defaults_have_vim_and_arrow_keys() {
         let map = Keymap::default();
         let none = KeyModifiers::NONE;
-        assert_eq!(map.resolve(&key(KeyCode::Char('j'), none)), Some(Command::Down));
+        assert_eq!(
+            map.resolve(&key(KeyCode::Char('j'), none)),
+            Some(Command::Down)
+        );
         assert_eq!(map.resolve(&key(KeyCode::Down, none)), Some(Command::Down));
         assert_eq!(
             map.resolve(&key(KeyCode::Char('d'), KeyModifiers::CONTROL)),
@@ -311,7 +314,10 @@ mod tests {
         let mut cfg = BTreeMap::new();
         cfg.insert("j".to_string(), "fly".to_string());
         let err = Keymap::from_config(&cfg).unwrap_err();
-        assert!(err.contains("unknown action 'fly'") && err.contains("'j'"), "{err}");
+        assert!(
+            err.contains("unknown action 'fly'") && err.contains("'j'"),
+            "{err}"
+        );
 
         let mut cfg = BTreeMap::new();
         cfg.insert("hyper-j".to_string(), "down".to_string());
@@ -321,7 +327,19 @@ mod tests {
 
     #[test]
     fn key_names_round_trip() {
-        for name in ["j", "G", "?", "ctrl-d", "alt-x", "enter", "pagedown", "f5", "shift-tab", "space", "-"] {
+        for name in [
+            "j",
+            "G",
+            "?",
+            "ctrl-d",
+            "alt-x",
+            "enter",
+            "pagedown",
+            "f5",
+            "shift-tab",
+            "space",
+            "-",
+        ] {
             let chord = KeyChord::parse(name).expect(name);
             assert_eq!(KeyChord::parse(&chord.display()), Ok(chord), "{name}");
         }

@@ -133,7 +133,12 @@ fn reload_actions(store: &mut Store, state: &mut State) -> VecDeque<Action> {
     out
 }
 
-fn run_effects(store: &mut Store, state: &mut State, effects: Vec<Effect>, out: &mut VecDeque<Action>) {
+fn run_effects(
+    store: &mut Store,
+    state: &mut State,
+    effects: Vec<Effect>,
+    out: &mut VecDeque<Action>,
+) {
     let now = Utc::now();
     for fx in effects {
         if let Some(action) = execute(store, state, fx, now) {
@@ -186,7 +191,11 @@ fn init_logging(path: Option<&Path>) {
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    let Ok(file) = std::fs::OpenOptions::new().create(true).append(true).open(path) else {
+    let Ok(file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+    else {
         return;
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("HEARTH_LOG")

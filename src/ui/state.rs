@@ -227,7 +227,9 @@ impl State {
 
     /// True when some account reports it cannot reach its platform.
     pub fn offline(&self) -> bool {
-        self.accounts.values().any(|s| s.eq_ignore_ascii_case("offline"))
+        self.accounts
+            .values()
+            .any(|s| s.eq_ignore_ascii_case("offline"))
     }
 }
 

@@ -142,7 +142,9 @@ mod tests {
     use chrono::TimeZone;
 
     fn t(h: u32, m: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2025, 3, 12, h, m, 0).single().expect("valid time")
+        Utc.with_ymd_and_hms(2025, 3, 12, h, m, 0)
+            .single()
+            .expect("valid time")
     }
 
     #[test]
@@ -150,7 +152,10 @@ mod tests {
         assert_eq!(countdown(t(10, 42), t(10, 0)), "42m");
         assert_eq!(countdown(t(13, 5), t(10, 0)), "3h05m");
         assert_eq!(countdown(t(8, 48), t(10, 0)), "-1h12m");
-        assert_eq!(countdown(t(10, 0) + chrono::Duration::hours(50), t(10, 0)), "2d02h");
+        assert_eq!(
+            countdown(t(10, 0) + chrono::Duration::hours(50), t(10, 0)),
+            "2d02h"
+        );
     }
 
     #[test]

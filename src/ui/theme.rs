@@ -102,7 +102,10 @@ mod tests {
         let theme = Theme::from_config(&cfg).expect("valid theme");
         assert_eq!(theme.tier(Tier::Revenue), Color::Rgb(0xff, 0x88, 0x00));
         assert_eq!(theme.accent, Color::Magenta);
-        assert_eq!(theme.tier(Tier::Retention), Theme::default().tier(Tier::Retention));
+        assert_eq!(
+            theme.tier(Tier::Retention),
+            Theme::default().tier(Tier::Retention)
+        );
     }
 
     #[test]
@@ -112,6 +115,9 @@ mod tests {
             ..ThemeConfig::default()
         };
         let err = Theme::from_config(&cfg).unwrap_err();
-        assert!(err.contains("theme.overdue") && err.contains("blurple"), "{err}");
+        assert!(
+            err.contains("theme.overdue") && err.contains("blurple"),
+            "{err}"
+        );
     }
 }

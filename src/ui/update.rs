@@ -32,9 +32,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Sync(ev) => on_sync(state, ev),
-        Action::QueueLoaded { rows, append, more } => {
-            on_queue_loaded(state, rows, append, more)
-        }
+        Action::QueueLoaded { rows, append, more } => on_queue_loaded(state, rows, append, more),
         Action::Counts(counts) => {
             state.counts = counts;
             Vec::new()
@@ -49,18 +47,18 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     state.thread_scroll = 0;
                 }
             }
-            state.open = conversation;
+            state.open = conversation.map(|c| *c);
             state.messages = messages;
             Vec::new()
         }
         Action::SearchResults { query, rows } => {
-            if let Some(search) = &mut state.search {
-                if search.query.trim() == query.trim() {
-                    state.facets.learn(&rows);
-                    search.rows = rows;
-                    search.results_for = query;
-                    search.selected = search.selected.min(search.rows.len().saturating_sub(1));
-                }
+            if let Some(search) = &mut state.search
+                && search.query.trim() == query.trim()
+            {
+                state.facets.learn(&rows);
+                search.rows = rows;
+                search.results_for = query;
+                search.selected = search.selected.min(search.rows.len().saturating_sub(1));
             }
             Vec::new()
         }
@@ -90,10 +88,18 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             match result {
                 Ok(text) => {
                     let clean = super::text::clean(&text).into_owned();
-                    let lines = clean.trim_end_matches('\n').lines().map(String::from).collect();
+                    let lines = clean
+                        .trim_end_matches('\n')
+                        .lines()
+                        .map(String::from)
+                        .collect();
                     state.composer = new_composer(lines);
-                    state.composer.move_cursor(ratatui_textarea::CursorMove::Bottom);
-                    state.composer.move_cursor(ratatui_textarea::CursorMove::End);
+                    state
+                        .composer
+                        .move_cursor(ratatui_textarea::CursorMove::Bottom);
+                    state
+                        .composer
+                        .move_cursor(ratatui_textarea::CursorMove::End);
                     state.focus = Focus::Composer;
                     notice(state, "draft updated from editor".into(), false);
                 }
@@ -269,7 +275,10 @@ fn filter_changed(state: &mut State) -> Vec<Effect> {
 }
 
 /// Next value in `values` after `current`; past the last one comes `None` (no filter).
-fn cycle<T: Clone + PartialEq>(values: impl IntoIterator<Item = T>, current: &Option<T>) -> Option<T> {
+fn cycle<T: Clone + PartialEq>(
+    values: impl IntoIterator<Item = T>,
+    current: &Option<T>,
+) -> Option<T> {
     let values: Vec<T> = values.into_iter().collect();
     match current {
         None => values.first().cloned(),
@@ -287,7 +296,11 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
             state.quit = true;
             vec![Effect::Quit]
         }
-        Command::Down | Command::Up | Command::Top | Command::Bottom | Command::PageDown
+        Command::Down
+        | Command::Up
+        | Command::Top
+        | Command::Bottom
+        | Command::PageDown
         | Command::PageUp => {
             if state.focus == Focus::Thread {
                 // Thread scroll counts lines up from the newest message.
@@ -392,7 +405,10 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
             filter_changed(state)
         }
         Command::Platform => {
-            state.filter.platform = cycle(state.facets.platforms.iter().copied(), &state.filter.platform);
+            state.filter.platform = cycle(
+                state.facets.platforms.iter().copied(),
+                &state.filter.platform,
+            );
             filter_changed(state)
         }
         Command::Brand => {
@@ -400,8 +416,10 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
             filter_changed(state)
         }
         Command::Location => {
-            state.filter.location =
-                cycle(state.facets.locations.iter().cloned(), &state.filter.location);
+            state.filter.location = cycle(
+                state.facets.locations.iter().cloned(),
+                &state.filter.location,
+            );
             filter_changed(state)
         }
         Command::ClearFilters => {

@@ -9,7 +9,9 @@ use super::state::State;
 use super::theme::Theme;
 use super::update::update;
 use crate::config::Config;
-use crate::model::{Conversation, Direction, Family, Kind, Message, Platform, QueueCounts, Status, Tier};
+use crate::model::{
+    Conversation, Direction, Family, Kind, Message, Platform, QueueCounts, Status, Tier,
+};
 use crate::playbook::Library;
 use chrono::{DateTime, Duration, FixedOffset, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -136,7 +138,13 @@ pub fn messages_for(conversation_id: i64) -> Vec<Message> {
         sent_at: mins(at),
     };
     vec![
-        m(1, Direction::Inbound, "Maria Lopez", "Hi! How much for a birthday cake for 20 people?", -20),
+        m(
+            1,
+            Direction::Inbound,
+            "Maria Lopez",
+            "Hi! How much for a birthday cake for 20 people?",
+            -20,
+        ),
         m(
             2,
             Direction::Outbound,
@@ -144,7 +152,13 @@ pub fn messages_for(conversation_id: i64) -> Vec<Message> {
             "Hi Maria, thanks for asking! Our celebration cakes for 20 start at $65. When is the party?",
             -15,
         ),
-        m(3, Direction::Inbound, "Maria Lopez", "Saturday! Great, and do you deliver to Eastside?", -10),
+        m(
+            3,
+            Direction::Inbound,
+            "Maria Lopez",
+            "Saturday! Great, and do you deliver to Eastside?",
+            -10,
+        ),
     ]
 }
 
@@ -158,7 +172,13 @@ pub fn loaded_state() -> State {
         now(),
         FixedOffset::east_opt(0).expect("zero offset"),
     );
-    feed(&mut state, Action::Resize { width: 80, height: 24 });
+    feed(
+        &mut state,
+        Action::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
     feed(
         &mut state,
         Action::QueueLoaded {
@@ -197,7 +217,7 @@ pub fn open(state: &mut State, id: i64) {
     feed(
         state,
         Action::ConversationLoaded {
-            conversation,
+            conversation: conversation.map(Box::new),
             messages,
         },
     );
@@ -212,7 +232,10 @@ pub fn key(state: &mut State, code: KeyCode) -> Vec<Effect> {
 }
 
 pub fn ctrl(state: &mut State, c: char) -> Vec<Effect> {
-    update(state, Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)))
+    update(
+        state,
+        Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    )
 }
 
 pub fn typed(state: &mut State, text: &str) -> Vec<Effect> {

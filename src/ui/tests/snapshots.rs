@@ -7,7 +7,13 @@ const SIZES: [(u16, u16); 2] = [(80, 24), (140, 40)];
 
 fn snap_both(name: &str, state: &mut State) {
     for (w, h) in SIZES {
-        feed(state, Action::Resize { width: w, height: h });
+        feed(
+            state,
+            Action::Resize {
+                width: w,
+                height: h,
+            },
+        );
         insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen(state, w, h));
     }
 }
@@ -65,7 +71,13 @@ fn search_results() {
     let mut s = loaded_state();
     key(&mut s, KeyCode::Char('/'));
     typed(&mut s, "deliver");
-    feed(&mut s, Action::SearchResults { query: "deliver".into(), rows: conversations()[..1].to_vec() });
+    feed(
+        &mut s,
+        Action::SearchResults {
+            query: "deliver".into(),
+            rows: conversations()[..1].to_vec(),
+        },
+    );
     snap_both("search", &mut s);
 }
 
@@ -73,8 +85,21 @@ fn search_results() {
 fn empty_queue_filtered_offline_with_error() {
     let mut s = loaded_state();
     key(&mut s, KeyCode::Char('5'));
-    feed(&mut s, Action::QueueLoaded { rows: Vec::new(), append: false, more: false });
-    feed(&mut s, Action::ConversationLoaded { conversation: None, messages: Vec::new() });
+    feed(
+        &mut s,
+        Action::QueueLoaded {
+            rows: Vec::new(),
+            append: false,
+            more: false,
+        },
+    );
+    feed(
+        &mut s,
+        Action::ConversationLoaded {
+            conversation: None,
+            messages: Vec::new(),
+        },
+    );
     feed(
         &mut s,
         Action::Sync(crate::model::SyncEvent::AccountState {
@@ -94,7 +119,13 @@ fn hostile_text_is_sanitized_before_it_reaches_the_screen() {
     s.queue[0].author = "Eve\x1b[31m".into();
     s.queue[0].preview = "line\nbreak\x1b[2J".into();
     for (w, h) in SIZES {
-        feed(&mut s, Action::Resize { width: w, height: h });
+        feed(
+            &mut s,
+            Action::Resize {
+                width: w,
+                height: h,
+            },
+        );
         let text = screen(&s, w, h);
         assert!(!text.contains('\x1b'), "ESC reached the screen");
         assert!(!text.contains('\x07'));
@@ -120,21 +151,57 @@ fn tiny_and_odd_sizes_do_not_panic() {
     let mut s = loaded_state();
     let overlays: [&dyn Fn(&mut State); 6] = [
         &|_| {},
-        &|s| { key(s, KeyCode::Char('?')); },
-        &|s| { key(s, KeyCode::Char('p')); },
-        &|s| { key(s, KeyCode::Char('z')); },
-        &|s| { key(s, KeyCode::Char('t')); },
-        &|s| { key(s, KeyCode::Char('r')); },
+        &|s| {
+            key(s, KeyCode::Char('?'));
+        },
+        &|s| {
+            key(s, KeyCode::Char('p'));
+        },
+        &|s| {
+            key(s, KeyCode::Char('z'));
+        },
+        &|s| {
+            key(s, KeyCode::Char('t'));
+        },
+        &|s| {
+            key(s, KeyCode::Char('r'));
+        },
     ];
     for open_overlay in overlays {
         s.overlay = None;
         s.focus = Focus::Queue;
         open_overlay(&mut s);
-        for (w, h) in [(20, 5), (1, 1), (5, 20), (200, 3), (30, 10), (109, 12), (110, 12)] {
-            feed(&mut s, Action::Resize { width: w, height: h });
+        for (w, h) in [
+            (20, 5),
+            (1, 1),
+            (5, 20),
+            (200, 3),
+            (30, 10),
+            (109, 12),
+            (110, 12),
+        ] {
+            feed(
+                &mut s,
+                Action::Resize {
+                    width: w,
+                    height: h,
+                },
+            );
             let _ = screen(&s, w, h);
         }
     }
     let narrow = screen(&s, 20, 5);
     assert_eq!(narrow.lines().count(), 5);
+}
+
+#[test]
+#[ignore = "measurement, run with --ignored --nocapture"]
+fn measure_render_with_a_one_megabyte_message() {
+    let mut s = loaded_state();
+    s.messages[2].body = "word ".repeat(220_000);
+    let start = std::time::Instant::now();
+    for _ in 0..20 {
+        let _ = screen(&s, 80, 24);
+    }
+    println!("20 frames with a 1.1 MB message: {:?}", start.elapsed());
 }

@@ -48,7 +48,14 @@ fn reload_keeps_the_cursor_on_the_same_conversation() {
     assert_eq!(s.selected_conversation().map(|c| c.id), Some(3));
     let mut rows = conversations();
     rows.remove(0);
-    feed(&mut s, Action::QueueLoaded { rows, append: false, more: false });
+    feed(
+        &mut s,
+        Action::QueueLoaded {
+            rows,
+            append: false,
+            more: false,
+        },
+    );
     assert_eq!(s.selected_conversation().map(|c| c.id), Some(3));
 }
 
@@ -108,7 +115,13 @@ fn search_types_a_query_and_esc_leaves() {
     typed(&mut s, "q");
     assert!(!s.quit);
     key(&mut s, KeyCode::Backspace);
-    feed(&mut s, Action::SearchResults { query: "cake".into(), rows: conversations()[..1].to_vec() });
+    feed(
+        &mut s,
+        Action::SearchResults {
+            query: "cake".into(),
+            rows: conversations()[..1].to_vec(),
+        },
+    );
     assert_eq!(s.rows().len(), 1);
     key(&mut s, KeyCode::Enter);
     assert!(s.search.as_ref().is_some_and(|x| !x.editing));
@@ -122,7 +135,13 @@ fn stale_search_results_are_ignored() {
     let mut s = loaded_state();
     key(&mut s, KeyCode::Char('/'));
     typed(&mut s, "cakes");
-    feed(&mut s, Action::SearchResults { query: "cak".into(), rows: conversations() });
+    feed(
+        &mut s,
+        Action::SearchResults {
+            query: "cak".into(),
+            rows: conversations(),
+        },
+    );
     assert!(s.rows().is_empty());
 }
 
@@ -159,11 +178,24 @@ fn send_yields_a_send_effect_and_the_sent_reply_clears_the_draft() {
     let fx = ctrl(&mut s, 's');
     assert_eq!(
         fx,
-        vec![Effect::SendReply { conversation_id: 1, text: "Yes, we deliver!".into() }]
+        vec![Effect::SendReply {
+            conversation_id: 1,
+            text: "Yes, we deliver!".into()
+        }]
     );
-    feed(&mut s, Action::ReplySent { conversation_id: 1, outbox_id: 7 });
+    feed(
+        &mut s,
+        Action::ReplySent {
+            conversation_id: 1,
+            outbox_id: 7,
+        },
+    );
     assert!(s.composer.is_empty());
-    assert!(s.notice.as_ref().is_some_and(|n| n.text.contains("reply queued")));
+    assert!(
+        s.notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("reply queued"))
+    );
 }
 
 #[test]
@@ -206,11 +238,23 @@ fn retier_done_and_snooze_ask_the_store() {
     key(&mut s, KeyCode::Char('t'));
     assert_eq!(s.overlay, Some(Overlay::Retier));
     let fx = key(&mut s, KeyCode::Char('2'));
-    assert_eq!(fx, vec![Effect::SetTier { conversation_id: 1, tier: Some(Tier::Retention) }]);
+    assert_eq!(
+        fx,
+        vec![Effect::SetTier {
+            conversation_id: 1,
+            tier: Some(Tier::Retention)
+        }]
+    );
     assert!(s.overlay.is_none());
 
     let fx = key(&mut s, KeyCode::Char('T'));
-    assert_eq!(fx, vec![Effect::SetTier { conversation_id: 1, tier: None }]);
+    assert_eq!(
+        fx,
+        vec![Effect::SetTier {
+            conversation_id: 1,
+            tier: None
+        }]
+    );
 
     let fx = key(&mut s, KeyCode::Char('d'));
     assert_eq!(fx, vec![Effect::MarkDone(1)]);
@@ -218,28 +262,63 @@ fn retier_done_and_snooze_ask_the_store() {
     key(&mut s, KeyCode::Char('z'));
     assert_eq!(s.overlay, Some(Overlay::Snooze { selected: 0 }));
     let fx = key(&mut s, KeyCode::Char('3'));
-    let tomorrow_nine = Utc.with_ymd_and_hms(2025, 3, 13, 9, 0, 0).single().expect("time");
-    assert_eq!(fx, vec![Effect::Snooze { conversation_id: 1, until: tomorrow_nine }]);
+    let tomorrow_nine = Utc
+        .with_ymd_and_hms(2025, 3, 13, 9, 0, 0)
+        .single()
+        .expect("time");
+    assert_eq!(
+        fx,
+        vec![Effect::Snooze {
+            conversation_id: 1,
+            until: tomorrow_nine
+        }]
+    );
 
     key(&mut s, KeyCode::Char('z'));
     key(&mut s, KeyCode::Char('j'));
     let fx = key(&mut s, KeyCode::Enter);
-    assert_eq!(fx, vec![Effect::Snooze { conversation_id: 1, until: now() + Duration::hours(3) }]);
+    assert_eq!(
+        fx,
+        vec![Effect::Snooze {
+            conversation_id: 1,
+            until: now() + Duration::hours(3)
+        }]
+    );
 
     // 2025-03-12 is a Wednesday: next Monday is the 17th.
     key(&mut s, KeyCode::Char('z'));
     let fx = key(&mut s, KeyCode::Char('4'));
-    let monday = Utc.with_ymd_and_hms(2025, 3, 17, 9, 0, 0).single().expect("time");
-    assert_eq!(fx, vec![Effect::Snooze { conversation_id: 1, until: monday }]);
+    let monday = Utc
+        .with_ymd_and_hms(2025, 3, 17, 9, 0, 0)
+        .single()
+        .expect("time");
+    assert_eq!(
+        fx,
+        vec![Effect::Snooze {
+            conversation_id: 1,
+            until: monday
+        }]
+    );
 }
 
 #[test]
 fn applied_writes_reload_and_report() {
     let mut s = loaded_state();
-    let fx = feed(&mut s, Action::Applied { message: "marked done".into() });
-    assert!(fx.iter().any(|f| matches!(f, Effect::LoadQueue { append: false, .. })));
+    let fx = feed(
+        &mut s,
+        Action::Applied {
+            message: "marked done".into(),
+        },
+    );
+    assert!(
+        fx.iter()
+            .any(|f| matches!(f, Effect::LoadQueue { append: false, .. }))
+    );
     assert!(fx.contains(&Effect::LoadConversation(1)));
-    assert_eq!(s.notice.as_ref().map(|n| n.text.as_str()), Some("marked done"));
+    assert_eq!(
+        s.notice.as_ref().map(|n| n.text.as_str()),
+        Some("marked done")
+    );
     feed(&mut s, Action::Tick(now() + Duration::seconds(30)));
     assert!(s.notice.is_none(), "messages are transient");
 }
@@ -293,7 +372,12 @@ fn focus_moves_with_tab_and_h_l_and_thread_scrolls() {
 #[test]
 fn sync_events_reload_and_track_account_state() {
     let mut s = loaded_state();
-    let fx = feed(&mut s, Action::Sync(crate::model::SyncEvent::Ingested { conversations: vec![1] }));
+    let fx = feed(
+        &mut s,
+        Action::Sync(crate::model::SyncEvent::Ingested {
+            conversations: vec![1],
+        }),
+    );
     assert!(fx.contains(&Effect::LoadConversation(1)));
     assert!(fx.iter().any(|f| matches!(f, Effect::LoadCounts(_))));
     feed(
@@ -311,11 +395,21 @@ fn sync_events_reload_and_track_account_state() {
 fn commands_without_a_conversation_explain_themselves() {
     let mut s = loaded_state();
     s.open = None;
-    for cmd in [Command::Reply, Command::Done, Command::Retier, Command::Snooze, Command::Playbooks] {
+    for cmd in [
+        Command::Reply,
+        Command::Done,
+        Command::Retier,
+        Command::Snooze,
+        Command::Playbooks,
+    ] {
         s.notice = None;
         let fx = feed(&mut s, Action::Command(cmd));
         assert!(fx.is_empty(), "{cmd:?}");
-        assert!(s.notice.as_ref().is_some_and(|n| n.text.contains("no conversation")));
+        assert!(
+            s.notice
+                .as_ref()
+                .is_some_and(|n| n.text.contains("no conversation"))
+        );
     }
 }
 
@@ -324,7 +418,41 @@ fn editor_result_replaces_the_draft_cleaned() {
     let mut s = loaded_state();
     let fx = ctrl(&mut s, 'e');
     assert_eq!(fx, vec![Effect::OpenEditor(String::new())]);
-    feed(&mut s, Action::EditorDone(Ok("line one\nline \x1b[31mtwo\n".into())));
+    feed(
+        &mut s,
+        Action::EditorDone(Ok("line one\nline \x1b[31mtwo\n".into())),
+    );
     assert_eq!(s.draft_text(), "line one\nline two");
     assert_eq!(s.focus, Focus::Composer);
+}
+
+#[test]
+fn help_is_generated_from_the_keymap() {
+    let mut cfg = BTreeMap::new();
+    cfg.insert("ctrl-n".to_string(), "down".to_string());
+    cfg.insert("x".to_string(), "done".to_string());
+    let mut s = loaded_state();
+    s.keymap = Keymap::from_config(&cfg).expect("valid keymap");
+    let text: Vec<String> = crate::ui::view::help::lines(&s)
+        .iter()
+        .map(|l| l.spans.iter().map(|sp| sp.content.as_ref()).collect())
+        .collect();
+    let down = text
+        .iter()
+        .find(|l| l.contains("[down]"))
+        .expect("down listed");
+    assert!(down.contains("ctrl-n"), "{down}");
+    let done = text
+        .iter()
+        .find(|l| l.contains("[done]"))
+        .expect("done listed");
+    assert!(done.starts_with("d x "), "{done}");
+    for cmd in Command::ALL {
+        assert!(
+            text.iter()
+                .any(|l| l.contains(&format!("[{}]", cmd.name()))),
+            "{}",
+            cmd.name()
+        );
+    }
 }

@@ -10,26 +10,47 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 pub fn lines(state: &State) -> Vec<Line<'static>> {
-    let key_style = Style::default().fg(state.theme.accent).add_modifier(Modifier::BOLD);
+    let key_style = Style::default()
+        .fg(state.theme.accent)
+        .add_modifier(Modifier::BOLD);
     let head = Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
     let mut out = vec![Line::styled("Keys", head)];
     for cmd in Command::ALL {
         let keys = state.keymap.keys_for(cmd);
-        let keys = if keys.is_empty() { "(unbound)".to_string() } else { keys.join(" ") };
+        let keys = if keys.is_empty() {
+            "(unbound)".to_string()
+        } else {
+            keys.join(" ")
+        };
         out.push(Line::from(vec![
             Span::styled(format!("{keys:<24}"), key_style),
             Span::raw(format!("{} ", cmd.describe())),
-            Span::styled(format!("[{}]", cmd.name()), Style::default().fg(state.theme.dim)),
+            Span::styled(
+                format!("[{}]", cmd.name()),
+                Style::default().fg(state.theme.dim),
+            ),
         ]));
     }
     out.push(Line::raw(""));
     out.push(Line::styled("While typing", head));
     let fixed = [
         ("ctrl-c", "quit, always"),
-        ("composer", "keys type; esc/tab leave; send, playbooks, $EDITOR keys above work"),
-        ("search", "type the query; enter keeps results and moves to them; esc leaves"),
-        ("picker", "type to filter; up/down or ctrl-n/ctrl-p choose; tab/left/right template; enter insert"),
-        ("re-tier", "1-5 sets the tier, 0 or T clears the override, esc cancels"),
+        (
+            "composer",
+            "keys type; esc/tab leave; send, playbooks, $EDITOR keys above work",
+        ),
+        (
+            "search",
+            "type the query; enter keeps results and moves to them; esc leaves",
+        ),
+        (
+            "picker",
+            "type to filter; up/down or ctrl-n/ctrl-p choose; tab/left/right template; enter insert",
+        ),
+        (
+            "re-tier",
+            "1-5 sets the tier, 0 or T clears the override, esc cancels",
+        ),
         ("snooze", "1-4 or j/k then enter, esc cancels"),
     ];
     for (k, what) in fixed {
@@ -55,7 +76,9 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let all = lines(state);
     let max = u16::try_from(all.len()).unwrap_or(u16::MAX);
     frame.render_widget(
-        Paragraph::new(all).block(block).scroll((scroll.min(max), 0)),
+        Paragraph::new(all)
+            .block(block)
+            .scroll((scroll.min(max), 0)),
         rect,
     );
 }

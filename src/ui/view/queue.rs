@@ -3,7 +3,7 @@
 use super::pane;
 use crate::model::{Conversation, Kind, Status, Tier};
 use crate::ui::state::{Focus, State};
-use crate::ui::text::{clean_line, countdown, fit, pad};
+use crate::ui::text::{cap, clean_line, countdown, fit, pad};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -19,7 +19,11 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let title = match &state.search {
         Some(s) => {
             let caret = if s.editing { "▏" } else { "" };
-            format!(" Search: {}{caret} ({}) ", clean_line(&s.query), s.rows.len())
+            format!(
+                " Search: {}{caret} ({}) ",
+                clean_line(&s.query),
+                s.rows.len()
+            )
         }
         None => {
             let more = if state.queue_more { "+" } else { "" };
@@ -40,7 +44,10 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
             Some(_) => "no matches",
             None => "nothing waiting: the queue is clear",
         };
-        let line = Line::styled(fit(text, usize::from(inner.width)), Style::default().fg(state.theme.dim));
+        let line = Line::styled(
+            fit(text, usize::from(inner.width)),
+            Style::default().fg(state.theme.dim),
+        );
         frame.render_widget(Paragraph::new(line), inner);
         return;
     }
@@ -76,7 +83,11 @@ fn row<'a>(state: &State, c: &Conversation, width: usize, selected: bool) -> Lin
     // A visible cursor mark, so the selection reads even without colour.
     let cursor = if selected { "▌" } else { " " };
     push(&mut spans, cursor.into(), Style::default().fg(theme.accent));
-    push(&mut spans, format!("T{}", c.tier.number()), theme.badge(c.tier));
+    push(
+        &mut spans,
+        format!("T{}", c.tier.number()),
+        theme.badge(c.tier),
+    );
     let mark = if c.tier_override.is_some() { "*" } else { " " };
     push(&mut spans, mark.into(), Style::default().fg(theme.accent));
 
@@ -89,7 +100,11 @@ fn row<'a>(state: &State, c: &Conversation, width: usize, selected: bool) -> Lin
             Some(text) if text.starts_with('-') => Style::default().fg(theme.overdue),
             _ => Style::default().fg(theme.tier(Tier::Revenue)),
         };
-        push(&mut spans, pad(&ack.map(|a| format!("a{a}")).unwrap_or_default(), 9), style);
+        push(
+            &mut spans,
+            pad(&ack.map(|a| format!("a{a}")).unwrap_or_default(), 9),
+            style,
+        );
     }
     push(
         &mut spans,
@@ -103,7 +118,13 @@ fn row<'a>(state: &State, c: &Conversation, width: usize, selected: bool) -> Lin
         Style::default().add_modifier(Modifier::BOLD),
     );
     push(&mut spans, " ".into(), Style::default());
-    push(&mut spans, clean_line(&c.preview).into_owned(), Style::default());
+    // Cap before cleaning: a preview is at most a line, whatever the cache holds.
+    let (preview, _) = cap(&c.preview, 1024);
+    push(
+        &mut spans,
+        clean_line(preview).into_owned(),
+        Style::default(),
+    );
 
     let mut line = Line::from(spans);
     if selected {
@@ -119,7 +140,10 @@ fn row<'a>(state: &State, c: &Conversation, width: usize, selected: bool) -> Lin
 /// Countdown to the first-response target, or the status for closed rows in search.
 fn due_column(state: &State, c: &Conversation) -> (String, Style) {
     if c.status != Status::Open {
-        return (c.status.as_str().to_string(), Style::default().fg(state.theme.dim));
+        return (
+            c.status.as_str().to_string(),
+            Style::default().fg(state.theme.dim),
+        );
     }
     match c.due_at {
         Some(due) if due < state.now => (

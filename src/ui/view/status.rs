@@ -30,13 +30,18 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     if state.counts.overdue > 0 {
         spans.push(Span::styled(
             format!("│ {} overdue ", state.counts.overdue),
-            Style::default().fg(theme.overdue).add_modifier(Modifier::BOLD),
+            Style::default()
+                .fg(theme.overdue)
+                .add_modifier(Modifier::BOLD),
         ));
     }
     let filter = filter_summary(state);
     if !filter.is_empty() {
         spans.push(Span::styled("│ filter: ", Style::default().fg(theme.dim)));
-        spans.push(Span::styled(format!("{filter} "), Style::default().add_modifier(Modifier::BOLD)));
+        spans.push(Span::styled(
+            format!("{filter} "),
+            Style::default().add_modifier(Modifier::BOLD),
+        ));
     }
     spans.push(Span::styled("│ ", Style::default().fg(theme.dim)));
     if state.offline() {
@@ -46,18 +51,32 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         ));
         spans.push(Span::raw(" "));
     }
-    spans.push(Span::styled(sync_summary(state), Style::default().fg(theme.accent)));
-    let lines = vec![Line::from(spans), second_line(state, usize::from(area.width))];
+    spans.push(Span::styled(
+        sync_summary(state),
+        Style::default().fg(theme.accent),
+    ));
+    let lines = vec![
+        Line::from(spans),
+        second_line(state, usize::from(area.width)),
+    ];
     frame.render_widget(Paragraph::new(lines), area);
 }
 
 /// "demo: live", "sync ok", "2 accounts: 1 offline"…
 fn sync_summary(state: &State) -> String {
     if state.accounts.is_empty() {
-        return if state.demo { "demo: live".into() } else { "local cache".into() };
+        return if state.demo {
+            "demo: live".into()
+        } else {
+            "local cache".into()
+        };
     }
     if state.accounts.len() == 1 {
-        let (account, s) = state.accounts.iter().next().map_or(("", ""), |(a, s)| (a, s));
+        let (account, s) = state
+            .accounts
+            .iter()
+            .next()
+            .map_or(("", ""), |(a, s)| (a, s));
         return format!("{}: {}", clean_line(account), clean_line(s));
     }
     let ok = state
@@ -93,7 +112,9 @@ pub fn filter_summary(state: &State) -> String {
 fn second_line<'a>(state: &State, width: usize) -> Line<'a> {
     if let Some(n) = &state.notice {
         let style = if n.error {
-            Style::default().fg(state.theme.overdue).add_modifier(Modifier::BOLD)
+            Style::default()
+                .fg(state.theme.overdue)
+                .add_modifier(Modifier::BOLD)
         } else {
             Style::default().fg(state.theme.outbound)
         };
@@ -115,7 +136,11 @@ fn second_line<'a>(state: &State, width: usize) -> Line<'a> {
     // Drop hints from the end until they fit.
     let mut text = String::new();
     for h in hints {
-        let next = if text.is_empty() { h } else { format!("{text}  {h}") };
+        let next = if text.is_empty() {
+            h
+        } else {
+            format!("{text}  {h}")
+        };
         if next.width() > width {
             break;
         }

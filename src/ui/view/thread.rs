@@ -85,7 +85,10 @@ fn header<'a>(state: &State, c: &Conversation, width: usize, roomy: bool) -> Vec
         where_.push_str(&format!(" · {}", place.join(" / ")));
     }
     if c.tier_override.is_some() {
-        where_.push_str(&format!(" (set by you; triage said T{})", c.tier_auto.number()));
+        where_.push_str(&format!(
+            " (set by you; triage said T{})",
+            c.tier_auto.number()
+        ));
     }
     let mut lines = vec![Line::from(vec![
         Span::styled(format!("T{}", c.tier.number()), theme.badge(c.tier)),
@@ -95,8 +98,13 @@ fn header<'a>(state: &State, c: &Conversation, width: usize, roomy: bool) -> Vec
     let mut facts: Vec<Span> = Vec::new();
     match c.due_at {
         Some(due) if due < state.now => facts.push(Span::styled(
-            format!("overdue {}", countdown(due, state.now).trim_start_matches('-')),
-            Style::default().fg(theme.overdue).add_modifier(Modifier::BOLD),
+            format!(
+                "overdue {}",
+                countdown(due, state.now).trim_start_matches('-')
+            ),
+            Style::default()
+                .fg(theme.overdue)
+                .add_modifier(Modifier::BOLD),
         )),
         Some(due) => facts.push(Span::raw(format!(
             "due in {} ({})",
@@ -111,7 +119,10 @@ fn header<'a>(state: &State, c: &Conversation, width: usize, roomy: bool) -> Vec
     facts.push(Span::raw(format!(" · sentiment {:+.2}", c.sentiment)));
     if let Some(r) = c.rating {
         facts.push(Span::raw(" · "));
-        facts.push(Span::styled(stars(r), Style::default().fg(theme.tier(crate::model::Tier::Retention))));
+        facts.push(Span::styled(
+            stars(r),
+            Style::default().fg(theme.tier(crate::model::Tier::Retention)),
+        ));
     }
     lines.push(Line::from(facts));
     let mut why = format!("why: {}", clean_line(&c.tier_reason));
@@ -169,7 +180,9 @@ fn message_lines<'a>(state: &State, m: &Message, width: usize, out: &mut Vec<Lin
             bar,
             Span::styled(
                 format!("… {rest} more bytes not shown"),
-                Style::default().fg(theme.dim).add_modifier(Modifier::ITALIC),
+                Style::default()
+                    .fg(theme.dim)
+                    .add_modifier(Modifier::ITALIC),
             ),
         ]));
     }

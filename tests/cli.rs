@@ -1,0 +1,195 @@
+//! The real binary's headless commands: demo seeding, queue/show JSON, triage from
+//! stdin, playbook checks, and config errors that exit 2 without touching the terminal.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn hearth(home: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hearth"));
+    cmd.args(args)
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env_remove("HEARTH_DB")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).unwrap();
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn seeded() -> (tempfile::TempDir, String) {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("demo.sqlite3");
+    let db = db.to_str().unwrap().to_string();
+    let out = hearth(home.path(), &["--db", &db, "demo", "--seed-only"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    (home, db)
+}
+
+#[test]
+fn demo_seed_only_prints_counts() {
+    let (home, db) = seeded();
+    let out = hearth(home.path(), &["--db", &db, "demo", "--seed-only"], None);
+    let stdout = text(&out.stdout);
+    let seeded: i64 = stdout
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {stdout}"));
+    assert!(seeded >= 300, "{stdout}");
+    assert!(stdout.contains("tier 5:"), "{stdout}");
+}
+
+#[test]
+fn queue_json_has_the_documented_fields_in_queue_order() {
+    let (home, db) = seeded();
+    let out = hearth(
+        home.path(),
+        &["--db", &db, "queue", "--json", "--limit", "400"],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(items.len() > 100);
+    for key in [
+        "id",
+        "platform",
+        "account",
+        "family",
+        "kind",
+        "tier",
+        "tier_reason",
+        "author",
+        "preview",
+        "received_at",
+        "due_at",
+        "overdue",
+        "status",
+        "sentiment",
+    ] {
+        assert!(items[0].get(key).is_some(), "missing {key}");
+    }
+    let tiers: Vec<u64> = items.iter().map(|i| i["tier"].as_u64().unwrap()).collect();
+    assert!(tiers.windows(2).all(|w| w[0] <= w[1]), "sorted by tier");
+    assert!(items.iter().all(|i| i["status"] == "open"));
+    let due = items[0]["due_at"].as_str().unwrap();
+    assert!(chrono::DateTime::parse_from_rfc3339(due).is_ok(), "{due}");
+
+    let out = hearth(
+        home.path(),
+        &["--db", &db, "queue", "--json", "--tier", "2"],
+        None,
+    );
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!items.is_empty());
+    assert!(items.iter().all(|i| i["tier"] == 2));
+
+    // show ID returns the whole thread of the first item.
+    let id = items[0]["id"].to_string();
+    let out = hearth(home.path(), &["--db", &db, "show", &id, "--json"], None);
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["id"].to_string(), id);
+    assert!(!shown["messages"].as_array().unwrap().is_empty());
+
+    let out = hearth(home.path(), &["--db", &db, "show", "999999"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("no conversation with id 999999"));
+}
+
+#[test]
+fn queue_on_a_missing_cache_says_how_to_get_one() {
+    let home = tempfile::tempdir().unwrap();
+    let out = hearth(home.path(), &["queue"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("demo --seed-only"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn triage_reads_json_lines_and_reports_bad_ones_by_line() {
+    let home = tempfile::tempdir().unwrap();
+    let input = "{\"text\":\"how much for a dozen?\",\"kind\":\"dm\"}\n{\"text\": oops}\n{\"text\":\"Terrible, 1 star\",\"kind\":\"review\",\"rating\":1}\n";
+    let out = hearth(home.path(), &["triage", "--json"], Some(input));
+    assert_eq!(out.status.code(), Some(2), "a bad line makes the run fail");
+    let verdicts: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(verdicts.len(), 2);
+    assert_eq!(verdicts[0]["tier"], 1);
+    assert_eq!(verdicts[1]["tier"], 2);
+    assert!(
+        text(&out.stderr).contains("stdin:2:"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn bad_config_names_file_line_and_column_and_exits_2() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("bad.toml");
+    std::fs::write(&config, "agent = \"Sam\"\n[targets]\ntier1_minutes = -5\n").unwrap();
+    let out = hearth(
+        home.path(),
+        &["--config", config.to_str().unwrap(), "demo"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("bad.toml:3:17"), "{stderr}");
+    assert!(out.stdout.is_empty(), "nothing reaches the terminal");
+    assert!(!stderr.contains('\x1b'), "no escape sequences: {stderr:?}");
+}
+
+#[test]
+fn playbooks_check_reports_problems_with_positions() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("pb");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(
+        dir.join("thanks.toml"),
+        "name = \"thanks\"\ntitle = \"Thanks\"\ndescription = \"Say thanks\"\ntiers = [4]\nkinds = [\"comment\"]\ntags = []\nguidance = \"Be brief.\"\n\n[[templates]]\nname = \"short\"\ntext = \"Thanks {frist_name}!\"\n",
+    )
+    .unwrap();
+    let out = hearth(
+        home.path(),
+        &["playbooks", "check", dir.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("thanks.toml:11:"), "{stdout}");
+    assert!(stdout.contains("frist_name"), "{stdout}");
+
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("playbooks");
+    let out = hearth(
+        home.path(),
+        &["playbooks", "check", shipped.to_str().unwrap()],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stdout));
+}
+
+#[test]
+fn the_inbox_refuses_to_start_without_a_terminal() {
+    let (home, db) = seeded();
+    let out = hearth(home.path(), &["--db", &db], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("terminal"));
+    assert!(out.stdout.is_empty());
+}

@@ -1,0 +1,224 @@
+//! End to end: the real `hearth demo` binary in a pseudo-terminal. Open the demo,
+//! move, filter by tier, open the playbook picker, type a filter, insert, send,
+//! quit; then check the screen at each step, the cache, and that the terminal
+//! was handed back in the state it was given.
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+const ROWS: u16 = 30;
+const COLS: u16 = 110;
+const WAIT: Duration = Duration::from_secs(20);
+
+/// Everything the program wrote, and the screen it amounts to.
+struct Terminal {
+    state: Mutex<(vt100::Parser, Vec<u8>)>,
+    changed: Condvar,
+}
+
+impl Terminal {
+    fn raw(&self) -> Vec<u8> {
+        self.state.lock().unwrap().1.clone()
+    }
+
+    /// Wait until `ready` holds for the screen; panics with the screen if it never does.
+    fn wait_for(&self, what: &str, ready: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + WAIT;
+        let mut guard = self.state.lock().unwrap();
+        loop {
+            let screen = guard.0.screen().contents();
+            if ready(&screen) {
+                return screen;
+            }
+            let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+                panic!("timed out waiting for {what}; screen:\n{screen}");
+            };
+            guard = self.changed.wait_timeout(guard, left).unwrap().0;
+        }
+    }
+
+    /// Wait until the raw output contains `needle` (for bytes that leave no trace on screen).
+    fn wait_for_bytes(&self, needle: &[u8]) {
+        let deadline = Instant::now() + WAIT;
+        let mut guard = self.state.lock().unwrap();
+        while !guard.1.windows(needle.len()).any(|w| w == needle) {
+            let left = deadline
+                .checked_duration_since(Instant::now())
+                .unwrap_or_else(|| {
+                    panic!(
+                        "never saw {:?} in the output",
+                        String::from_utf8_lossy(needle)
+                    )
+                });
+            guard = self.changed.wait_timeout(guard, left).unwrap().0;
+        }
+    }
+}
+
+/// Rows of the queue pane (left column) that carry a tier badge.
+fn queue_tiers(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .filter_map(|line| {
+            let inner: String = line.chars().skip(1).take(5).collect();
+            let badge = inner.trim_start_matches([' ', '▌']);
+            (badge.len() >= 2 && badge.starts_with('T')).then(|| badge[..2].to_string())
+        })
+        .collect()
+}
+
+fn pane_title(screen: &str) -> String {
+    screen.lines().next().unwrap_or("").to_string()
+}
+
+fn spawn_reader(mut reader: Box<dyn Read + Send>, term: Arc<Terminal>) {
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 16384];
+        loop {
+            let n = reader.read(&mut buf).unwrap_or(0);
+            if n == 0 {
+                return;
+            }
+            let mut guard = term.state.lock().unwrap();
+            guard.0.process(&buf[..n]);
+            guard.1.extend_from_slice(&buf[..n]);
+            term.changed.notify_all();
+        }
+    });
+}
+
+fn command(home: &Path, args: &[&str]) -> CommandBuilder {
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_hearth"));
+    cmd.args(args);
+    cmd.env("HOME", home);
+    cmd.env("XDG_CONFIG_HOME", home.join("config"));
+    cmd.env("XDG_DATA_HOME", home.join("data"));
+    cmd.env("TERM", "xterm-256color");
+    cmd.env_remove("HEARTH_DB");
+    cmd.env_remove("EDITOR");
+    cmd.env_remove("VISUAL");
+    cmd
+}
+
+#[test]
+fn demo_session_from_open_to_send_to_quit() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("demo.sqlite3");
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: ROWS,
+            cols: COLS,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let db_arg = db.to_str().unwrap();
+    let mut child = pty
+        .slave
+        .spawn_command(command(home.path(), &["--db", db_arg, "demo"]))
+        .unwrap();
+    let term = Arc::new(Terminal {
+        state: Mutex::new((vt100::Parser::new(ROWS, COLS, 0), Vec::new())),
+        changed: Condvar::new(),
+    });
+    spawn_reader(pty.master.try_clone_reader().unwrap(), Arc::clone(&term));
+    let mut keys = pty.master.take_writer().unwrap();
+    let mut press = |bytes: &[u8]| {
+        keys.write_all(bytes).unwrap();
+        keys.flush().unwrap();
+    };
+
+    // Open: the queue, the thread and the status bar with counts and live sync.
+    let screen = term.wait_for("the first frame", |s| {
+        s.contains("demo: live") && queue_tiers(s).len() > 5
+    });
+    assert!(screen.contains("overdue"), "{screen}");
+    assert_eq!(queue_tiers(&screen)[0], "T1", "tier 1 comes first");
+    let first_title = pane_title(&screen);
+
+    // Move: the open conversation follows the selection.
+    press(b"j");
+    term.wait_for("the selection to move", |s| pane_title(s) != first_title);
+
+    // Filter: only tier 2 in the queue.
+    press(b"2");
+    let screen = term.wait_for("the tier-2 filter", |s| {
+        let tiers = queue_tiers(s);
+        !tiers.is_empty() && tiers.iter().all(|t| t == "T2")
+    });
+    assert!(!queue_tiers(&screen).contains(&"T1".to_string()));
+    press(b"0");
+    term.wait_for("the filter to clear", |s| {
+        queue_tiers(s).first().map(String::as_str) == Some("T1")
+    });
+
+    // Picker: open it, type a filter, insert the best match.
+    press(b"p");
+    term.wait_for("the playbook picker", |s| s.contains("Playbooks"));
+    press(b"refund");
+    let screen = term.wait_for("the filtered picker", |s| {
+        s.contains("> refund") && s.contains("complaint")
+    });
+    assert!(screen.contains("match"), "{screen}");
+    press(b"\r");
+    let screen = term.wait_for("the inserted template", |s| {
+        s.contains("inserted playbook 'complaint'")
+    });
+    assert!(!screen.contains("{first_name}"), "placeholders are filled");
+
+    // Send: the reply is queued and the conversation leaves the queue.
+    press(b"\x13");
+    term.wait_for("the reply to be queued", |s| s.contains("reply queued"));
+
+    // Help lists keys from the keymap.
+    press(b"?");
+    term.wait_for("the help overlay", |s| {
+        s.contains("Help") && s.contains("ctrl-s")
+    });
+    press(b"\x1b");
+    term.wait_for("help to close", |s| !s.contains("Help —"));
+
+    press(b"q");
+    let status = child.wait().unwrap();
+    assert!(status.success(), "exit status {status:?}");
+    term.wait_for_bytes(b"\x1b[?1049l");
+
+    // The terminal is handed back: alternate screen left and cursor shown, after
+    // the last time they were changed.
+    let raw = term.raw();
+    let find_last = |needle: &[u8]| raw.windows(needle.len()).rposition(|w| w == needle);
+    let entered = find_last(b"\x1b[?1049h").expect("entered the alternate screen");
+    let left = find_last(b"\x1b[?1049l").expect("left the alternate screen");
+    assert!(left > entered);
+    let shown = find_last(b"\x1b[?25h").expect("cursor shown again");
+    assert!(find_last(b"\x1b[?25l").is_none_or(|hidden| shown > hidden));
+
+    // Raw mode is off again: a program run on the same terminal sees echo and
+    // canonical input.
+    let mut stty = CommandBuilder::new("stty");
+    stty.arg("-a");
+    let mut probe = pty.slave.spawn_command(stty).unwrap();
+    probe.wait().unwrap();
+    let after = term.wait_for("stty's report", |s| s.contains("icanon"));
+    assert!(
+        after.contains(" icanon") && after.contains(" echo "),
+        "{after}"
+    );
+    assert!(!after.contains("-icanon"), "{after}");
+
+    // The reply is in the cache as an outbound message with an outbox entry.
+    let store = hearth::store::Store::open(&db).unwrap();
+    let outbox = store.outbox("queued", 10).unwrap();
+    let sent = store.outbox("sent", 10).unwrap();
+    let item = outbox
+        .iter()
+        .chain(sent.iter())
+        .next()
+        .expect("an outbox entry");
+    assert!(item.body.contains("sorry"), "{}", item.body);
+    let thread = store.messages(item.conversation_id, 50).unwrap();
+    assert_eq!(thread.last().unwrap().body, item.body);
+}
