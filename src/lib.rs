@@ -10,6 +10,7 @@ pub mod model;
 pub mod playbook;
 pub mod sanitize;
 pub mod store;
+pub mod sync;
 pub mod timefmt;
 pub mod triage;
 pub mod ui;

@@ -1,6 +1,7 @@
 //! Configuration: serde types, where the files live, and loading with errors that
 //! name the file, line and column.
 
+pub mod accounts;
 pub mod triage;
 
 use crate::model::Tier;
@@ -8,6 +9,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+pub use accounts::{AccountConfig, check_base_url};
 pub use triage::TriageConfig;
 
 /// A config or data file that could not be used, located as precisely as we can.
@@ -75,6 +77,9 @@ pub struct Config {
     /// Key → action name, e.g. `"ctrl-n" = "down"`. Replaces the default binding of that key.
     pub keymap: BTreeMap<String, String>,
     pub theme: ThemeConfig,
+    /// Connected platform accounts (`[[account]]` tables).
+    #[serde(rename = "account")]
+    pub accounts: Vec<AccountConfig>,
 }
 
 impl Default for Config {
@@ -89,6 +94,7 @@ impl Default for Config {
             playbook_dir: None,
             keymap: BTreeMap::new(),
             theme: ThemeConfig::default(),
+            accounts: Vec::new(),
         }
     }
 }
@@ -242,6 +248,7 @@ impl Config {
 
     /// Checks serde cannot express: time zones and clock times that must parse.
     fn validate(&self, path: &Path, text: &str) -> Result<(), ConfigError> {
+        self.validate_accounts(path, text)?;
         let Some(hours) = &self.business_hours else {
             return Ok(());
         };
@@ -275,6 +282,40 @@ impl Config {
                     "days",
                     format!("'{day}' is not a weekday (use mon, tue, wed, thu, fri, sat, sun)"),
                 ));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Config {
+    fn validate_accounts(&self, path: &Path, text: &str) -> Result<(), ConfigError> {
+        let at = |needle: &str, message: String| {
+            let (line, col) = text.find(needle).map_or((1, 1), |o| line_col(text, o));
+            ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line,
+                col,
+                message,
+            }
+        };
+        let mut names = std::collections::HashSet::new();
+        for account in &self.accounts {
+            let name_at = format!("\"{}\"", account.name);
+            if account.name.trim().is_empty() {
+                return Err(at("[[account]]", "an account needs a name".into()));
+            }
+            if !names.insert(account.name.as_str()) {
+                return Err(at(
+                    &name_at,
+                    format!("two accounts are named '{}'", account.name),
+                ));
+            }
+            if let Some(url) = &account.base_url {
+                check_base_url(url).map_err(|e| at(url, format!("base_url {e}")))?;
+            }
+            if account.poll_seconds == 0 {
+                return Err(at(&name_at, "poll_seconds must be at least 1".into()));
             }
         }
         Ok(())

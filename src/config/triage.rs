@@ -6,10 +6,13 @@
 //! revenue = ["do you deliver to", "catering"]   # extra purchase-intent phrases
 //! retention = ["cold coffee"]                   # extra complaint phrases
 //! spam = ["dm me for a collab"]
+//! follow_up = ["any news"]                      # nudges after no answer
 //! disable = ["late"]                            # default phrases to switch off
 //! ```
 //! A phrase is lowercase words; a word ending in `*` matches any word that starts
-//! with it (`refund*` matches "refunded"). Apostrophes are ignored ("don't" = "dont").
+//! with it (`refund*` matches "refunded"), `#` matches any number ("10k"). Apostrophes
+//! are ignored ("don't" = "dont"). Chinese, Japanese and Korean phrases match anywhere
+//! inside the text, since those scripts put no spaces between words.
 
 use serde::Deserialize;
 
@@ -28,6 +31,11 @@ pub struct TriageConfig {
     pub spam: Vec<String>,
     /// Extra troll / abuse phrases (tier 5 unless the text is also a complaint).
     pub troll: Vec<String>,
+    /// Extra opinion-only complaint phrases ("overpriced"): tier 2 unless also abuse.
+    pub dislike: Vec<String>,
+    /// Extra follow-up nudges ("any news"): a message made only of them means the
+    /// customer is waiting on us (tier 2).
+    pub follow_up: Vec<String>,
     /// Default phrases to switch off, in any list, spelled as in `assets/triage.toml`.
     pub disable: Vec<String>,
 }

@@ -176,7 +176,7 @@ impl Feeder {
 
 /// Pretend every queued reply went out.
 fn drain_outbox(
-    store: &Store,
+    store: &mut Store,
     now: DateTime<Utc>,
     events: &mut Vec<SyncEvent>,
 ) -> Result<(), DemoError> {

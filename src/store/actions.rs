@@ -1,24 +1,9 @@
 //! Writes a user makes: tier overrides, status changes, replies through the outbox.
 
 use super::ingest::{index_messages_after, refresh_conversation};
-use super::{Result, Store, StoreError, from_ms, to_ms};
+use super::{Result, Store, StoreError, to_ms};
 use crate::model::{Status, Tier};
 use chrono::{DateTime, Utc};
-
-/// One queued action waiting for (or done by) the sync engine.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OutboxItem {
-    pub id: i64,
-    pub conversation_id: i64,
-    pub message_id: Option<i64>,
-    pub account: String,
-    pub action: String,
-    pub body: String,
-    pub state: String,
-    pub platform_id: Option<String>,
-    pub error: Option<String>,
-    pub created_at: DateTime<Utc>,
-}
 
 impl Store {
     fn require(&self, id: i64, changed: usize) -> Result<()> {
@@ -118,41 +103,5 @@ impl Store {
         refresh_conversation(&tx, conversation_id, None, false)?;
         tx.commit()?;
         Ok(outbox_id)
-    }
-
-    /// Outbox items in `state`, oldest first.
-    pub fn outbox(&self, state: &str, limit: usize) -> Result<Vec<OutboxItem>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, conversation_id, message_id, account, action, body, state, platform_id,
-                    error, created_at
-             FROM outbox WHERE state = ?1 ORDER BY id LIMIT ?2",
-        )?;
-        let rows = stmt
-            .query_map((state, limit as i64), |r| {
-                Ok(OutboxItem {
-                    id: r.get(0)?,
-                    conversation_id: r.get(1)?,
-                    message_id: r.get(2)?,
-                    account: r.get(3)?,
-                    action: r.get(4)?,
-                    body: r.get(5)?,
-                    state: r.get(6)?,
-                    platform_id: r.get(7)?,
-                    error: r.get(8)?,
-                    created_at: from_ms(r.get(9)?),
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
-    }
-
-    /// Record that an outbox item went out, with the platform's id for it.
-    pub fn mark_outbox_sent(&self, id: i64, platform_id: &str, now: DateTime<Utc>) -> Result<()> {
-        self.conn.execute(
-            "UPDATE outbox SET state = 'sent', platform_id = ?2, error = NULL,
-                 attempts = attempts + 1, updated_at = ?3 WHERE id = ?1",
-            (id, platform_id, to_ms(now)),
-        )?;
-        Ok(())
     }
 }

@@ -3,8 +3,10 @@
 //! One `Store` wraps one connection. The UI and the background writers each open
 //! their own; WAL mode lets readers go on while a writer commits.
 
+mod accounts;
 mod actions;
 mod ingest;
+pub mod outbox;
 mod queue;
 mod rows;
 pub mod schema;
@@ -14,8 +16,9 @@ use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub use actions::OutboxItem;
+pub use accounts::{AccountState, FilterColumn};
 pub use ingest::IngestStats;
+pub use outbox::{ConversationRef, OutboxItem};
 pub use queue::QueueKey;
 
 #[derive(Debug, thiserror::Error)]

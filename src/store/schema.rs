@@ -67,9 +67,12 @@ const MIGRATIONS: &[&str] = &[
         conversation_id INTEGER NOT NULL REFERENCES conversations (id),
         message_id      INTEGER REFERENCES messages (id),
         account         TEXT NOT NULL,
-        action          TEXT NOT NULL DEFAULT 'reply',
+        action          TEXT NOT NULL DEFAULT 'reply',  -- reply, hide, unhide, delete, delete_reply
         body            TEXT NOT NULL,
-        state           TEXT NOT NULL,      -- queued, sending, sent, failed
+        target_id       TEXT,               -- platform id of the message acted on
+        -- queued → sending → sent | failed (user must act) | unknown (crashed mid-send
+        -- and the platform cannot tell: the user decides) | dismissed
+        state           TEXT NOT NULL,
         platform_id     TEXT,
         error           TEXT,
         attempts        INTEGER NOT NULL DEFAULT 0,
@@ -77,6 +80,16 @@ const MIGRATIONS: &[&str] = &[
         updated_at      INTEGER NOT NULL
     );
     CREATE INDEX outbox_state ON outbox (state, account);
+
+    CREATE TABLE account_state (
+        account         TEXT PRIMARY KEY,
+        platform        TEXT NOT NULL,
+        state           TEXT NOT NULL,      -- ok, syncing, offline, rate-limited, needs-reauth, error
+        last_sync_at    INTEGER,
+        next_attempt_at INTEGER,
+        last_error      TEXT,
+        updated_at      INTEGER NOT NULL
+    );
 
     CREATE TABLE sync_cursors (
         account TEXT NOT NULL,

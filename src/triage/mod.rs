@@ -7,6 +7,7 @@
 
 mod classify;
 mod fasthash;
+mod followup;
 mod phrases;
 mod rules;
 mod sentiment;
@@ -92,6 +93,7 @@ impl Triage {
             sentiment,
             kind,
             rating: if kind == Kind::Review { rating } else { None },
+            nudges: followup::nudges(&self.rules, &scanned),
         };
         let (tier, reason) = classify::decide(&self.rules, &evidence);
         Verdict {

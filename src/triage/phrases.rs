@@ -2,7 +2,7 @@
 //! word so one pass over a message's words finds every hit.
 
 use super::fasthash::WordMap;
-use super::text::Scanned;
+use super::text::{Scanned, is_cjk};
 
 /// The lists a phrase can belong to; each leads to a tier (or to spam).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -13,16 +13,25 @@ pub enum Category {
     Acknowledgment,
     Spam,
     Troll,
+    /// Complaint words that are opinion, not a service failure ("overpriced", "worst"):
+    /// tier 2, unless the text is also an insult.
+    Dislike,
+    /// Nudges after no answer ("bump", "any update"): the customer is waiting on us.
+    FollowUp,
 }
 
+const CATEGORIES: usize = 8;
+
 impl Category {
-    pub const ALL: [Category; 6] = [
+    pub const ALL: [Category; CATEGORIES] = [
         Category::Revenue,
         Category::Retention,
         Category::Engagement,
         Category::Acknowledgment,
         Category::Spam,
         Category::Troll,
+        Category::Dislike,
+        Category::FollowUp,
     ];
 
     fn index(self) -> usize {
@@ -35,6 +44,8 @@ enum Pattern {
     Exact(String),
     /// `stem*`: any word starting with the stem.
     Prefix(String),
+    /// `#`: any word starting with a digit ("800", "10k", "24h").
+    Number,
 }
 
 impl Pattern {
@@ -42,6 +53,7 @@ impl Pattern {
         match self {
             Pattern::Exact(w) => w == word,
             Pattern::Prefix(stem) => word.starts_with(stem.as_str()),
+            Pattern::Number => word.as_bytes().first().is_some_and(u8::is_ascii_digit),
         }
     }
 }
@@ -57,8 +69,8 @@ struct Phrase {
 /// The first hit per category and how many phrases of it matched.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Hits<'a> {
-    first: [Option<&'a str>; 6],
-    count: [u16; 6],
+    first: [Option<&'a str>; CATEGORIES],
+    count: [u16; CATEGORIES],
 }
 
 impl<'a> Hits<'a> {
@@ -70,6 +82,14 @@ impl<'a> Hits<'a> {
     pub fn count(&self, c: Category) -> u16 {
         self.count[c.index()]
     }
+
+    fn record(&mut self, c: Category, text: &'a str) {
+        let i = c.index();
+        self.count[i] = self.count[i].saturating_add(1);
+        if self.first[i].is_none() {
+            self.first[i] = Some(text);
+        }
+    }
 }
 
 /// Splits a phrase into its word patterns the same way messages are split.
@@ -77,6 +97,10 @@ impl<'a> Hits<'a> {
 fn compile_phrase(phrase: &str) -> Option<Vec<Pattern>> {
     let mut patterns = Vec::new();
     for raw in phrase.split_whitespace() {
+        if raw == "#" {
+            patterns.push(Pattern::Number);
+            continue;
+        }
         let (body, star) = match raw.strip_suffix('*') {
             Some(b) => (b, true),
             None => (raw, false),
@@ -111,6 +135,10 @@ pub struct PhraseSet {
     by_stem: WordMap<Vec<usize>>,
     /// Lengths of stems shorter than `STEM_KEY`, probed one by one (rare).
     short_stems: Vec<usize>,
+    /// Phrases starting with a number, tried at every number word.
+    by_number: Vec<usize>,
+    /// Phrases in a script without spaces (CJK), as substrings to find: (needle, id).
+    substrings: Vec<(String, usize)>,
 }
 
 const STEM_KEY: usize = 4;
@@ -123,7 +151,15 @@ impl PhraseSet {
     pub fn add(&mut self, category: Category, text: &str) -> Result<(), EmptyPhrase> {
         let patterns = compile_phrase(text).ok_or_else(|| EmptyPhrase(text.to_string()))?;
         let id = self.phrases.len();
+        if text.chars().any(is_cjk) {
+            // "予約できますか" is one run of letters: look for it inside the text.
+            let needle: String = Scanned::new(text).words().collect();
+            self.substrings.push((needle, id));
+            self.push(category, text, patterns);
+            return Ok(());
+        }
         match &patterns[0] {
+            Pattern::Number => self.by_number.push(id),
             Pattern::Exact(w) => self.by_word.entry(w.clone()).or_default().push(id),
             Pattern::Prefix(stem) => {
                 let key = stem_key(stem).unwrap_or(stem);
@@ -133,12 +169,16 @@ impl PhraseSet {
                 self.by_stem.entry(key.to_string()).or_default().push(id);
             }
         }
+        self.push(category, text, patterns);
+        Ok(())
+    }
+
+    fn push(&mut self, category: Category, text: &str, patterns: Vec<Pattern>) {
         self.phrases.push(Phrase {
             category,
             text: text.trim().to_string(),
             patterns,
         });
-        Ok(())
     }
 
     #[cfg(test)]
@@ -167,31 +207,54 @@ impl PhraseSet {
                     self.check(ids, scanned, i, &mut hits);
                 }
             }
+            if !self.by_number.is_empty() && Pattern::Number.matches(word) {
+                self.check(&self.by_number, scanned, i, &mut hits);
+            }
+        }
+        if scanned.has_cjk {
+            let text = scanned.joined();
+            for (needle, id) in &self.substrings {
+                if text.contains(needle.as_str()) {
+                    let phrase = &self.phrases[*id];
+                    hits.record(phrase.category, &phrase.text);
+                }
+            }
         }
         hits
     }
 
-    fn check<'a>(&'a self, ids: &[usize], scanned: &Scanned, at: usize, hits: &mut Hits<'a>) {
+    /// How many words from `at` the longest phrase of `category` covers (0: none).
+    /// Used to tell a line made only of nudges ("any update?") from a real message.
+    pub fn covered_at(&self, category: Category, scanned: &Scanned, at: usize) -> usize {
         let word = scanned.word(at);
-        for &id in ids {
-            let phrase = &self.phrases[id];
-            if !phrase.patterns[0].matches(word) {
-                continue;
-            }
-            let rest = &phrase.patterns[1..];
-            if at + 1 + rest.len() > scanned.len() {
-                continue;
-            }
-            let all = rest
+        let candidates = self
+            .by_word
+            .get(word)
+            .into_iter()
+            .chain(stem_key(word).and_then(|k| self.by_stem.get(k)))
+            .flatten();
+        candidates
+            .filter(|&&id| self.phrases[id].category == category)
+            .filter(|&&id| self.matches_at(id, scanned, at))
+            .map(|&id| self.phrases[id].patterns.len())
+            .max()
+            .unwrap_or(0)
+    }
+
+    fn matches_at(&self, id: usize, scanned: &Scanned, at: usize) -> bool {
+        let patterns = &self.phrases[id].patterns;
+        at + patterns.len() <= scanned.len()
+            && patterns
                 .iter()
                 .enumerate()
-                .all(|(k, p)| p.matches(scanned.word(at + 1 + k)));
-            if all {
-                let c = phrase.category.index();
-                hits.count[c] = hits.count[c].saturating_add(1);
-                if hits.first[c].is_none() {
-                    hits.first[c] = Some(&phrase.text);
-                }
+                .all(|(k, p)| p.matches(scanned.word(at + k)))
+    }
+
+    fn check<'a>(&'a self, ids: &[usize], scanned: &Scanned, at: usize, hits: &mut Hits<'a>) {
+        for &id in ids {
+            if self.matches_at(id, scanned, at) {
+                let phrase = &self.phrases[id];
+                hits.record(phrase.category, &phrase.text);
             }
         }
     }
@@ -270,6 +333,49 @@ mod tests {
                 .count(Category::Revenue),
             1
         );
+    }
+
+    #[test]
+    fn cjk_phrases_match_inside_unspaced_text() {
+        let s = set(&[
+            (Category::Revenue, "予約"),
+            (Category::Revenue, "多少钱"),
+            (Category::Retention, "не работает"),
+        ]);
+        let hits = s.scan(&Scanned::new("こんにちは！10袋買いたいのですが、予約できますか？"));
+        assert_eq!(hits.first(Category::Revenue), Some("予約"));
+        assert_eq!(s.scan(&Scanned::new("这个多少钱？")).count(Category::Revenue), 1);
+        assert_eq!(s.scan(&Scanned::new("这个很好")).count(Category::Revenue), 0);
+        assert_eq!(
+            s.scan(&Scanned::new("Приложение не работает"))
+                .count(Category::Retention),
+            1
+        );
+    }
+
+    #[test]
+    fn hash_matches_any_number_word() {
+        let s = set(&[(Category::Spam, "make # day"), (Category::Spam, "# followers")]);
+        assert_eq!(s.scan(&Scanned::new("Make $800/day!!")).count(Category::Spam), 1);
+        assert_eq!(
+            s.scan(&Scanned::new("grow to 10K followers")).count(Category::Spam),
+            1
+        );
+        assert_eq!(s.scan(&Scanned::new("make my day")).count(Category::Spam), 0);
+    }
+
+    #[test]
+    fn covered_at_gives_the_longest_phrase_of_a_category() {
+        let s = set(&[
+            (Category::FollowUp, "any update*"),
+            (Category::FollowUp, "any"),
+            (Category::Revenue, "any deals"),
+        ]);
+        let text = Scanned::new("any updates on this");
+        assert_eq!(s.covered_at(Category::FollowUp, &text, 0), 2);
+        assert_eq!(s.covered_at(Category::FollowUp, &text, 2), 0);
+        let deals = Scanned::new("any deals");
+        assert_eq!(s.covered_at(Category::FollowUp, &deals, 0), 1);
     }
 
     #[test]

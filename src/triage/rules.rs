@@ -1,6 +1,7 @@
 //! The rule set: defaults from `assets/triage.toml`, then the user's `[triage]`
 //! additions and removals, compiled into one phrase set.
 
+use super::fasthash::WordSet;
 use super::phrases::{Category, PhraseSet};
 use crate::config::{ConfigError, TriageConfig, parse_toml};
 use serde::Deserialize;
@@ -20,6 +21,10 @@ pub struct RulesFile {
     pub acknowledgment: Vec<String>,
     pub spam: Vec<String>,
     pub troll: Vec<String>,
+    pub dislike: Vec<String>,
+    pub follow_up: Vec<String>,
+    /// Words a nudge line may carry besides its follow-up phrase ("hi", "again").
+    pub filler: Vec<String>,
     /// First words that make a message a question even without a '?'.
     pub question_words: Vec<String>,
     pub sentiment: SentimentRules,
@@ -50,6 +55,7 @@ pub enum RuleError {
 pub struct Rules {
     pub phrases: PhraseSet,
     pub question_words: Vec<String>,
+    pub filler: WordSet,
     pub sentiment: SentimentRules,
 }
 
@@ -66,6 +72,8 @@ impl RulesFile {
             Category::Acknowledgment => &self.acknowledgment,
             Category::Spam => &self.spam,
             Category::Troll => &self.troll,
+            Category::Dislike => &self.dislike,
+            Category::FollowUp => &self.follow_up,
         }
     }
 }
@@ -78,6 +86,8 @@ fn user_list(config: &TriageConfig, c: Category) -> &[String] {
         Category::Acknowledgment => &config.acknowledgment,
         Category::Spam => &config.spam,
         Category::Troll => &config.troll,
+        Category::Dislike => &config.dislike,
+        Category::FollowUp => &config.follow_up,
     }
 }
 
@@ -89,6 +99,8 @@ fn list_name(c: Category) -> &'static str {
         Category::Acknowledgment => "acknowledgment",
         Category::Spam => "spam",
         Category::Troll => "troll",
+        Category::Dislike => "dislike",
+        Category::FollowUp => "follow_up",
     }
 }
 
@@ -126,9 +138,15 @@ impl Rules {
             .iter()
             .map(|w| w.trim().to_lowercase())
             .collect();
+        let filler = defaults
+            .filler
+            .iter()
+            .map(|w| w.trim().to_lowercase())
+            .collect();
         Ok(Rules {
             phrases,
             question_words,
+            filler,
             sentiment: defaults.sentiment,
         })
     }

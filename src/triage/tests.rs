@@ -120,14 +120,90 @@ fn spam_signals_are_monitor() {
 }
 
 #[test]
+fn spam_beats_purchase_phrases() {
+    let t = engine();
+    for text in [
+        "Grow your page to 10K followers in a week! Free trial, just ask",
+        "Buy cheap phone cases wholesale direct from factory, whatsapp +1 555 0100",
+        "I want to buy your page. How much?",
+        "Make $500/day from home, DM 'CASH' to start",
+        "Get 20K real views on your videos, first 500 free",
+        "Your account has violated our community guidelines, verify your account here",
+    ] {
+        let v = tier(&t, text, Kind::Dm);
+        assert_eq!(v.tier, Tier::Monitor, "{text}: {}", v.reason);
+        assert!(v.reason.starts_with("spam: "), "{}", v.reason);
+    }
+}
+
+#[test]
 fn trolls_are_monitor_but_angry_customers_are_not() {
     let t = engine();
     assert_eq!(tier(&t, "shut up loser", Kind::Comment).tier, Tier::Monitor);
+    // An opinion of our prices plus an insult, with no failure to fix: a troll.
+    let v = tier(&t, "your menu is overpriced garbage", Kind::Dm);
+    assert_eq!((v.tier, v.reason.as_str()), (Tier::Monitor, "troll: 'garbage'"));
+    assert_eq!(tier(&t, "tea is overrated and so are you", Kind::Dm).tier, Tier::Monitor);
+    // Without the insult the same opinion is a complaint.
+    assert_eq!(tier(&t, "your menu is overpriced", Kind::Dm).tier, Tier::Retention);
+    // A concrete failure stays visible even when it is rude.
+    assert_eq!(
+        tier(&t, "this app is garbage, it keeps crashing", Kind::Comment).tier,
+        Tier::Retention
+    );
     // Abuse inside a genuine complaint stays visible.
     assert_eq!(
         tier(&t, "shut up and refund my order", Kind::Comment).tier,
         Tier::Retention
     );
+}
+
+#[test]
+fn other_languages_and_scripts_find_leads_and_complaints() {
+    let t = engine();
+    for text in [
+        "Hola, ¿cuánto cuesta el pastel grande?",
+        "Bonjour, quel est le prix pour 30 personnes ?",
+        "Olá, quanto custa a entrega?",
+        "Hallo, wie viel kostet ein Gutschein?",
+        "Здравствуйте, сколько стоит доставка?",
+        "このケーキはいくらですか？",
+        "明天可以预订吗？",
+        "这个蛋糕多少钱？",
+    ] {
+        let v = tier(&t, text, Kind::Dm);
+        assert_eq!(v.tier, Tier::Revenue, "{text}: {}", v.reason);
+    }
+    for text in [
+        "Quiero un reembolso, el producto no funciona",
+        "J'attends toujours mon remboursement",
+        "Приложение не работает",
+        "返金してください",
+        "我要退款",
+    ] {
+        let v = tier(&t, text, Kind::Dm);
+        assert_eq!(v.tier, Tier::Retention, "{text}: {}", v.reason);
+    }
+}
+
+#[test]
+fn follow_ups_after_no_answer_are_retention() {
+    let t = engine();
+    for text in ["bump", "any update?", "hello??", "still waiting", "Hi again, anyone there?"] {
+        let v = tier(&t, text, Kind::Dm);
+        assert_eq!(v.tier, Tier::Retention, "{text}: {}", v.reason);
+    }
+    // A question left waiting, then a nudge: the customer is waiting on us.
+    let v = tier(&t, "Is the patio dog friendly?\nbump", Kind::Dm);
+    assert_eq!(v.tier, Tier::Retention, "{}", v.reason);
+    assert!(v.reason.ends_with("+ follow-up 'bump'"), "{}", v.reason);
+    // A lead with a nudge stays a lead: tier 1 already comes first.
+    assert_eq!(
+        tier(&t, "Do you rent bikes by the day?\nany update?", Kind::Dm).tier,
+        Tier::Revenue
+    );
+    // A greeting alone is not a nudge.
+    assert_ne!(tier(&t, "hello", Kind::Dm).tier, Tier::Retention);
 }
 
 #[test]
@@ -158,22 +234,35 @@ fn star_ratings_decide_reviews() {
     assert_eq!(review("", 1).tier, Tier::Retention);
     assert_eq!(review("It was fine.", 3).tier, Tier::Engagement);
     assert_eq!(review("Food was cold and awful.", 3).tier, Tier::Retention);
+    // A bit pricey is a mixed review, not a pricing question.
+    let v = review("Good beans, a bit pricey. Service was ok.", 3);
+    assert_eq!((v.tier, v.reason.as_str()), (Tier::Engagement, "3★ review + mixed review"));
     let v = review("Great coffee", 5);
     assert_eq!(
         (v.tier, v.reason.as_str()),
         (Tier::Acknowledgment, "5★ review")
     );
+    // Purchase words in a happy review are praise, not a lead.
+    assert_eq!(
+        review("Booked catering for our party, fair price and on time", 5).tier,
+        Tier::Acknowledgment
+    );
     assert_eq!(
         review("Great coffee, but do you open on sundays?", 5).tier,
-        Tier::Revenue
+        Tier::Engagement
     );
     assert_eq!(
         review("Good, though is the patio heated?", 4).tier,
         Tier::Engagement
     );
     assert_eq!(
-        review("Nice but the waiter was rude", 4).tier,
-        Tier::Retention
+        review("Nice, though the waiter was a bit slow", 4).tier,
+        Tier::Acknowledgment
+    );
+    // Spam is spam even with five stars.
+    assert_eq!(
+        review("Great shop! whatsapp me for cheap parts", 5).tier,
+        Tier::Monitor
     );
     // A rating outside 1-5, or on a non-review, is ignored.
     assert_eq!(

@@ -1,6 +1,29 @@
 //! One pass over a message: lowercase word tokens plus the cheap surface signals
 //! (links, shouting, repetition, question marks) that the rules look at.
 
+/// One line of a message: words `start..end` and whether it has a question mark.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Line {
+    pub start: usize,
+    pub end: usize,
+    pub question: bool,
+}
+
+/// Question marks of the scripts we see: ASCII, full-width (CJK), Spanish opening, Arabic.
+fn is_question_mark(c: char) -> bool {
+    matches!(c, '?' | '？' | '¿' | '؟')
+}
+
+/// Han, kana and Hangul: scripts written without spaces between words.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}'
+            | '\u{3400}'..='\u{4DBF}'
+            | '\u{4E00}'..='\u{9FFF}'
+            | '\u{AC00}'..='\u{D7AF}'
+            | '\u{FF66}'..='\u{FF9F}')
+}
+
 /// A message broken into lowercase words, with its surface signals.
 #[derive(Debug, Default)]
 pub struct Scanned {
@@ -8,8 +31,14 @@ pub struct Scanned {
     words: String,
     /// Byte ranges of each word inside `words`.
     spans: Vec<(u32, u32)>,
+    /// Each line (the store joins a thread's unanswered messages with newlines):
+    /// its word range and whether it holds a question mark.
+    lines: Vec<Line>,
     pub has_question_mark: bool,
     pub has_link: bool,
+    /// Chinese, Japanese or Korean script: words are not split by spaces there, so
+    /// phrases in those scripts are matched as substrings.
+    pub has_cjk: bool,
     pub letters: usize,
     pub upper_letters: usize,
 }
@@ -22,8 +51,12 @@ impl Scanned {
             ..Scanned::default()
         };
         let mut word_start: Option<usize> = None;
+        let mut line = Line::default();
         for c in text.chars() {
             if c.is_alphanumeric() {
+                if !c.is_ascii() && is_cjk(c) {
+                    s.has_cjk = true;
+                }
                 if c.is_alphabetic() {
                     s.letters += 1;
                     if c.is_uppercase() {
@@ -41,18 +74,29 @@ impl Scanned {
             } else if c == '\'' || c == '’' {
                 // "don't" and "dont" are the same word to the rules.
             } else {
-                if c == '?' {
+                if is_question_mark(c) {
                     s.has_question_mark = true;
+                    line.question = true;
                 }
                 if let Some(start) = word_start.take() {
                     s.spans.push((start as u32, s.words.len() as u32));
                     s.words.push(' ');
+                }
+                if c == '\n' {
+                    line.end = s.spans.len();
+                    s.lines.push(line);
+                    line = Line {
+                        start: line.end,
+                        ..Line::default()
+                    };
                 }
             }
         }
         if let Some(start) = word_start {
             s.spans.push((start as u32, s.words.len() as u32));
         }
+        line.end = s.spans.len();
+        s.lines.push(line);
         s.has_link = detect_link(text, &s);
         s
     }
@@ -72,6 +116,16 @@ impl Scanned {
 
     pub fn words(&self) -> impl Iterator<Item = &str> {
         (0..self.len()).map(|i| self.word(i))
+    }
+
+    /// The lowercased words joined by single spaces (CJK runs stay unbroken).
+    pub fn joined(&self) -> &str {
+        &self.words
+    }
+
+    /// The message's lines, in order; always at least one.
+    pub fn lines(&self) -> &[Line] {
+        &self.lines
     }
 
     /// Mostly capital letters over a long enough stretch to be shouting, not an acronym.
@@ -136,6 +190,17 @@ mod tests {
         assert_eq!(words, ["dont", "ship", "it", "to", "zürich"]);
         assert!(s.has_question_mark);
         assert!(!s.has_link);
+    }
+
+    #[test]
+    fn lines_keep_their_words_and_question_marks() {
+        let s = Scanned::new("Do you rent bikes?\nbump\n\n？");
+        let lines: Vec<(usize, usize, bool)> =
+            s.lines().iter().map(|l| (l.start, l.end, l.question)).collect();
+        assert_eq!(lines, [(0, 4, true), (4, 5, false), (5, 5, false), (5, 5, true)]);
+        assert!(!s.has_cjk);
+        assert!(Scanned::new("予約できますか").has_cjk);
+        assert!(Scanned::new("¿cuánto cuesta").has_question_mark);
     }
 
     #[test]

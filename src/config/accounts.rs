@@ -1,0 +1,93 @@
+//! `[[account]]` entries: which platform accounts to sync and how to authenticate.
+
+use crate::model::Platform;
+use serde::Deserialize;
+
+/// One connected account. Platform-specific keys are optional here and checked by
+/// the connector that needs them.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AccountConfig {
+    /// Unique, stable name; it keys the cache ("northwind-mastodon").
+    pub name: String,
+    pub platform: Platform,
+    #[serde(default)]
+    pub brand: Option<String>,
+    #[serde(default)]
+    pub location: Option<String>,
+    /// API root; defaults to the platform's real API. `http://` only for loopback.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Seconds between polls.
+    #[serde(default = "default_poll_seconds")]
+    pub poll_seconds: u64,
+    /// Read the token from this environment variable.
+    #[serde(default)]
+    pub token_env: Option<String>,
+    /// Run this command; its standard output is the token (e.g. a password manager).
+    #[serde(default)]
+    pub token_cmd: Option<String>,
+    /// Facebook: the Page id.
+    #[serde(default)]
+    pub page_id: Option<String>,
+    /// Instagram: the professional account's id.
+    #[serde(default)]
+    pub ig_user_id: Option<String>,
+    /// Google Business Profile: "accounts/123".
+    #[serde(default)]
+    pub gbp_account: Option<String>,
+    /// Google: only these locations ("locations/456"); default every location.
+    #[serde(default)]
+    pub gbp_locations: Vec<String>,
+    /// Google OAuth: client id, the env var holding the client secret, token endpoint.
+    #[serde(default)]
+    pub client_id: Option<String>,
+    #[serde(default)]
+    pub client_secret_env: Option<String>,
+    #[serde(default)]
+    pub token_url: Option<String>,
+    /// Mastodon listening: hashtags to watch (without '#').
+    #[serde(default)]
+    pub hashtags: Vec<String>,
+}
+
+fn default_poll_seconds() -> u64 {
+    60
+}
+
+impl AccountConfig {
+    /// The documented API root for the platform when `base_url` is unset.
+    pub fn api_base(&self) -> Option<String> {
+        if let Some(url) = &self.base_url {
+            return Some(url.clone());
+        }
+        match self.platform {
+            Platform::Facebook | Platform::Instagram => {
+                Some("https://graph.facebook.com/v21.0/".into())
+            }
+            Platform::Google => Some("https://mybusiness.googleapis.com/v4/".into()),
+            // Mastodon has no default host: the instance is the user's.
+            _ => None,
+        }
+    }
+}
+
+/// `http://` is only allowed for loopback hosts (local fakes, tunnels); anything
+/// else must use `https://`.
+pub fn check_base_url(base_url: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(base_url).map_err(|e| format!("'{base_url}' is not a URL: {e}"))?;
+    let loopback = match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if loopback => Ok(url),
+        "http" => Err(format!(
+            "'{base_url}' uses http:// for a host that is not loopback; use https://"
+        )),
+        other => Err(format!("'{base_url}' has unsupported scheme '{other}'")),
+    }
+}

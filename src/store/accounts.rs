@@ -1,0 +1,104 @@
+//! Each synced account's state (for the TUI, `hearth accounts` and `doctor`) and
+//! its cursors.
+
+use super::{Result, Store, from_ms, to_ms};
+use chrono::{DateTime, Utc};
+
+/// How an account's sync stands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountState {
+    pub account: String,
+    pub platform: String,
+    /// ok, syncing, offline, rate-limited, needs-reauth, error
+    pub state: String,
+    pub last_sync_at: Option<DateTime<Utc>>,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+}
+
+impl Store {
+    pub fn save_account_state(&self, s: &AccountState, now: DateTime<Utc>) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO account_state (account, platform, state, last_sync_at, next_attempt_at,
+                 last_error, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (account) DO UPDATE SET platform = excluded.platform,
+                 state = excluded.state, last_sync_at = excluded.last_sync_at,
+                 next_attempt_at = excluded.next_attempt_at, last_error = excluded.last_error,
+                 updated_at = excluded.updated_at",
+            rusqlite::params![
+                s.account,
+                s.platform,
+                s.state,
+                s.last_sync_at.map(to_ms),
+                s.next_attempt_at.map(to_ms),
+                s.last_error,
+                to_ms(now)
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub fn account_states(&self) -> Result<Vec<AccountState>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT account, platform, state, last_sync_at, next_attempt_at, last_error
+             FROM account_state ORDER BY account",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(AccountState {
+                    account: r.get(0)?,
+                    platform: r.get(1)?,
+                    state: r.get(2)?,
+                    last_sync_at: r.get::<_, Option<i64>>(3)?.map(from_ms),
+                    next_attempt_at: r.get::<_, Option<i64>>(4)?.map(from_ms),
+                    last_error: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Every cursor of one account, as (key, value).
+    pub fn cursors(&self, account: &str) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT key, value FROM sync_cursors WHERE account = ?1 ORDER BY key",
+        )?;
+        let rows = stmt
+            .query_map([account], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Distinct non-empty values of a conversation column, for filter choosers.
+    pub fn distinct_values(&self, column: FilterColumn) -> Result<Vec<String>> {
+        let sql = format!(
+            "SELECT DISTINCT {0} FROM conversations WHERE {0} IS NOT NULL AND {0} != '' ORDER BY 1",
+            column.sql()
+        );
+        let rows = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+}
+
+/// Conversation columns a filter can cycle through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterColumn {
+    Platform,
+    Brand,
+    Location,
+}
+
+impl FilterColumn {
+    fn sql(self) -> &'static str {
+        match self {
+            FilterColumn::Platform => "platform",
+            FilterColumn::Brand => "brand",
+            FilterColumn::Location => "location",
+        }
+    }
+}
