@@ -40,6 +40,72 @@ pub enum Command {
         #[command(subcommand)]
         command: PlaybookCommand,
     },
+    /// Sync every configured account in the foreground (Ctrl-C stops).
+    Sync(SyncArgs),
+    /// List configured accounts with their sync state.
+    Accounts(AccountsArgs),
+    /// Check config, credentials and reachability, and say what to fix.
+    Doctor,
+    /// Reply to a conversation from the command line (queued in the outbox, then sent).
+    Reply(ReplyArgs),
+    /// Authorise hearth with a platform and store the token.
+    Login(LoginArgs),
+    /// Import messages from a JSON Lines file (one message per line).
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// One round per account (and the outbox), then exit.
+    #[arg(long)]
+    pub once: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AccountsArgs {
+    /// JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplyArgs {
+    /// The conversation id (as `hearth queue` prints it).
+    pub id: i64,
+    /// The reply text.
+    #[arg(
+        long,
+        conflicts_with = "playbook",
+        required_unless_present = "playbook"
+    )]
+    pub text: Option<String>,
+    /// Render this playbook's first template (or --template NAME) for the conversation.
+    #[arg(long)]
+    pub playbook: Option<String>,
+    /// Which template of the playbook.
+    #[arg(long, requires = "playbook")]
+    pub template: Option<String>,
+    /// Queue only; do not try to send now.
+    #[arg(long)]
+    pub no_send: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The platform to log in to (mastodon).
+    pub platform: String,
+    /// The Mastodon instance, e.g. https://mastodon.social
+    #[arg(long)]
+    pub instance: Option<String>,
+    /// The account name from the config this token is for.
+    #[arg(long)]
+    pub account: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The JSON Lines file (`-` for standard input).
+    pub file: std::path::PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -4,8 +4,11 @@
 mod args;
 mod demo;
 mod headless;
+mod import;
 mod logging;
+mod login;
 mod playbooks;
+mod sync_cmd;
 
 use crate::config::{Config, Paths};
 use anyhow::Context;
@@ -105,6 +108,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Playbooks {
             command: PlaybookCommand::List,
         } => playbooks::list(&env),
+        Command::Sync(args) => sync_cmd::sync(&env, &args),
+        Command::Accounts(args) => sync_cmd::accounts(&env, &args),
+        Command::Doctor => sync_cmd::doctor(&env),
+        Command::Reply(args) => sync_cmd::reply(&env, &args),
+        Command::Login(args) => login::login(&env, &args),
+        Command::Import(args) => import::import(&env, &args),
     }
 }
 
