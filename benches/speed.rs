@@ -261,26 +261,33 @@ fn drive_tui(db: &Path, home: &Path) -> TuiFigures {
         .expect("first frame within 30 s");
     let first_frame_ms = (first - started).as_secs_f64() * 1000.0;
 
-    let mut press = |key: &[u8]| -> f64 {
+    // A key counts as handled when the frame shows its result: the conversation pane's
+    // title (first line) names the newly selected conversation, and for the long
+    // thread its newest message is drawn.
+    let title = |s: &str| s.lines().next().unwrap_or("").to_string();
+    let mut press = |key: &[u8], done: &dyn Fn(&str, &str) -> bool| -> f64 {
         let (before, _) = screen.text();
         let sent = Instant::now();
         writer.write_all(key).unwrap();
         writer.flush().unwrap();
         let at = screen
-            .wait(Duration::from_secs(5), |s| s != before)
-            .unwrap_or_else(Instant::now);
+            .wait(Duration::from_secs(5), |s| done(&before, s))
+            .expect("the frame for a key press");
         (at - sent).as_secs_f64() * 1000.0
     };
-    // The long thread sorts first: k/j moves between a short thread and it.
+    let opened_long =
+        |_: &str, s: &str| title(s).contains("Long Thread") && s.contains("message 499");
+    let moved = |before: &str, s: &str| title(s) != title(before);
     let mut move_ms = Vec::new();
     let mut open_long_ms = Vec::new();
-    press(b"j");
+    // The long thread sorts first: j leaves it, k comes back to it.
+    press(b"j", &moved);
     for _ in 0..40 {
-        open_long_ms.push(press(b"k"));
-        move_ms.push(press(b"j"));
+        open_long_ms.push(press(b"k", &opened_long));
+        move_ms.push(press(b"j", &moved));
     }
     for _ in 0..40 {
-        move_ms.push(press(b"j"));
+        move_ms.push(press(b"j", &moved));
     }
     let peak_rss_mib = peak_rss_kib(pid).map(|kib| kib as f64 / 1024.0);
     let _ = writer.write_all(b"q");

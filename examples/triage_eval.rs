@@ -101,12 +101,7 @@ fn flag_value<'a>(args: &'a [String], flag: &str) -> Option<&'a str> {
 }
 
 /// Classify every row, print the figures, return the macro-F1.
-fn evaluate(
-    name: &str,
-    rows: &[Row],
-    triage: &Triage,
-    show: Option<(u8, u8, usize)>,
-) -> f64 {
+fn evaluate(name: &str, rows: &[Row], triage: &Triage, show: Option<(u8, u8, usize)>) -> f64 {
     let started = Instant::now();
     let verdicts: Vec<Verdict> = rows
         .iter()

@@ -70,7 +70,10 @@ pub fn decide(rules: &Rules, e: &Evidence<'_>) -> (Tier, String) {
     let (tier, reason) = from_tone_and_shape(rules, e);
     // A question or comment followed by a nudge has been waiting on us.
     if e.nudges == Nudges::Some && matches!(tier, Tier::Engagement | Tier::Acknowledgment) {
-        return (Tier::Retention, format!("{reason} + {}", follow_up_reason(e)));
+        return (
+            Tier::Retention,
+            format!("{reason} + {}", follow_up_reason(e)),
+        );
     }
     (tier, reason)
 }

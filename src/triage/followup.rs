@@ -28,12 +28,9 @@ fn line_kind(rules: &Rules, scanned: &Scanned, line: Line) -> LineKind {
     let mut phrase_seen = false;
     let mut i = line.start;
     while i < line.end {
-        let word = scanned.word(i);
-        if rules.filler.contains(word) {
-            i += 1;
-            continue;
-        }
+        // The phrase first: "any" is filler, but "any update" is the nudge itself.
         match rules.phrases.covered_at(Category::FollowUp, scanned, i) {
+            0 if rules.filler.contains(scanned.word(i)) => i += 1,
             0 => return LineKind::Content,
             n => {
                 phrase_seen = true;
@@ -82,7 +79,13 @@ mod tests {
 
     #[test]
     fn lines_of_only_nudges_are_follow_ups() {
-        for text in ["bump", "Any update?", "hello??", "?", "Hi again — any update on this? 🙏"] {
+        for text in [
+            "bump",
+            "Any update?",
+            "hello??",
+            "?",
+            "Hi again — any update on this? 🙏",
+        ] {
             assert_eq!(kind(text), Nudges::Only, "{text}");
         }
         assert_eq!(kind("Anyone there? 🙂\nbump"), Nudges::Only);
@@ -91,7 +94,12 @@ mod tests {
     #[test]
     fn real_messages_are_not_nudges() {
         assert_eq!(kind("Do you rent bikes?\nbump"), Nudges::Some);
-        for text in ["hello", "Perfect, thanks!", "any updates to the menu soon", ""] {
+        for text in [
+            "hello",
+            "Perfect, thanks!",
+            "any updates to the menu soon",
+            "",
+        ] {
             assert_eq!(kind(text), Nudges::None, "{text}");
         }
     }

@@ -342,10 +342,19 @@ mod tests {
             (Category::Revenue, "多少钱"),
             (Category::Retention, "не работает"),
         ]);
-        let hits = s.scan(&Scanned::new("こんにちは！10袋買いたいのですが、予約できますか？"));
+        let hits = s.scan(&Scanned::new(
+            "こんにちは！10袋買いたいのですが、予約できますか？",
+        ));
         assert_eq!(hits.first(Category::Revenue), Some("予約"));
-        assert_eq!(s.scan(&Scanned::new("这个多少钱？")).count(Category::Revenue), 1);
-        assert_eq!(s.scan(&Scanned::new("这个很好")).count(Category::Revenue), 0);
+        assert_eq!(
+            s.scan(&Scanned::new("这个多少钱？"))
+                .count(Category::Revenue),
+            1
+        );
+        assert_eq!(
+            s.scan(&Scanned::new("这个很好")).count(Category::Revenue),
+            0
+        );
         assert_eq!(
             s.scan(&Scanned::new("Приложение не работает"))
                 .count(Category::Retention),
@@ -355,13 +364,24 @@ mod tests {
 
     #[test]
     fn hash_matches_any_number_word() {
-        let s = set(&[(Category::Spam, "make # day"), (Category::Spam, "# followers")]);
-        assert_eq!(s.scan(&Scanned::new("Make $800/day!!")).count(Category::Spam), 1);
+        let s = set(&[
+            (Category::Spam, "make # day"),
+            (Category::Spam, "# followers"),
+        ]);
         assert_eq!(
-            s.scan(&Scanned::new("grow to 10K followers")).count(Category::Spam),
+            s.scan(&Scanned::new("Make $800/day!!"))
+                .count(Category::Spam),
             1
         );
-        assert_eq!(s.scan(&Scanned::new("make my day")).count(Category::Spam), 0);
+        assert_eq!(
+            s.scan(&Scanned::new("grow to 10K followers"))
+                .count(Category::Spam),
+            1
+        );
+        assert_eq!(
+            s.scan(&Scanned::new("make my day")).count(Category::Spam),
+            0
+        );
     }
 
     #[test]

@@ -195,9 +195,15 @@ mod tests {
     #[test]
     fn lines_keep_their_words_and_question_marks() {
         let s = Scanned::new("Do you rent bikes?\nbump\n\n？");
-        let lines: Vec<(usize, usize, bool)> =
-            s.lines().iter().map(|l| (l.start, l.end, l.question)).collect();
-        assert_eq!(lines, [(0, 4, true), (4, 5, false), (5, 5, false), (5, 5, true)]);
+        let lines: Vec<(usize, usize, bool)> = s
+            .lines()
+            .iter()
+            .map(|l| (l.start, l.end, l.question))
+            .collect();
+        assert_eq!(
+            lines,
+            [(0, 4, true), (4, 5, false), (5, 5, false), (5, 5, true)]
+        );
         assert!(!s.has_cjk);
         assert!(Scanned::new("予約できますか").has_cjk);
         assert!(Scanned::new("¿cuánto cuesta").has_question_mark);

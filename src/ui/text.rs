@@ -30,21 +30,7 @@ pub fn cap(text: &str, max: usize) -> (&str, usize) {
     (&text[..end], text.len() - end)
 }
 
-/// `42m`, `3h05m`, `2d04h`; negative (overdue) values get a leading `-`.
-pub fn countdown(due: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let secs = (due - now).num_seconds();
-    let sign = if secs < 0 { "-" } else { "" };
-    // Round toward "more urgent": 59s left shows 0m, not 1m.
-    let mins = secs.unsigned_abs() / 60;
-    let body = if mins < 60 {
-        format!("{mins}m")
-    } else if mins < 24 * 60 {
-        format!("{}h{:02}m", mins / 60, mins % 60)
-    } else {
-        format!("{}d{:02}h", mins / (24 * 60), (mins / 60) % 24)
-    };
-    format!("{sign}{body}")
-}
+pub use crate::timefmt::countdown;
 
 /// `14:05` today, `Mon 14:05` within a week, else `2024-03-01 14:05` (all local).
 pub fn local_time(at: DateTime<Utc>, now: DateTime<Utc>, offset: FixedOffset) -> String {
