@@ -1,9 +1,51 @@
-//! `hearth import` (being written).
+//! `hearth import FILE|-`: JSON Lines messages into the cache (schema in
+//! docs/import.md). Bad lines go to stderr as `FILE:LINE: problem`; the counts go
+//! to stdout; any bad line makes the exit status 2.
 
 use super::args::ImportArgs;
-use super::{Env, Failure};
+use super::{EXIT_BAD_INPUT, Env, Failure};
+use crate::store::Store;
+use crate::sync::import::import_reader;
+use std::io::{BufRead, BufReader, Write};
 use std::process::ExitCode;
 
-pub fn import(_env: &Env, _args: &ImportArgs) -> anyhow::Result<ExitCode> {
-    Err(Failure::bad_input("hearth import is not available yet"))
+pub fn import(env: &Env, args: &ImportArgs) -> anyhow::Result<ExitCode> {
+    let triage =
+        crate::triage::Triage::new(&env.config).map_err(|e| Failure::bad_input(e.to_string()))?;
+    // Open the input before the cache, so a typo in the file name creates nothing.
+    let from_stdin = args.file.as_os_str() == "-";
+    let (reader, source): (Box<dyn BufRead>, String) = if from_stdin {
+        (Box::new(std::io::stdin().lock()), "<stdin>".to_string())
+    } else {
+        let name = args.file.display().to_string();
+        let file = std::fs::File::open(&args.file)
+            .map_err(|e| Failure::bad_input(format!("cannot open {name}: {e}")))?;
+        (Box::new(BufReader::new(file)), name)
+    };
+    let mut store = Store::open(&env.db_path())?;
+    let summary = import_reader(reader, &source, &mut store, &triage)?;
+    tracing::info!(
+        source = %source,
+        imported = summary.imported,
+        duplicates = summary.duplicates,
+        bad = summary.bad.len(),
+        "import finished"
+    );
+    {
+        let mut err = std::io::stderr().lock();
+        for bad in &summary.bad {
+            writeln!(err, "{bad}")?;
+        }
+    }
+    println!(
+        "imported {}, duplicates {}, bad {}",
+        summary.imported,
+        summary.duplicates,
+        summary.bad.len()
+    );
+    Ok(if summary.bad.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_BAD_INPUT)
+    })
 }

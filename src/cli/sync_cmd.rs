@@ -1,21 +1,202 @@
-//! `hearth sync`, `accounts`, `doctor`, `reply` (being written).
+//! `hearth sync`, `accounts`, `doctor`, `reply`: the sync engine from the command
+//! line. Output is plain lines for people and scripts; a token is never printed.
 
-use super::args::{AccountsArgs, ReplyArgs, SyncArgs};
+mod doctor;
+mod reply;
+
+use super::args::{AccountsArgs, SyncArgs};
 use super::{Env, Failure};
+use crate::model::SyncEvent;
+use crate::sanitize::sanitize_line;
+use crate::store::{AccountState, Store};
+use crate::sync::credentials::readable_by_others;
+use crate::sync::engine;
+use crate::timefmt::local_short;
+use anyhow::Context;
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+use std::io::Write;
 use std::process::ExitCode;
+use std::sync::Arc;
+use tokio::sync::mpsc::UnboundedReceiver;
 
-pub fn sync(_env: &Env, _args: &SyncArgs) -> anyhow::Result<ExitCode> {
-    Err(Failure::bad_input("hearth sync is not available yet"))
+pub use doctor::doctor;
+pub use reply::reply;
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
 }
 
-pub fn accounts(_env: &Env, _args: &AccountsArgs) -> anyhow::Result<ExitCode> {
-    Err(Failure::bad_input("hearth accounts is not available yet"))
+/// A config file others can read may hold `token_cmd` secrets or reveal setup.
+fn warn_if_config_exposed(env: &Env) {
+    if readable_by_others(&env.config_path) {
+        let path = env.config_path.display();
+        tracing::warn!(%path, "config file is readable by other users");
+        eprintln!("hearth: warning: {path} is readable by other users; run: chmod 600 {path}");
+    }
 }
 
-pub fn doctor(_env: &Env) -> anyhow::Result<ExitCode> {
-    Err(Failure::bad_input("hearth doctor is not available yet"))
+pub fn sync(env: &Env, args: &SyncArgs) -> anyhow::Result<ExitCode> {
+    if env.config.accounts.is_empty() {
+        return Err(Failure::bad_input(format!(
+            "no accounts to sync: add an [[account]] table to {}",
+            env.config_path.display()
+        )));
+    }
+    warn_if_config_exposed(env);
+    let triage =
+        crate::triage::Triage::new(&env.config).map_err(|e| Failure::bad_input(e.to_string()))?;
+    let assess: Arc<dyn crate::model::Assess + Send + Sync> = Arc::new(triage);
+    let db = env.db_path();
+    let config = env.config.clone();
+    let paths = env.paths.clone();
+    let once = args.once;
+    runtime()?.block_on(async move {
+        let (events, receiver) = tokio::sync::mpsc::unbounded_channel();
+        let printer = tokio::spawn(print_events(receiver));
+        if once {
+            let report = engine::run_once(db, config, paths, assess, events).await;
+            let _ = printer.await;
+            let mut out = std::io::stdout().lock();
+            for a in &report.accounts {
+                let line = match &a.error {
+                    None => format!("{}: done ({} new, {} sent)", a.account, a.inserted, a.sent),
+                    Some(e) => format!("{}: FAILED ({}): {}", a.account, a.state, e),
+                };
+                writeln!(out, "{}", sanitize_line(&line))?;
+            }
+            Ok(if report.failed() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        } else {
+            let _engine = engine::spawn(db, config, paths, assess, events);
+            // Runs until interrupted. Every page and outbox step is committed as it
+            // happens, so Ctrl-C (which ends the process) loses nothing.
+            let _ = printer.await;
+            Ok(ExitCode::SUCCESS)
+        }
+    })
 }
 
-pub fn reply(_env: &Env, _args: &ReplyArgs) -> anyhow::Result<ExitCode> {
-    Err(Failure::bad_input("hearth reply is not available yet"))
+/// One line per engine event, as it happens.
+async fn print_events(mut events: UnboundedReceiver<SyncEvent>) {
+    while let Some(event) = events.recv().await {
+        let time = chrono::Local::now().format("%H:%M:%S");
+        let line = match event {
+            SyncEvent::AccountState {
+                account,
+                state,
+                detail,
+            } => match detail {
+                Some(d) => format!("{time} {account}: {state}: {d}"),
+                None => format!("{time} {account}: {state}"),
+            },
+            SyncEvent::OutboxUpdated {
+                outbox_id,
+                error: None,
+            } => format!("{time} outbox #{outbox_id}: sent"),
+            SyncEvent::OutboxUpdated {
+                outbox_id,
+                error: Some(e),
+            } => format!("{time} outbox #{outbox_id}: {e}"),
+            SyncEvent::Ingested { .. } => continue,
+        };
+        let mut out = std::io::stdout().lock();
+        if writeln!(out, "{}", sanitize_line(&line)).is_err() {
+            return;
+        }
+        let _ = out.flush();
+    }
+}
+
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// One account as `accounts --json` prints it.
+#[derive(Serialize)]
+struct AccountRow {
+    name: String,
+    platform: String,
+    brand: Option<String>,
+    location: Option<String>,
+    state: String,
+    last_sync_at: Option<String>,
+    next_attempt_at: Option<String>,
+    last_error: Option<String>,
+}
+
+fn account_rows(env: &Env) -> anyhow::Result<Vec<AccountRow>> {
+    let db = env.db_path();
+    // Listing must not create a cache as a side effect.
+    let states: Vec<AccountState> = if db.exists() {
+        Store::open(&db)?.account_states()?
+    } else {
+        Vec::new()
+    };
+    Ok(env
+        .config
+        .accounts
+        .iter()
+        .map(|a| {
+            let saved = states.iter().find(|s| s.account == a.name);
+            AccountRow {
+                name: a.name.clone(),
+                platform: a.platform.as_str().to_string(),
+                brand: a.brand.clone(),
+                location: a.location.clone(),
+                state: saved.map_or_else(|| "never synced".to_string(), |s| s.state.clone()),
+                last_sync_at: saved.and_then(|s| s.last_sync_at).map(rfc3339),
+                next_attempt_at: saved.and_then(|s| s.next_attempt_at).map(rfc3339),
+                last_error: saved.and_then(|s| s.last_error.clone()),
+            }
+        })
+        .collect())
+}
+
+pub fn accounts(env: &Env, args: &AccountsArgs) -> anyhow::Result<ExitCode> {
+    let rows = account_rows(env)?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &rows)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if rows.is_empty() {
+        writeln!(
+            out,
+            "No accounts configured: add [[account]] tables to {}",
+            env.config_path.display()
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let when = |t: &Option<String>| {
+        t.as_deref()
+            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+            .map_or_else(|| "-".to_string(), |t| local_short(t.with_timezone(&Utc)))
+    };
+    writeln!(
+        out,
+        "{:<24} {:<10} {:<13} {:<16} {:<16} LAST ERROR",
+        "NAME", "PLATFORM", "STATE", "LAST SYNC", "NEXT ATTEMPT"
+    )?;
+    for r in &rows {
+        let line = format!(
+            "{:<24} {:<10} {:<13} {:<16} {:<16} {}",
+            r.name,
+            r.platform,
+            r.state,
+            when(&r.last_sync_at),
+            when(&r.next_attempt_at),
+            r.last_error.as_deref().unwrap_or("-")
+        );
+        writeln!(out, "{}", sanitize_line(&line))?;
+    }
+    Ok(ExitCode::SUCCESS)
 }

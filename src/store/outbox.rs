@@ -140,6 +140,18 @@ impl Store {
         Ok(())
     }
 
+    /// Claim a queued item for sending: queued → sending, committed before the
+    /// request goes out. False when it is no longer queued (another sender, e.g.
+    /// `hearth reply` next to a running engine, claimed it first).
+    pub fn claim_outbox_item(&self, id: i64, now: DateTime<Utc>) -> Result<bool> {
+        let n = self.conn.execute(
+            "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ?2
+             WHERE id = ?1 AND state = 'queued'",
+            (id, to_ms(now)),
+        )?;
+        Ok(n == 1)
+    }
+
     /// The platform accepted it. A reply's local message takes the platform's id,
     /// so the copy that sync fetches back is recognised as the same message.
     pub fn mark_outbox_sent(
@@ -277,5 +289,15 @@ impl Store {
             last_inbound_id: last.as_ref().map(|(id, _)| id.clone()),
             last_inbound_at: last.map(|(_, at)| from_ms(at)),
         })
+    }
+}
+
+impl Store {
+    /// How many items are in `state` (all accounts); cheap, on the state index.
+    pub fn outbox_count(&self, state: &str) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT COUNT(*) FROM outbox WHERE state = ?1")?
+            .query_row([state], |r| r.get(0))?)
     }
 }

@@ -3,9 +3,16 @@
 //! outbox exactly once.
 
 pub mod connector;
+pub mod credentials;
+pub mod engine;
 pub mod error;
+pub mod google;
 pub mod http;
+pub mod meta;
+pub mod import;
+pub mod mastodon;
 pub mod rate_limit;
+pub mod registry;
 pub mod secret;
 
 pub use connector::{Action, Connector, PageSink, Reconciled, RoundOutcome, Target};

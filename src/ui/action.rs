@@ -2,8 +2,10 @@
 //! bindable commands a keymap names (`Command`), and the I/O the UI asks the
 //! runtime to do on its behalf (`Effect`).
 
+use super::outbox::{Moderation, OutboxSummary};
+use super::state::Facets;
 use crate::model::{Conversation, Message, QueueCounts, QueueFilter, SyncEvent, Tier};
-use crate::store::QueueKey;
+use crate::store::{AccountState, QueueKey};
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
@@ -39,11 +41,19 @@ pub enum Command {
     Snooze,
     Help,
     Refresh,
+    /// The accounts overlay: each account's sync state.
+    Accounts,
+    /// The outbox overlay: failed or unknown items waiting for a decision.
+    Outbox,
+    /// Moderate the newest inbound message of the open conversation.
+    Hide,
+    Unhide,
+    Delete,
 }
 
 impl Command {
     /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 33] = [
+    pub const ALL: [Command; 38] = [
         Command::Down,
         Command::Up,
         Command::PageDown,
@@ -62,6 +72,9 @@ impl Command {
         Command::ClearOverride,
         Command::Done,
         Command::Snooze,
+        Command::Hide,
+        Command::Unhide,
+        Command::Delete,
         Command::TierFilter(Some(Tier::Revenue)),
         Command::TierFilter(Some(Tier::Retention)),
         Command::TierFilter(Some(Tier::Engagement)),
@@ -75,6 +88,8 @@ impl Command {
         Command::ClearFilters,
         Command::Search,
         Command::Refresh,
+        Command::Accounts,
+        Command::Outbox,
         Command::Help,
         Command::Quit,
     ];
@@ -114,6 +129,11 @@ impl Command {
             Command::Snooze => "snooze",
             Command::Help => "help",
             Command::Refresh => "refresh",
+            Command::Accounts => "accounts",
+            Command::Outbox => "outbox",
+            Command::Hide => "hide",
+            Command::Unhide => "unhide",
+            Command::Delete => "delete",
         }
     }
 
@@ -152,6 +172,11 @@ impl Command {
             Command::Snooze => "snooze (choose until when)",
             Command::Help => "this help",
             Command::Refresh => "re-read the cache",
+            Command::Accounts => "accounts: sync state, next attempt, errors",
+            Command::Outbox => "outbox: failed sends to resend or dismiss",
+            Command::Hide => "hide the newest inbound comment (spam, trolls)",
+            Command::Unhide => "unhide the newest inbound comment",
+            Command::Delete => "delete the newest inbound comment (asks first)",
         }
     }
 
@@ -204,6 +229,16 @@ pub enum Action {
     /// The editor closed; `Ok` holds the edited draft.
     EditorDone(Result<String, String>),
     Error(String),
+    /// Every account's sync state, from the store.
+    AccountsLoaded(Vec<AccountState>),
+    /// Queued and needing-a-decision outbox items, from the store.
+    OutboxLoaded(OutboxSummary),
+    /// The platforms, brands and locations in the cache, for the filters.
+    FacetsLoaded(Facets),
+    /// An outbox write went through (resolved, or moderation queued).
+    OutboxChanged {
+        message: String,
+    },
 }
 
 /// I/O the UI wants done. The runtime performs it and answers with actions.
@@ -234,4 +269,18 @@ pub enum Effect {
         until: DateTime<Utc>,
     },
     OpenEditor(String),
+    LoadAccounts,
+    LoadOutbox,
+    LoadFacets,
+    /// The user's decision on a failed/unknown outbox item.
+    ResolveOutbox {
+        id: i64,
+        resend: bool,
+    },
+    /// Queue a moderation action on one message through the outbox.
+    Moderate {
+        conversation_id: i64,
+        target_id: String,
+        action: Moderation,
+    },
 }

@@ -115,6 +115,9 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, ev: KeyEvent) -> Vec<Effe
             }
         }
         Overlay::Picker(picker) => on_picker_key(state, picker, ev),
+        Overlay::Accounts { scroll } => super::accounts::on_key(state, scroll, cmd),
+        Overlay::Outbox { selected } => super::outbox::on_outbox_key(state, selected, ev, cmd),
+        Overlay::Confirm(confirm) => super::outbox::on_confirm_key(state, confirm, ev),
     }
 }
 

@@ -1,12 +1,15 @@
 //! The terminal UI: state, actions, a pure `update`, views, keymap, theme and the
 //! runtime loop that owns the terminal and the store connection.
 
+pub mod accounts;
 pub mod action;
 pub mod effects;
 pub mod input;
 pub mod keymap;
+pub mod outbox;
 pub mod runtime;
 pub mod state;
+pub mod sync_events;
 pub mod terminal;
 pub mod text;
 pub mod theme;

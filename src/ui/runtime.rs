@@ -8,7 +8,7 @@ use super::keymap::Keymap;
 use super::state::State;
 use super::terminal::TerminalGuard;
 use super::theme::Theme;
-use super::update::{reload, update};
+use super::update::{reload, startup, update};
 use super::view;
 use crate::model::SyncEvent;
 use crate::store::Store;
@@ -46,7 +46,7 @@ pub async fn run(ctx: UiContext, mut events: UnboundedReceiver<SyncEvent>) -> an
         width: size.width,
         height: size.height,
     }]);
-    let first = reload(&mut state);
+    let first = startup(&mut state);
     run_effects(&mut store, &mut state, first, &mut pending);
 
     let mut input = EventStream::new();
@@ -101,7 +101,12 @@ pub async fn run(ctx: UiContext, mut events: UnboundedReceiver<SyncEvent>) -> an
             _ = tick.tick() => {
                 let now = Utc::now();
                 let had_notice = state.notice.is_some();
-                update(&mut state, Action::Tick(now));
+                let tick_effects = update(&mut state, Action::Tick(now));
+                // The accounts overlay counts down by the second.
+                if matches!(state.overlay, Some(super::state::Overlay::Accounts { .. })) {
+                    dirty = true;
+                }
+                run_effects(&mut store, &mut state, tick_effects, &mut pending);
                 // Countdowns move by the minute; redraw then, or when a message expires.
                 if now.timestamp() / 60 != minute || had_notice != state.notice.is_some() {
                     minute = now.timestamp() / 60;
@@ -129,6 +134,8 @@ fn reload_actions(store: &mut Store, state: &mut State) -> VecDeque<Action> {
     if let Some(c) = &state.open {
         effects.push(Effect::LoadConversation(c.id));
     }
+    // The engine (or another process) may have moved outbox items or account states.
+    effects.extend([Effect::LoadOutbox, Effect::LoadAccounts]);
     run_effects(store, state, effects, &mut out);
     out
 }

@@ -1,6 +1,7 @@
 //! The UI's state: plain data. `update` changes it; views only read it.
 
 use super::keymap::Keymap;
+use super::outbox::{Confirm, OutboxSummary};
 use super::theme::Theme;
 use crate::config::Config;
 use crate::model::{Conversation, Message, Platform, QueueCounts, QueueFilter};
@@ -66,10 +67,24 @@ pub struct Picker {
 /// Something drawn over the panes; it takes the keys while open.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
-    Help { scroll: u16 },
-    Snooze { selected: usize },
+    Help {
+        scroll: u16,
+    },
+    Snooze {
+        selected: usize,
+    },
     Retier,
     Picker(Picker),
+    /// Every account's sync state; `scroll` lines down.
+    Accounts {
+        scroll: u16,
+    },
+    /// Outbox items needing a decision; the cursor's index.
+    Outbox {
+        selected: usize,
+    },
+    /// A y/n question before something hard to undo.
+    Confirm(Confirm),
 }
 
 /// Full-text search: its query and the conversations that matched.
@@ -92,7 +107,8 @@ pub struct Notice {
     pub at: DateTime<Utc>,
 }
 
-/// Values seen in the cache, for cycling the platform/brand/location filters.
+/// Values in the cache, for cycling the platform/brand/location filters: read from
+/// the store at start and after each ingest, plus any seen in loaded rows.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Facets {
     pub platforms: BTreeSet<Platform>,
@@ -151,8 +167,11 @@ pub struct State {
     /// Drafts of other conversations, kept while you look elsewhere.
     pub drafts: HashMap<i64, Vec<String>>,
 
-    /// Account → sync state ("ok", "syncing", "offline"...).
+    /// Account → sync state ("ok", "syncing", "offline"...), from events and the store.
     pub accounts: BTreeMap<String, String>,
+    /// Each account's full state as the store last had it (the accounts overlay).
+    pub account_rows: Vec<crate::store::AccountState>,
+    pub outbox: OutboxSummary,
     pub notice: Option<Notice>,
     /// Rows a half-page move covers (set from the terminal height).
     pub page: usize,
@@ -195,6 +214,8 @@ impl State {
             draft_for: None,
             drafts: HashMap::new(),
             accounts: BTreeMap::new(),
+            account_rows: Vec::new(),
+            outbox: OutboxSummary::default(),
             notice: None,
             page: 8,
             size: (80, 24),
@@ -229,7 +250,7 @@ impl State {
     pub fn offline(&self) -> bool {
         self.accounts
             .values()
-            .any(|s| s.eq_ignore_ascii_case("offline"))
+            .any(|s| super::accounts::Health::parse(s) == super::accounts::Health::Offline)
     }
 }
 

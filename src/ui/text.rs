@@ -32,6 +32,20 @@ pub fn cap(text: &str, max: usize) -> (&str, usize) {
 
 pub use crate::timefmt::countdown;
 
+/// A short wait, to the second: `42s`, `3m05s`, `1h02m`, `2d04h` (never negative).
+pub fn short_wait(secs: i64) -> String {
+    let s = secs.max(0);
+    if s < 60 {
+        format!("{s}s")
+    } else if s < 3600 {
+        format!("{}m{:02}s", s / 60, s % 60)
+    } else if s < 24 * 3600 {
+        format!("{}h{:02}m", s / 3600, (s / 60) % 60)
+    } else {
+        format!("{}d{:02}h", s / (24 * 3600), (s / 3600) % 24)
+    }
+}
+
 /// `14:05` today, `Mon 14:05` within a week, else `2024-03-01 14:05` (all local).
 pub fn local_time(at: DateTime<Utc>, now: DateTime<Utc>, offset: FixedOffset) -> String {
     let local = at.with_timezone(&offset);
@@ -142,6 +156,15 @@ mod tests {
             countdown(t(10, 0) + chrono::Duration::hours(50), t(10, 0)),
             "2d02h"
         );
+    }
+
+    #[test]
+    fn short_waits_count_seconds() {
+        assert_eq!(short_wait(42), "42s");
+        assert_eq!(short_wait(185), "3m05s");
+        assert_eq!(short_wait(3720), "1h02m");
+        assert_eq!(short_wait(-5), "0s");
+        assert_eq!(short_wait(2 * 86400 + 4 * 3600), "2d04h");
     }
 
     #[test]

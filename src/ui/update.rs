@@ -2,11 +2,12 @@
 
 use super::action::{Action, Command, Effect};
 use super::input;
+use super::outbox::Moderation;
 use super::state::{
     Focus, NOTICE_SECS, Notice, Overlay, QUEUE_PAGE, QUEUE_PREFETCH, Search, State, new_composer,
 };
 use super::view::layout;
-use crate::model::{Family, SyncEvent};
+use crate::model::Family;
 use crate::store::QueueKey;
 
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
@@ -23,7 +24,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             {
                 state.notice = None;
             }
-            Vec::new()
+            // The accounts overlay shows live countdowns and states.
+            if matches!(state.overlay, Some(Overlay::Accounts { .. })) {
+                vec![Effect::LoadAccounts]
+            } else {
+                Vec::new()
+            }
         }
         Action::Resize { width, height } => {
             state.size = (width, height);
@@ -31,7 +37,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.page = usize::from(areas.queue.height.saturating_sub(2) / 2).max(1);
             Vec::new()
         }
-        Action::Sync(ev) => on_sync(state, ev),
+        Action::Sync(ev) => super::sync_events::on_sync(state, ev),
         Action::QueueLoaded { rows, append, more } => on_queue_loaded(state, rows, append, more),
         Action::Counts(counts) => {
             state.counts = counts;
@@ -71,9 +77,19 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             state.drafts.remove(&conversation_id);
             state.focus = Focus::Queue;
-            notice(state, format!("reply queued (outbox #{outbox_id})"), false);
+            let closed = state.open.as_ref().is_some_and(|c| c.id == conversation_id)
+                && super::outbox::window_closed_since(state).is_some();
+            let text = if closed {
+                format!(
+                    "reply queued (outbox #{outbox_id}); Meta's 24-hour window has closed, so it will likely be refused"
+                )
+            } else {
+                format!("reply queued (outbox #{outbox_id})")
+            };
+            notice(state, text, closed);
             let mut fx = reload(state);
             fx.push(Effect::LoadConversation(conversation_id));
+            fx.push(Effect::LoadOutbox);
             fx
         }
         Action::Applied { message } => {
@@ -112,7 +128,30 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             notice(state, message, true);
             Vec::new()
         }
+        Action::AccountsLoaded(rows) => {
+            super::accounts::on_loaded(state, rows);
+            Vec::new()
+        }
+        Action::OutboxLoaded(summary) => {
+            super::outbox::on_outbox_loaded(state, summary);
+            Vec::new()
+        }
+        Action::FacetsLoaded(facets) => {
+            state.facets = facets;
+            Vec::new()
+        }
+        Action::OutboxChanged { message } => {
+            notice(state, message, false);
+            vec![Effect::LoadOutbox]
+        }
     }
+}
+
+/// Everything the first screen needs: the queue, counts, filter values, accounts, outbox.
+pub fn startup(state: &mut State) -> Vec<Effect> {
+    let mut fx = reload(state);
+    fx.extend([Effect::LoadFacets, Effect::LoadAccounts, Effect::LoadOutbox]);
+    fx
 }
 
 pub fn notice(state: &mut State, text: String, error: bool) {
@@ -139,42 +178,6 @@ pub fn reload(state: &mut State) -> Vec<Effect> {
         fx.push(Effect::Search(search.query.clone()));
     }
     fx
-}
-
-fn on_sync(state: &mut State, ev: SyncEvent) -> Vec<Effect> {
-    match ev {
-        SyncEvent::Ingested { conversations } => {
-            let mut fx = reload(state);
-            if let Some(open) = &state.open
-                && conversations.contains(&open.id)
-            {
-                fx.push(Effect::LoadConversation(open.id));
-            }
-            fx
-        }
-        SyncEvent::OutboxUpdated { outbox_id, error } => {
-            if let Some(e) = error {
-                notice(state, format!("outbox #{outbox_id} failed: {e}"), true);
-            }
-            state
-                .open
-                .as_ref()
-                .map(|c| vec![Effect::LoadConversation(c.id)])
-                .unwrap_or_default()
-        }
-        SyncEvent::AccountState {
-            account,
-            state: account_state,
-            detail,
-        } => {
-            if let Some(detail) = detail {
-                let bad = !matches!(account_state.as_str(), "ok" | "syncing" | "live");
-                notice(state, format!("{account}: {account_state}: {detail}"), bad);
-            }
-            state.accounts.insert(account, account_state);
-            Vec::new()
-        }
-    }
 }
 
 fn on_queue_loaded(
@@ -259,7 +262,7 @@ fn scroll_thread(state: &mut State, to: impl FnOnce(usize, usize) -> usize) {
     state.thread_scroll = to(state.thread_scroll, max).min(max);
 }
 
-fn require_open(state: &mut State) -> Option<i64> {
+pub fn require_open(state: &mut State) -> Option<i64> {
     let id = state.open.as_ref().map(|c| c.id);
     if id.is_none() {
         notice(state, "no conversation open".into(), true);
@@ -467,7 +470,13 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
             if let Some(c) = &state.open {
                 fx.push(Effect::LoadConversation(c.id));
             }
+            fx.extend([Effect::LoadFacets, Effect::LoadAccounts, Effect::LoadOutbox]);
             fx
         }
+        Command::Accounts => super::accounts::toggle(state),
+        Command::Outbox => super::outbox::open_outbox(state),
+        Command::Hide => super::outbox::moderate(state, Moderation::Hide),
+        Command::Unhide => super::outbox::moderate(state, Moderation::Unhide),
+        Command::Delete => super::outbox::moderate(state, Moderation::Delete),
     }
 }

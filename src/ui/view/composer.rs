@@ -2,11 +2,14 @@
 
 use super::pane;
 use crate::ui::action::Command;
+use crate::ui::outbox::window_closed_since;
 use crate::ui::state::{Focus, State};
-use crate::ui::text::clean_line;
+use crate::ui::text::{clean_line, countdown};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
 
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     if area.width == 0 || area.height == 0 {
@@ -26,7 +29,28 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     .into_iter()
     .filter_map(|(cmd, what)| Some(format!("{} {what}", state.keymap.first_key(cmd)?)))
     .collect();
-    let block = pane(state, who, focused).title_bottom(format!(" {} ", hints.join(" · ")));
+    let hints = format!(" {} ", hints.join(" · "));
+    let room = usize::from(area.width).saturating_sub(4);
+    let (who_w, hints_w) = (who.width(), hints.width());
+    let mut block = pane(state, who, focused).title_bottom(hints);
+    if let Some(closed_at) = window_closed_since(state) {
+        // Sending still queues; the engine fails it with the platform's reason.
+        let ago = countdown(state.now, closed_at);
+        let warn = Style::default()
+            .fg(state.theme.overdue)
+            .add_modifier(Modifier::BOLD);
+        let top = format!(" ⚠ 24h window closed {} ago ", ago.trim_start_matches('-'));
+        let top = if who_w + top.width() <= room {
+            top
+        } else {
+            " ⚠ 24h window closed ".to_string()
+        };
+        block = block.title_top(Line::from(Span::styled(top, warn)).right_aligned());
+        let bottom = " Meta will refuse a send ";
+        if hints_w + bottom.width() <= room {
+            block = block.title_bottom(Line::from(Span::styled(bottom, warn)).right_aligned());
+        }
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.width == 0 || inner.height == 0 {

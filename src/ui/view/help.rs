@@ -52,6 +52,15 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
             "1-5 sets the tier, 0 or T clears the override, esc cancels",
         ),
         ("snooze", "1-4 or j/k then enter, esc cancels"),
+        (
+            "outbox",
+            "j/k choose; r or enter resends, d dismisses, esc closes",
+        ),
+        ("confirm", "y carries it out; n or esc cancels"),
+        (
+            "accounts",
+            "j/k scroll, ctrl-r refresh, any other key closes",
+        ),
     ];
     for (k, what) in fixed {
         out.push(Line::from(vec![

@@ -1,9 +1,11 @@
 //! Views: pure functions of `State` that draw into a frame. Snapshot tests use
 //! the very same functions the terminal does.
 
+pub mod accounts;
 pub mod composer;
 pub mod help;
 pub mod layout;
+pub mod outbox;
 pub mod picker;
 pub mod prompt;
 pub mod queue;
@@ -31,6 +33,9 @@ pub fn render(state: &State, frame: &mut Frame) {
         Some(Overlay::Help { .. }) => help::render(state, frame, area),
         Some(Overlay::Picker(_)) => picker::render(state, frame, area),
         Some(Overlay::Snooze { .. } | Overlay::Retier) => prompt::render(state, frame, area),
+        Some(Overlay::Accounts { .. }) => accounts::render(state, frame, area),
+        Some(Overlay::Outbox { .. }) => outbox::render(state, frame, area),
+        Some(Overlay::Confirm(_)) => outbox::render_confirm(state, frame, area),
         None => {}
     }
 }

@@ -1,6 +1,7 @@
 //! The two bottom lines: counts, sync state and filter; then a message or key hints.
 
 use crate::model::Tier;
+use crate::ui::accounts::{Health, troubles};
 use crate::ui::action::Command;
 use crate::ui::state::State;
 use crate::ui::text::{clean_line, fit};
@@ -15,8 +16,34 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     if area.width == 0 || area.height == 0 {
         return;
     }
+    let width = usize::from(area.width);
+    let lines = vec![
+        Line::from(first_line(state, width)),
+        second_line(state, width),
+    ];
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// A piece of the first line; when the line is too wide, the highest `drop_rank`
+/// goes first (0 never goes).
+struct Segment<'a> {
+    spans: Vec<Span<'a>>,
+    drop_rank: u8,
+}
+
+impl Segment<'_> {
+    fn width(&self) -> usize {
+        self.spans.iter().map(|s| s.content.width()).sum()
+    }
+}
+
+/// Tier counts, overdue, filter, then sync: OFFLINE (and the queued replies),
+/// outbox items needing a decision, accounts needing attention, a summary.
+fn first_line<'a>(state: &State, width: usize) -> Vec<Span<'a>> {
     let theme = &state.theme;
-    let mut spans: Vec<Span> = Vec::new();
+    let sep = || Span::styled("│ ", Style::default().fg(theme.dim));
+    let mut segments: Vec<Segment> = Vec::new();
+    let mut tiers: Vec<Span> = Vec::new();
     for tier in Tier::ALL {
         let n = state.counts.per_tier[usize::from(tier.number() - 1)];
         let style = if state.filter.tier == Some(tier) {
@@ -24,42 +51,129 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         } else {
             Style::default().fg(theme.tier(tier))
         };
-        spans.push(Span::styled(format!("T{} {n}", tier.number()), style));
-        spans.push(Span::raw(" "));
+        tiers.push(Span::styled(format!("T{} {n}", tier.number()), style));
+        tiers.push(Span::raw(" "));
     }
+    segments.push(Segment {
+        spans: tiers,
+        drop_rank: 0,
+    });
     if state.counts.overdue > 0 {
-        spans.push(Span::styled(
-            format!("│ {} overdue ", state.counts.overdue),
-            Style::default()
-                .fg(theme.overdue)
-                .add_modifier(Modifier::BOLD),
-        ));
+        segments.push(Segment {
+            spans: vec![Span::styled(
+                format!("│ {} overdue ", state.counts.overdue),
+                Style::default()
+                    .fg(theme.overdue)
+                    .add_modifier(Modifier::BOLD),
+            )],
+            drop_rank: 3,
+        });
     }
     let filter = filter_summary(state);
     if !filter.is_empty() {
-        spans.push(Span::styled("│ filter: ", Style::default().fg(theme.dim)));
-        spans.push(Span::styled(
-            format!("{filter} "),
-            Style::default().add_modifier(Modifier::BOLD),
-        ));
+        segments.push(Segment {
+            spans: vec![
+                Span::styled("│ filter: ", Style::default().fg(theme.dim)),
+                Span::styled(
+                    format!("{filter} "),
+                    Style::default().add_modifier(Modifier::BOLD),
+                ),
+            ],
+            drop_rank: 4,
+        });
     }
-    spans.push(Span::styled("│ ", Style::default().fg(theme.dim)));
+    let alarm = Style::default()
+        .fg(theme.overdue)
+        .add_modifier(Modifier::BOLD);
     if state.offline() {
-        spans.push(Span::styled(
-            " OFFLINE ",
-            Style::default().fg(Color::Black).bg(theme.overdue),
-        ));
+        let mut spans = vec![
+            sep(),
+            Span::styled(
+                " OFFLINE ",
+                Style::default().fg(Color::Black).bg(theme.overdue),
+            ),
+        ];
+        if state.outbox.queued > 0 {
+            spans.push(Span::styled(
+                format!(" {} queued", state.outbox.queued),
+                Style::default().add_modifier(Modifier::BOLD),
+            ));
+        }
         spans.push(Span::raw(" "));
+        segments.push(Segment {
+            spans,
+            drop_rank: 1,
+        });
     }
-    spans.push(Span::styled(
-        sync_summary(state),
-        Style::default().fg(theme.accent),
-    ));
-    let lines = vec![
-        Line::from(spans),
-        second_line(state, usize::from(area.width)),
-    ];
-    frame.render_widget(Paragraph::new(lines), area);
+    if state.outbox.attention_count > 0 {
+        let key = state
+            .keymap
+            .first_key(Command::Outbox)
+            .map(|k| format!(" ({k})"))
+            .unwrap_or_default();
+        segments.push(Segment {
+            spans: vec![
+                sep(),
+                Span::styled(
+                    format!("{} to decide{key} ", state.outbox.attention_count),
+                    alarm,
+                ),
+            ],
+            drop_rank: 1,
+        });
+    }
+    let t = troubles(state);
+    let marks: Vec<String> = [
+        (t.needs_reauth, "re-auth", "re-auth"),
+        (t.rate_limited, "rate-limited", "rate-limited"),
+        (t.error, "errors", "error"),
+    ]
+    .into_iter()
+    .filter(|(n, _, _)| *n > 0)
+    .map(|(n, many, one)| format!("{n} {}", if n == 1 { one } else { many }))
+    .collect();
+    if !marks.is_empty() {
+        let key = state
+            .keymap
+            .first_key(Command::Accounts)
+            .map(|k| format!(" ({k})"))
+            .unwrap_or_default();
+        segments.push(Segment {
+            spans: vec![
+                sep(),
+                Span::styled(
+                    format!("{}{key} ", marks.join(", ")),
+                    Style::default().fg(theme.tier(Tier::Retention)),
+                ),
+            ],
+            drop_rank: 2,
+        });
+    }
+    segments.push(Segment {
+        spans: vec![
+            sep(),
+            Span::styled(sync_summary(state), Style::default().fg(theme.accent)),
+        ],
+        drop_rank: 5,
+    });
+    // Most important first, each piece if it still fits; then in reading order.
+    let mut order: Vec<usize> = (0..segments.len()).collect();
+    order.sort_by_key(|i| (segments[*i].drop_rank, *i));
+    let mut keep = vec![false; segments.len()];
+    let mut used = 0;
+    for i in order {
+        let w = segments[i].width();
+        if segments[i].drop_rank == 0 || used + w <= width {
+            keep[i] = true;
+            used += w;
+        }
+    }
+    segments
+        .into_iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .flat_map(|(s, _)| s.spans)
+        .collect()
 }
 
 /// "demo: live", "sync ok", "2 accounts: 1 offline"…
@@ -82,7 +196,7 @@ fn sync_summary(state: &State) -> String {
     let ok = state
         .accounts
         .values()
-        .filter(|s| matches!(s.as_str(), "ok" | "live" | "syncing"))
+        .filter(|s| Health::parse(s).is_good())
         .count();
     format!("{ok}/{} accounts ok", state.accounts.len())
 }

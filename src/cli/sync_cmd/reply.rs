@@ -1,0 +1,171 @@
+//! `hearth reply ID --text T | --playbook NAME [--template NAME] [--no-send]`:
+//! the same outbox as the TUI, then (unless --no-send) one attempt to send it now.
+
+use super::super::args::ReplyArgs;
+use super::super::{Env, Failure};
+use crate::model::{Conversation, Kind, Platform};
+use crate::playbook::{Library, RenderContext, render};
+use crate::sanitize::sanitize_line;
+use crate::store::Store;
+use crate::sync::engine::{self, EngineOptions, ItemOutcome};
+use chrono::Utc;
+use std::io::Write;
+use std::process::ExitCode;
+
+pub fn reply(env: &Env, args: &ReplyArgs) -> anyhow::Result<ExitCode> {
+    let path = env.db_path();
+    if !path.exists() {
+        return Err(Failure::bad_input(format!(
+            "no cache at {}: run `hearth sync --once` first, or pass --db PATH",
+            path.display()
+        )));
+    }
+    let mut store = Store::open(&path)?;
+    let Some(conversation) = store.conversation(args.id)? else {
+        return Err(Failure::bad_input(format!(
+            "no conversation with id {}",
+            args.id
+        )));
+    };
+    let text = reply_text(env, args, &conversation)?;
+    if text.trim().is_empty() {
+        return Err(Failure::bad_input("the reply is empty"));
+    }
+    let now = Utc::now();
+    if window_closed(&store, &conversation, now)? {
+        return Err(Failure::bad_input(format!(
+            "the 24-hour messaging window for conversation {} has closed: {} only allows \
+             replies within 24 hours of the customer's last message. Nothing was queued.",
+            conversation.id, conversation.platform
+        )));
+    }
+    let outbox_id = store.record_reply(conversation.id, &env.config.agent, &text, now)?;
+    drop(store);
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "queued reply (outbox #{outbox_id}) to conversation {}",
+        conversation.id
+    )?;
+    if args.no_send {
+        writeln!(out, "not sent now (--no-send): `hearth sync` will send it")?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(account) = env
+        .config
+        .accounts
+        .iter()
+        .find(|a| a.name == conversation.account)
+    else {
+        writeln!(
+            out,
+            "not sent: no [[account]] named '{}' in {}; it stays queued",
+            sanitize_line(&conversation.account),
+            env.config_path.display()
+        )?;
+        return Ok(ExitCode::FAILURE);
+    };
+    let outcome = super::runtime()?.block_on(engine::send_outbox_item(
+        &path,
+        account,
+        &env.paths,
+        outbox_id,
+        EngineOptions::default(),
+    ));
+    let (line, ok) = match outcome {
+        Ok(Some(ItemOutcome::Sent { platform_id })) => {
+            (format!("sent (platform id {platform_id})"), true)
+        }
+        Ok(Some(ItemOutcome::Failed {
+            window_closed: true,
+            error,
+        })) => (
+            format!(
+                "not sent: the messaging window has closed ({error}). The reply is kept in \
+                 the outbox as failed; dismiss it there or answer on another channel."
+            ),
+            false,
+        ),
+        Ok(Some(ItemOutcome::Failed { error, .. })) => (
+            format!("not sent: {error}. It is kept in the outbox as failed for you to decide."),
+            false,
+        ),
+        Ok(Some(ItemOutcome::Retrying { error })) => (
+            format!("not sent yet: {error}. It stays queued; `hearth sync` will retry."),
+            false,
+        ),
+        Ok(Some(ItemOutcome::Interrupted { error })) => (
+            format!(
+                "no answer from the platform ({error}). hearth will check whether it arrived \
+                 before sending again; it is never sent twice."
+            ),
+            false,
+        ),
+        Ok(None) => (
+            "queued: it will go out with the next sync".to_string(),
+            true,
+        ),
+        Err(e) => (
+            format!("not sent: {e}. It stays queued; fix the account, then run `hearth sync`."),
+            false,
+        ),
+    };
+    writeln!(out, "{}", sanitize_line(&line))?;
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn reply_text(env: &Env, args: &ReplyArgs, c: &Conversation) -> anyhow::Result<String> {
+    if let Some(text) = &args.text {
+        return Ok(text.clone());
+    }
+    let Some(name) = &args.playbook else {
+        return Err(Failure::bad_input("give --text or --playbook"));
+    };
+    let (library, problems) = Library::load(&env.playbook_dirs());
+    for problem in &problems {
+        tracing::warn!(%problem, "playbook skipped");
+    }
+    let Some(playbook) = library.get(name) else {
+        let names: Vec<&str> = library.all().iter().map(|p| p.name.as_str()).collect();
+        return Err(Failure::bad_input(format!(
+            "no playbook named '{name}'; known: {}",
+            names.join(", ")
+        )));
+    };
+    let template = match &args.template {
+        Some(t) => playbook.templates.iter().find(|x| &x.name == t),
+        None => playbook.templates.first(),
+    };
+    let Some(template) = template else {
+        let names: Vec<&str> = playbook.templates.iter().map(|t| t.name.as_str()).collect();
+        return Err(Failure::bad_input(format!(
+            "playbook '{name}' has no template '{}'; it has: {}",
+            args.template.as_deref().unwrap_or(""),
+            names.join(", ")
+        )));
+    };
+    Ok(render(
+        &template.text,
+        &RenderContext::for_conversation(c, &env.config),
+    ))
+}
+
+/// Meta only lets a Page message a customer within 24 hours of their last message.
+fn window_closed(
+    store: &Store,
+    c: &Conversation,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    if !matches!(c.platform, Platform::Facebook | Platform::Instagram) || c.kind != Kind::Dm {
+        return Ok(false);
+    }
+    let r = store.conversation_ref(c.id)?;
+    Ok(!crate::sync::meta::messaging_window_open(
+        r.last_inbound_at,
+        now,
+    ))
+}

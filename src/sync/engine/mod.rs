@@ -1,0 +1,311 @@
+//! The sync engine: one tokio task per account under a small supervisor. Each task
+//! commits pages with their cursors, sends its account's outbox exactly once, and
+//! reacts to faults (backoff, rate-limit pauses, re-auth) without touching the
+//! other accounts. The TUI and `hearth sync` learn everything through `SyncEvent`s.
+//!
+//! ```text
+//! spawn ──► AccountTask::run (per account) ──► round: reconcile → sync → outbox
+//!                 │                                  └─ StoreSink (page + cursor, one tx)
+//!                 └─ idle: outbox every second until the next poll / backoff / pause
+//! ```
+
+mod account;
+mod backoff;
+mod db;
+mod outbox;
+mod sink;
+pub mod status;
+
+#[cfg(test)]
+mod tests;
+
+pub use backoff::Backoff;
+pub use outbox::ItemOutcome;
+
+use crate::config::{AccountConfig, Config, Paths};
+use crate::model::{Assess, SyncEvent};
+use crate::sync::{Connector, SyncError, registry};
+use account::AccountTask;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// Builds an account's connector (credentials included). Tests swap in scripted ones.
+pub type ConnectorFactory =
+    Arc<dyn Fn(&AccountConfig, &Paths) -> Result<Box<dyn Connector>, SyncError> + Send + Sync>;
+
+/// Knobs of the engine; `Default` is what users get.
+#[derive(Clone)]
+pub struct EngineOptions {
+    /// First backoff delay after a transient fault; doubles up to `backoff_max`.
+    pub backoff_base: Duration,
+    pub backoff_max: Duration,
+    /// How often an account that needs re-auth tries again.
+    pub reauth_retry: Duration,
+    /// How often a waiting account looks for new outbox items.
+    pub outbox_check: Duration,
+    /// Poll every this long instead of each account's `poll_seconds` (tests).
+    pub poll_override: Option<Duration>,
+    pub factory: ConnectorFactory,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions {
+            backoff_base: Duration::from_secs(2),
+            backoff_max: Duration::from_secs(300),
+            reauth_retry: Duration::from_secs(15 * 60),
+            outbox_check: Duration::from_secs(1),
+            poll_override: None,
+            factory: Arc::new(registry::build),
+        }
+    }
+}
+
+/// The running engine. Dropping it leaves the tasks running until the runtime ends;
+/// call [`EngineHandle::shutdown`] to stop them.
+pub struct EngineHandle {
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl EngineHandle {
+    /// Ask every account task to stop and wait for them. Work in flight is cut at a
+    /// safe point: page commits finish, an interrupted send stays "sending" and is
+    /// reconciled on the next start.
+    pub fn shutdown(self) -> impl std::future::Future<Output = ()> + Send {
+        let _ = self.stop.send(true);
+        async move {
+            for task in self.tasks {
+                let _ = task.await;
+            }
+        }
+    }
+
+    /// Number of account tasks.
+    pub fn accounts(&self) -> usize {
+        self.tasks.len()
+    }
+}
+
+/// Start one task per configured account. Must be called inside a tokio runtime.
+pub fn spawn(
+    db_path: PathBuf,
+    config: Config,
+    paths: Paths,
+    assess: Arc<dyn Assess + Send + Sync>,
+    events: UnboundedSender<SyncEvent>,
+) -> EngineHandle {
+    spawn_with(
+        db_path,
+        config,
+        paths,
+        assess,
+        events,
+        EngineOptions::default(),
+    )
+}
+
+pub fn spawn_with(
+    db_path: PathBuf,
+    config: Config,
+    paths: Paths,
+    assess: Arc<dyn Assess + Send + Sync>,
+    events: UnboundedSender<SyncEvent>,
+    options: EngineOptions,
+) -> EngineHandle {
+    let (stop, watcher) = watch::channel(false);
+    let tasks = config
+        .accounts
+        .into_iter()
+        .map(|account| {
+            let db_path = db_path.clone();
+            let paths = paths.clone();
+            let assess = Arc::clone(&assess);
+            let events = events.clone();
+            let options = options.clone();
+            let watcher = watcher.clone();
+            tokio::spawn(async move {
+                let name = account.name.clone();
+                match AccountTask::new(account, &db_path, paths, assess, events.clone(), options)
+                    .await
+                {
+                    Ok(task) => task.run(watcher).await,
+                    Err(e) => report_unstartable(&events, &name, &e),
+                }
+            })
+        })
+        .collect();
+    EngineHandle { stop, tasks }
+}
+
+fn report_unstartable(events: &UnboundedSender<SyncEvent>, account: &str, e: &SyncError) {
+    tracing::error!(%account, error = %e, "account task cannot start");
+    let _ = events.send(SyncEvent::AccountState {
+        account: account.to_string(),
+        state: status::ERROR.into(),
+        detail: Some(e.to_string()),
+    });
+}
+
+/// How one account's round went (`hearth sync --once`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountReport {
+    pub account: String,
+    pub state: String,
+    pub inserted: usize,
+    pub sent: usize,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SyncReport {
+    pub accounts: Vec<AccountReport>,
+}
+
+impl SyncReport {
+    /// Any account that did not finish its round cleanly.
+    pub fn failed(&self) -> bool {
+        self.accounts.iter().any(|a| a.error.is_some())
+    }
+
+    pub fn inserted(&self) -> usize {
+        self.accounts.iter().map(|a| a.inserted).sum()
+    }
+}
+
+/// One round for every account (concurrently), then return.
+pub async fn run_once(
+    db_path: PathBuf,
+    config: Config,
+    paths: Paths,
+    assess: Arc<dyn Assess + Send + Sync>,
+    events: UnboundedSender<SyncEvent>,
+) -> SyncReport {
+    run_once_with(
+        db_path,
+        config,
+        paths,
+        assess,
+        events,
+        EngineOptions::default(),
+    )
+    .await
+}
+
+pub async fn run_once_with(
+    db_path: PathBuf,
+    config: Config,
+    paths: Paths,
+    assess: Arc<dyn Assess + Send + Sync>,
+    events: UnboundedSender<SyncEvent>,
+    options: EngineOptions,
+) -> SyncReport {
+    let tasks: Vec<_> = config
+        .accounts
+        .into_iter()
+        .map(|account| {
+            let db_path = db_path.clone();
+            let paths = paths.clone();
+            let assess = Arc::clone(&assess);
+            let events = events.clone();
+            let options = options.clone();
+            let name = account.name.clone();
+            let handle = tokio::spawn(async move {
+                one_round(account, &db_path, paths, assess, events, options).await
+            });
+            (name, handle)
+        })
+        .collect();
+    let mut report = SyncReport::default();
+    for (name, handle) in tasks {
+        let account_report = handle.await.unwrap_or_else(|e| AccountReport {
+            account: name,
+            state: status::ERROR.into(),
+            inserted: 0,
+            sent: 0,
+            error: Some(format!("the account task failed: {e}")),
+        });
+        report.accounts.push(account_report);
+    }
+    report
+}
+
+async fn one_round(
+    account: AccountConfig,
+    db_path: &Path,
+    paths: Paths,
+    assess: Arc<dyn Assess + Send + Sync>,
+    events: UnboundedSender<SyncEvent>,
+    options: EngineOptions,
+) -> AccountReport {
+    let name = account.name.clone();
+    let mut task =
+        match AccountTask::new(account, db_path, paths, assess, events.clone(), options).await {
+            Ok(task) => task,
+            Err(e) => {
+                report_unstartable(&events, &name, &e);
+                return AccountReport {
+                    account: name,
+                    state: status::ERROR.into(),
+                    inserted: 0,
+                    sent: 0,
+                    error: Some(e.to_string()),
+                };
+            }
+        };
+    task.reporter
+        .set(status::SYNCING, None, None, None, false)
+        .await;
+    let result = task.round().await;
+    task.settle(&result).await;
+    let (inserted, sent) = result.as_ref().map_or((0, 0), |r| (r.inserted, r.sent));
+    AccountReport {
+        account: task.name().to_string(),
+        state: task.reporter.state().to_string(),
+        inserted,
+        sent,
+        error: result.err().map(|e| e.to_string()),
+    }
+}
+
+/// Try to send one queued outbox item of `account` now (`hearth reply`). `None`
+/// when it was not attempted (no longer queued, or waiting for a retry).
+pub async fn send_outbox_item(
+    db_path: &Path,
+    account: &AccountConfig,
+    paths: &Paths,
+    outbox_id: i64,
+    options: EngineOptions,
+) -> Result<Option<ItemOutcome>, SyncError> {
+    let (events, _ignored) = tokio::sync::mpsc::unbounded_channel();
+    let assess: Arc<dyn Assess + Send + Sync> = Arc::new(NoAssess);
+    let mut task = AccountTask::new(
+        account.clone(),
+        db_path,
+        paths.clone(),
+        assess,
+        events,
+        options,
+    )
+    .await?;
+    task.send_item(outbox_id).await
+}
+
+/// Sending never ingests, so it needs no triage.
+struct NoAssess;
+
+impl Assess for NoAssess {
+    fn assess(&self, _input: &crate::model::AssessInput<'_>) -> crate::model::Assessment {
+        crate::model::Assessment {
+            tier: crate::model::Tier::Monitor,
+            reason: String::new(),
+            sentiment: 0.0,
+            due_at: None,
+            ack_due_at: None,
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! An account's visible sync state: persisted for `hearth accounts` and the TUI,
+//! and announced on the event channel.
+
+use super::db::Db;
+use crate::model::SyncEvent;
+use crate::store::AccountState;
+use crate::sync::SyncError;
+use chrono::{DateTime, Utc};
+use tokio::sync::mpsc::UnboundedSender;
+
+pub const OK: &str = "ok";
+pub const SYNCING: &str = "syncing";
+pub const OFFLINE: &str = "offline";
+pub const RATE_LIMITED: &str = "rate-limited";
+pub const NEEDS_REAUTH: &str = "needs-reauth";
+pub const ERROR: &str = "error";
+
+/// The state an error puts an account in.
+pub fn state_for(error: &SyncError) -> &'static str {
+    match error {
+        SyncError::Connect { .. } | SyncError::Timeout { .. } => OFFLINE,
+        SyncError::RateLimited { .. } => RATE_LIMITED,
+        SyncError::Auth { .. } | SyncError::Config(_) => NEEDS_REAUTH,
+        _ => ERROR,
+    }
+}
+
+pub struct Reporter {
+    current: AccountState,
+    db: Db,
+    events: UnboundedSender<SyncEvent>,
+}
+
+impl Reporter {
+    /// Starts from what the cache remembers (so "last sync" survives restarts).
+    pub async fn load(
+        account: &str,
+        platform: &str,
+        db: Db,
+        events: UnboundedSender<SyncEvent>,
+    ) -> Reporter {
+        let name = account.to_string();
+        let saved = db
+            .call(move |s| s.account_states())
+            .await
+            .ok()
+            .and_then(|all| all.into_iter().find(|a| a.account == name));
+        let current = AccountState {
+            account: account.to_string(),
+            platform: platform.to_string(),
+            state: String::new(),
+            last_sync_at: saved.and_then(|s| s.last_sync_at),
+            next_attempt_at: None,
+            last_error: None,
+        };
+        Reporter {
+            current,
+            db,
+            events,
+        }
+    }
+
+    pub fn state(&self) -> &str {
+        &self.current.state
+    }
+
+    pub fn last_error(&self) -> Option<&str> {
+        self.current.last_error.as_deref()
+    }
+
+    /// Record a new state. The event goes out when the state changes or there is
+    /// news (`detail`) worth a line.
+    pub async fn set(
+        &mut self,
+        state: &str,
+        next_attempt_at: Option<DateTime<Utc>>,
+        error: Option<String>,
+        detail: Option<String>,
+        synced: bool,
+    ) {
+        let now = Utc::now();
+        let changed = self.current.state != state || self.current.last_error != error;
+        self.current.state = state.to_string();
+        self.current.next_attempt_at = next_attempt_at;
+        self.current.last_error = error.clone();
+        if synced {
+            self.current.last_sync_at = Some(now);
+        }
+        let row = self.current.clone();
+        if let Err(e) = self.db.call(move |s| s.save_account_state(&row, now)).await {
+            tracing::warn!(account = %self.current.account, error = %e, "cannot save account state");
+        }
+        if changed || detail.is_some() {
+            let _ = self.events.send(SyncEvent::AccountState {
+                account: self.current.account.clone(),
+                state: state.to_string(),
+                detail: detail.or(error),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn errors_map_to_states() {
+        let until = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        assert_eq!(
+            state_for(&SyncError::Connect {
+                host: "h".into(),
+                reason: "refused".into()
+            }),
+            OFFLINE
+        );
+        assert_eq!(state_for(&SyncError::Timeout { host: "h".into() }), OFFLINE);
+        assert_eq!(state_for(&SyncError::RateLimited { until }), RATE_LIMITED);
+        assert_eq!(
+            state_for(&SyncError::Auth {
+                status: 401,
+                message: "x".into()
+            }),
+            NEEDS_REAUTH
+        );
+        assert_eq!(
+            state_for(&SyncError::Malformed {
+                message: "eof".into(),
+                snippet: "[".into()
+            }),
+            ERROR
+        );
+        assert_eq!(
+            state_for(&SyncError::Server {
+                status: 503,
+                message: "x".into()
+            }),
+            ERROR
+        );
+    }
+}

@@ -1,0 +1,471 @@
+//! The engine against a scripted in-process connector: pages and cursors, outbox
+//! exactly-once (claim, reconcile, retry), and per-account fault states.
+
+mod scripted;
+
+use super::*;
+use crate::demo::test_assess::KeywordAssess;
+use crate::model::{Cursor, Direction, IncomingMessage, IngestPage, Kind, Platform};
+use crate::store::Store;
+use crate::store::outbox::state;
+use crate::sync::{Action, Reconciled};
+use chrono::{TimeZone, Utc};
+use scripted::Scripted;
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+
+fn account(name: &str) -> AccountConfig {
+    AccountConfig {
+        name: name.into(),
+        platform: Platform::Mastodon,
+        brand: None,
+        location: None,
+        base_url: Some("http://127.0.0.1:9".into()),
+        poll_seconds: 60,
+        token_env: None,
+        token_cmd: None,
+        page_id: None,
+        ig_user_id: None,
+        gbp_account: None,
+        gbp_locations: Vec::new(),
+        client_id: None,
+        client_secret_env: None,
+        token_url: None,
+        hashtags: Vec::new(),
+    }
+}
+
+fn message(acct: &str, id: u32, thread: &str) -> IncomingMessage {
+    IncomingMessage {
+        account: acct.into(),
+        platform: Platform::Mastodon,
+        kind: Kind::Mention,
+        thread_id: thread.into(),
+        platform_id: format!("s{id}"),
+        direction: Direction::Inbound,
+        author: "Dana".into(),
+        body: format!("hello {id}?"),
+        sent_at: Utc.with_ymd_and_hms(2026, 5, 1, 9, 0, 0).unwrap()
+            + chrono::Duration::seconds(id.into()),
+        context: None,
+        brand: None,
+        location: None,
+        rating: None,
+    }
+}
+
+fn page(acct: &str, ids: std::ops::Range<u32>, cursor: &str) -> IngestPage {
+    IngestPage {
+        messages: ids
+            .map(|i| message(acct, i, &format!("t{}", i % 3)))
+            .collect(),
+        cursor: Some(Cursor {
+            account: acct.into(),
+            key: "mentions".into(),
+            value: cursor.into(),
+        }),
+    }
+}
+
+struct Setup {
+    _dir: tempfile::TempDir,
+    db: PathBuf,
+    paths: Paths,
+}
+
+fn setup() -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cache.sqlite3");
+    let paths = Paths {
+        config_dir: dir.path().join("config"),
+        data_dir: dir.path().join("data"),
+    };
+    Store::open(&db).unwrap();
+    Setup {
+        _dir: dir,
+        db,
+        paths,
+    }
+}
+
+/// Options that route every account to its scripted connector (or an error).
+fn options(connectors: Vec<(&str, Result<Scripted, SyncError>)>) -> EngineOptions {
+    let map: std::collections::HashMap<String, Result<Scripted, SyncError>> = connectors
+        .into_iter()
+        .map(|(n, c)| (n.to_string(), c))
+        .collect();
+    EngineOptions {
+        backoff_base: Duration::from_millis(20),
+        backoff_max: Duration::from_millis(100),
+        reauth_retry: Duration::from_secs(3600),
+        outbox_check: Duration::from_millis(20),
+        poll_override: Some(Duration::from_millis(50)),
+        factory: Arc::new(
+            move |a: &AccountConfig, _p: &Paths| match map.get(&a.name) {
+                Some(Ok(c)) => Ok(Box::new(c.clone()) as Box<dyn Connector>),
+                Some(Err(e)) => Err(e.clone()),
+                None => Err(SyncError::Unsupported(a.name.clone())),
+            },
+        ),
+    }
+}
+
+fn config(names: &[&str]) -> Config {
+    Config {
+        accounts: names.iter().map(|n| account(n)).collect(),
+        ..Config::default()
+    }
+}
+
+fn assess() -> Arc<dyn Assess + Send + Sync> {
+    Arc::new(KeywordAssess)
+}
+
+async fn once(
+    s: &Setup,
+    names: &[&str],
+    opts: EngineOptions,
+) -> (SyncReport, UnboundedReceiver<SyncEvent>) {
+    let (tx, rx) = unbounded_channel();
+    let report = run_once_with(
+        s.db.clone(),
+        config(names),
+        s.paths.clone(),
+        assess(),
+        tx,
+        opts,
+    )
+    .await;
+    (report, rx)
+}
+
+fn platform_ids(db: &Path) -> Vec<String> {
+    let store = Store::open(db).unwrap();
+    let mut ids = Vec::new();
+    for c in store.queue(&Default::default(), None, 1000).unwrap() {
+        ids.extend(
+            store
+                .messages(c.id, 1000)
+                .unwrap()
+                .into_iter()
+                .map(|m| m.platform_id),
+        );
+    }
+    ids.sort();
+    ids
+}
+
+fn state_of(db: &Path, acct: &str) -> crate::store::AccountState {
+    Store::open(db)
+        .unwrap()
+        .account_states()
+        .unwrap()
+        .into_iter()
+        .find(|a| a.account == acct)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn pages_commit_with_their_cursor_and_resume_from_it() {
+    let s = setup();
+    let c = Scripted::with(|s| {
+        s.rounds
+            .push_back(Ok(vec![page("a", 0..5, "c5"), page("a", 5..9, "c9")]));
+        s.rounds.push_back(Ok(vec![page("a", 9..10, "c10")]));
+    });
+    let (report, mut rx) = once(&s, &["a"], options(vec![("a", Ok(c.clone()))])).await;
+    assert!(!report.failed(), "{report:?}");
+    assert_eq!(report.inserted(), 9);
+    let (report, _) = once(&s, &["a"], options(vec![("a", Ok(c.clone()))])).await;
+    assert_eq!(report.inserted(), 1);
+    assert_eq!(c.script().cursors_seen, vec![None, Some("c9".into())]);
+    assert_eq!(platform_ids(&s.db).len(), 10);
+    assert_eq!(state_of(&s.db, "a").state, "ok");
+    let mut ingested = false;
+    while let Ok(e) = rx.try_recv() {
+        ingested |= matches!(e, SyncEvent::Ingested { .. });
+    }
+    assert!(ingested, "the UI hears about new conversations");
+}
+
+#[tokio::test]
+async fn a_failing_page_keeps_earlier_pages_and_their_cursor() {
+    let s = setup();
+    let c = Scripted::with(|s| {
+        s.rounds.push_back(Ok(vec![page("a", 0..3, "c3")]));
+        s.rounds.push_back(Err(SyncError::Malformed {
+            message: "eof".into(),
+            snippet: "[{\"id\"".into(),
+        }));
+    });
+    once(&s, &["a"], options(vec![("a", Ok(c.clone()))])).await;
+    let (report, _) = once(&s, &["a"], options(vec![("a", Ok(c.clone()))])).await;
+    assert!(report.failed());
+    assert_eq!(report.accounts[0].state, "error");
+    let st = state_of(&s.db, "a");
+    assert!(st.last_error.unwrap().contains("malformed"));
+    assert!(st.last_sync_at.is_some(), "the earlier sync is remembered");
+    assert_eq!(platform_ids(&s.db).len(), 3);
+}
+
+/// A conversation with one inbound message, and a reply recorded on it.
+fn conversation_with_reply(s: &Setup, acct: &str, text: &str) -> (i64, i64) {
+    let mut store = Store::open(&s.db).unwrap();
+    store
+        .ingest(&page(acct, 1..2, "c1"), &KeywordAssess)
+        .unwrap();
+    let conv = store.conversation_id(acct, "t1").unwrap().unwrap();
+    let outbox = store.record_reply(conv, "Alex", text, Utc::now()).unwrap();
+    (conv, outbox)
+}
+
+fn outbox_item(s: &Setup, id: i64) -> crate::store::OutboxItem {
+    Store::open(&s.db)
+        .unwrap()
+        .outbox_item(id)
+        .unwrap()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_reply_is_sent_once_and_takes_the_platform_id() {
+    let s = setup();
+    let (conv, id) = conversation_with_reply(&s, "a", "thanks!");
+    let c = Scripted::with(|s| s.performs.push_back(Ok("p-77".into())));
+    let (report, _) = once(&s, &["a"], options(vec![("a", Ok(c.clone()))])).await;
+    assert_eq!(report.accounts[0].sent, 1);
+    let item = outbox_item(&s, id);
+    assert_eq!(
+        (item.state.as_str(), item.platform_id.as_deref()),
+        ("sent", Some("p-77"))
+    );
+    {
+        let script = c.script();
+        assert_eq!(script.performed.len(), 1);
+        let (target, action) = &script.performed[0];
+        assert_eq!(target.message_id.as_deref(), Some("s1"));
+        assert_eq!(target.thread_id, "t1");
+        assert_eq!(
+            action,
+            &Action::Reply {
+                body: "thanks!".into()
+            }
+        );
+    }
+    let store = Store::open(&s.db).unwrap();
+    let ids: Vec<String> = store
+        .messages(conv, 10)
+        .unwrap()
+        .into_iter()
+        .map(|m| m.platform_id)
+        .collect();
+    assert!(ids.contains(&"p-77".to_string()), "{ids:?}");
+    drop(store);
+    // Another round does not send it again.
+    once(&s, &["a"], options(vec![("a", Ok(c.clone()))])).await;
+    assert_eq!(c.script().performed.len(), 1);
+}
+
+#[tokio::test]
+async fn a_lost_answer_is_reconciled_not_resent() {
+    let s = setup();
+    let (_, id) = conversation_with_reply(&s, "a", "hi");
+    let c = Scripted::with(|s| {
+        s.performs
+            .push_back(Err(SyncError::Timeout { host: "h".into() }));
+        s.reconciles.push_back(Ok(Reconciled::Sent {
+            platform_id: "p-found".into(),
+        }));
+    });
+    let opts = options(vec![("a", Ok(c.clone()))]);
+    once(&s, &["a"], opts.clone()).await;
+    assert_eq!(outbox_item(&s, id).state, state::SENDING);
+    once(&s, &["a"], opts).await;
+    let item = outbox_item(&s, id);
+    assert_eq!(
+        (item.state.as_str(), item.platform_id.as_deref()),
+        ("sent", Some("p-found"))
+    );
+    assert_eq!(c.script().performed.len(), 1, "never posted twice");
+}
+
+#[tokio::test]
+async fn crash_leftovers_follow_the_platforms_answer() {
+    let s = setup();
+    let (_, unknown) = conversation_with_reply(&s, "a", "one");
+    let store = Store::open(&s.db).unwrap();
+    let conv = store.conversation_id("a", "t1").unwrap().unwrap();
+    drop(store);
+    let mut store = Store::open(&s.db).unwrap();
+    let not_sent = store.record_reply(conv, "Alex", "two", Utc::now()).unwrap();
+    // A crash left both in "sending".
+    store.mark_outbox_sending(unknown, Utc::now()).unwrap();
+    store.mark_outbox_sending(not_sent, Utc::now()).unwrap();
+    drop(store);
+    let c = Scripted::with(|s| {
+        s.reconciles.push_back(Ok(Reconciled::Unknown));
+        s.reconciles.push_back(Ok(Reconciled::NotSent));
+        s.performs.push_back(Ok("p-2".into()));
+    });
+    once(&s, &["a"], options(vec![("a", Ok(c.clone()))])).await;
+    assert_eq!(outbox_item(&s, unknown).state, state::UNKNOWN);
+    let item = outbox_item(&s, not_sent);
+    assert_eq!(
+        (item.state.as_str(), item.platform_id.as_deref()),
+        ("sent", Some("p-2"))
+    );
+    let performed = &c.script().performed;
+    assert_eq!(performed.len(), 1);
+    assert_eq!(performed[0].1, Action::Reply { body: "two".into() });
+}
+
+#[tokio::test]
+async fn refusals_fail_and_transient_errors_retry() {
+    let s = setup();
+    let (conv, closed) = conversation_with_reply(&s, "a", "late");
+    let c = Scripted::with(|s| {
+        s.performs
+            .push_back(Err(SyncError::WindowClosed("24 hours passed".into())));
+    });
+    once(&s, &["a"], options(vec![("a", Ok(c.clone()))])).await;
+    let item = outbox_item(&s, closed);
+    assert_eq!(item.state, state::FAILED);
+    assert!(item.error.unwrap().contains("window"));
+
+    let retry = Store::open(&s.db)
+        .unwrap()
+        .queue_moderation(conv, "s1", "hide", Utc::now())
+        .unwrap();
+    let c = Scripted::with(|s| {
+        s.performs.push_back(Err(SyncError::Connect {
+            host: "h".into(),
+            reason: "refused".into(),
+        }));
+    });
+    once(&s, &["a"], options(vec![("a", Ok(c.clone()))])).await;
+    let item = outbox_item(&s, retry);
+    assert_eq!(item.state, state::QUEUED);
+    assert!(item.error.is_some());
+    once(&s, &["a"], options(vec![("a", Ok(c.clone()))])).await;
+    assert_eq!(outbox_item(&s, retry).state, state::SENT);
+    let performed = &c.script().performed;
+    assert_eq!(
+        performed[1].0.message_id.as_deref(),
+        Some("s1"),
+        "moderation targets its message"
+    );
+    assert_eq!(performed[1].1, Action::Hide);
+}
+
+#[tokio::test]
+async fn auth_failure_on_send_leaves_the_reply_queued() {
+    let s = setup();
+    let (_, id) = conversation_with_reply(&s, "a", "x");
+    let c = Scripted::with(|s| {
+        s.performs.push_back(Err(SyncError::Auth {
+            status: 401,
+            message: "invalid token".into(),
+        }));
+    });
+    let (report, _) = once(&s, &["a"], options(vec![("a", Ok(c))])).await;
+    assert_eq!(report.accounts[0].state, "needs-reauth");
+    assert_eq!(outbox_item(&s, id).state, state::QUEUED);
+}
+
+async fn wait_for(mut cond: impl FnMut() -> bool) {
+    tokio::time::timeout(Duration::from_secs(20), async {
+        while !cond() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("condition not reached in time");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_account_failing_leaves_the_others_running() {
+    let s = setup();
+    let healthy = Scripted::with(|s| {
+        for i in 0..4u32 {
+            s.rounds
+                .push_back(Ok(vec![page("good", i * 2..i * 2 + 2, &format!("c{i}"))]));
+        }
+    });
+    let reauth = Scripted::with(|s| {
+        s.rounds.push_back(Err(SyncError::Auth {
+            status: 401,
+            message: "token revoked".into(),
+        }));
+    });
+    let until = Utc::now() + chrono::Duration::hours(1);
+    let limited = Scripted::with(|s| s.rounds.push_back(Err(SyncError::RateLimited { until })));
+    let opts = options(vec![
+        ("good", Ok(healthy.clone())),
+        ("bad", Ok(reauth.clone())),
+        ("slow", Ok(limited.clone())),
+        ("nocreds", Err(SyncError::Config("no token".into()))),
+    ]);
+    let (tx, _rx) = unbounded_channel();
+    let engine = spawn_with(
+        s.db.clone(),
+        config(&["good", "bad", "slow", "nocreds"]),
+        s.paths.clone(),
+        assess(),
+        tx,
+        opts,
+    );
+    assert_eq!(engine.accounts(), 4);
+    wait_for(|| healthy.script().sync_calls >= 5).await;
+    engine.shutdown().await;
+    assert_eq!(reauth.script().sync_calls, 1, "no polling after 401");
+    assert_eq!(
+        limited.script().sync_calls,
+        1,
+        "paused until the stated time"
+    );
+    assert_eq!(state_of(&s.db, "bad").state, "needs-reauth");
+    assert_eq!(state_of(&s.db, "nocreds").state, "needs-reauth");
+    let slow = state_of(&s.db, "slow");
+    assert_eq!(slow.state, "rate-limited");
+    let next = slow.next_attempt_at.unwrap();
+    assert!((next - until).num_seconds().abs() <= 1, "{next} vs {until}");
+    assert_eq!(state_of(&s.db, "good").state, "ok");
+    assert_eq!(platform_ids(&s.db).len(), 8);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_start_backs_off_then_drains_the_queue() {
+    let s = setup();
+    let (_, id) = conversation_with_reply(&s, "a", "queued while offline");
+    let offline = || SyncError::Connect {
+        host: "h".into(),
+        reason: "refused".into(),
+    };
+    let c = Scripted::with(|s| {
+        for _ in 0..3 {
+            s.rounds.push_back(Err(offline()));
+        }
+        s.performs.push_back(Ok("p-9".into()));
+    });
+    let (tx, mut rx) = unbounded_channel();
+    let engine = spawn_with(
+        s.db.clone(),
+        config(&["a"]),
+        s.paths.clone(),
+        assess(),
+        tx,
+        options(vec![("a", Ok(c.clone()))]),
+    );
+    let db = s.db.clone();
+    wait_for(|| outbox_item(&s, id).state == state::SENT).await;
+    engine.shutdown().await;
+    assert!(c.script().sync_calls >= 4);
+    let mut states = Vec::new();
+    while let Ok(e) = rx.try_recv() {
+        if let SyncEvent::AccountState { state, .. } = e {
+            states.push(state);
+        }
+    }
+    assert!(states.contains(&"offline".to_string()), "{states:?}");
+    assert_eq!(states.last().map(String::as_str), Some("ok"), "{states:?}");
+    assert_eq!(state_of(&db, "a").state, "ok");
+}

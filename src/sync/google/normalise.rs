@@ -1,0 +1,373 @@
+//! Google review JSON → the cache's messages. Pure functions: no I/O, no clock,
+//! never a panic whatever the JSON holds.
+//!
+//! Ids: a review is one conversation (`thread_id` = the review's resource name).
+//! The customer's text is an inbound message whose id is the review name plus a
+//! fingerprint of its comment and rating (`…/reviews/X#9f3c…`), so an edited review
+//! lands as a new inbound message while a mere `updateTime` bump (our reply) does
+//! not. Our reply is the outbound message `…/reviews/X/reply`, the same id the
+//! connector returns when it sends one, so the copy fetched back is not shown twice.
+
+use crate::model::{Direction, IncomingMessage, Kind, Platform};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+/// What a review does not say about itself.
+#[derive(Debug, Clone)]
+pub struct ReviewContext<'a> {
+    pub account: &'a str,
+    pub brand: Option<&'a str>,
+    /// The location's title ("Brand Co – Downtown").
+    pub location_title: &'a str,
+    /// Author shown on our replies.
+    pub owner: &'a str,
+    /// Used only when the review carries no readable timestamp.
+    pub fallback_time: DateTime<Utc>,
+}
+
+/// A location whose reviews we read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The v4 parent path, "accounts/1/locations/2".
+    pub parent: String,
+    pub title: String,
+}
+
+/// Body of a review that has stars but no text.
+pub const RATING_ONLY: &str = "(rating only, no comment)";
+
+/// `ONE`..`FIVE` → 1..5; anything else (e.g. `STAR_RATING_UNSPECIFIED`) → none.
+pub fn star_rating(value: &Value) -> Option<u8> {
+    match value.as_str()? {
+        "ONE" => Some(1),
+        "TWO" => Some(2),
+        "THREE" => Some(3),
+        "FOUR" => Some(4),
+        "FIVE" => Some(5),
+        _ => None,
+    }
+}
+
+/// RFC 3339 with 0–9 fractional digits.
+pub fn parse_time(value: &Value) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(value.as_str()?.trim())
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// The review's `updateTime`, which orders the listing and drives the cursor.
+pub fn update_time(review: &Value) -> Option<DateTime<Utc>> {
+    parse_time(&review["updateTime"]).or_else(|| parse_time(&review["createTime"]))
+}
+
+/// The platform id of our reply to `review_name`.
+pub fn reply_id(review_name: &str) -> String {
+    format!("{review_name}/reply")
+}
+
+/// The platform id of one version of the customer's review text.
+pub fn version_id(review_name: &str, comment: &str, rating: Option<u8>) -> String {
+    let mut hash = Fnv::new();
+    hash.write(comment.as_bytes());
+    hash.write(&[0xff, rating.unwrap_or(0)]);
+    format!("{review_name}#{:016x}", hash.0)
+}
+
+/// A resource name we are willing to put in a URL path: slash-separated, non-empty
+/// segments of letters, digits, `-`, `_` and `.`, none of them `.` or `..`.
+pub fn is_resource_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.split('/').all(|segment| {
+            !segment.is_empty()
+                && segment != "."
+                && segment != ".."
+                && segment
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        })
+}
+
+/// The v4 parent of a location: `locations/2` (Business Information names) is put
+/// under `account`; a full `accounts/1/locations/2` is kept.
+pub fn location_parent(account: &str, name: &str) -> Option<String> {
+    let name = name.trim().trim_matches('/');
+    let parent = if name.starts_with("accounts/") {
+        name.to_string()
+    } else if name.starts_with("locations/") {
+        format!("{}/{name}", account.trim_matches('/'))
+    } else {
+        return None;
+    };
+    let parts: Vec<&str> = parent.split('/').collect();
+    let shaped = parts.len() == 4 && parts[0] == "accounts" && parts[2] == "locations";
+    (shaped && is_resource_name(&parent)).then_some(parent)
+}
+
+/// One entry of a Business Information `locations` listing.
+pub fn location(account: &str, value: &Value) -> Option<Location> {
+    let parent = location_parent(account, value["name"].as_str()?)?;
+    let title = value["title"]
+        .as_str()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map_or_else(|| parent.clone(), str::to_string);
+    Some(Location { parent, title })
+}
+
+/// The messages one review contributes: the customer's current text (inbound) and
+/// our reply if there is one (outbound). A review without a usable name gives none.
+pub fn review_messages(review: &Value, ctx: &ReviewContext<'_>) -> Vec<IncomingMessage> {
+    let Some(name) = review["name"].as_str().filter(|n| is_resource_name(n)) else {
+        return Vec::new();
+    };
+    let rating = star_rating(&review["starRating"]);
+    let comment = review["comment"].as_str().unwrap_or("");
+    let reviewer = &review["reviewer"];
+    let author = reviewer["displayName"]
+        .as_str()
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && reviewer["isAnonymous"] != Value::Bool(true))
+        .unwrap_or("Anonymous");
+    let created = parse_time(&review["createTime"]);
+    let updated = parse_time(&review["updateTime"]);
+    let reply = &review["reviewReply"];
+    let reply_time = parse_time(&reply["updateTime"]);
+    // updateTime also moves when we reply; if the reply is the newest change, the
+    // customer's text dates from creation (or an earlier edit already ingested).
+    let text_time = match (updated, reply_time) {
+        (Some(u), Some(r)) if r >= u => created.or(updated),
+        _ => updated.or(created),
+    }
+    .unwrap_or(ctx.fallback_time);
+    let body = if comment.trim().is_empty() {
+        RATING_ONLY.to_string()
+    } else {
+        comment.to_string()
+    };
+    let base = IncomingMessage {
+        account: ctx.account.to_string(),
+        platform: Platform::Google,
+        kind: Kind::Review,
+        thread_id: name.to_string(),
+        platform_id: version_id(name, comment, rating),
+        direction: Direction::Inbound,
+        author: author.to_string(),
+        body,
+        sent_at: text_time,
+        context: Some(ctx.location_title.to_string()),
+        brand: ctx.brand.map(str::to_string),
+        location: Some(ctx.location_title.to_string()),
+        rating,
+    };
+    let mut messages = Vec::with_capacity(2);
+    if let Some(reply_text) = reply["comment"].as_str().filter(|c| !c.trim().is_empty()) {
+        messages.push(base.clone());
+        messages.push(IncomingMessage {
+            platform_id: reply_id(name),
+            direction: Direction::Outbound,
+            author: ctx.owner.to_string(),
+            body: reply_text.to_string(),
+            sent_at: reply_time.unwrap_or(text_time).max(text_time),
+            ..base
+        });
+    } else {
+        messages.push(base);
+    }
+    messages
+}
+
+/// FNV-1a, 64-bit: a fingerprint that stays the same across Rust versions
+/// (unlike `DefaultHasher`), so ids survive an upgrade.
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn ctx() -> ReviewContext<'static> {
+        ReviewContext {
+            account: "gbp",
+            brand: Some("Northwind"),
+            location_title: "Northwind – Downtown",
+            owner: "Northwind",
+            fallback_time: DateTime::UNIX_EPOCH,
+        }
+    }
+
+    const NAME: &str = "accounts/1/locations/2/reviews/AbC";
+
+    #[test]
+    fn a_review_with_a_reply_is_one_inbound_and_one_outbound() {
+        let review = json!({
+            "name": NAME, "reviewId": "AbC",
+            "reviewer": {"displayName": "Tom", "isAnonymous": false},
+            "starRating": "TWO", "comment": "Waited 40 minutes.",
+            "createTime": "2024-04-28T09:00:00Z", "updateTime": "2024-04-29T10:15:00.123456Z",
+            "reviewReply": {"comment": "Sorry Tom!", "updateTime": "2024-04-29T10:15:00.123456Z"}
+        });
+        let m = review_messages(&review, &ctx());
+        assert_eq!(m.len(), 2);
+        assert_eq!(m[0].direction, Direction::Inbound);
+        assert_eq!(m[0].kind.family(), crate::model::Family::Reputation);
+        assert_eq!(m[0].rating, Some(2));
+        assert_eq!(m[0].author, "Tom");
+        assert_eq!(m[0].thread_id, NAME);
+        assert_eq!(m[0].location.as_deref(), Some("Northwind – Downtown"));
+        assert_eq!(m[0].context.as_deref(), Some("Northwind – Downtown"));
+        // The bump came from our reply: the text dates from creation.
+        assert_eq!(m[0].sent_at.to_rfc3339(), "2024-04-28T09:00:00+00:00");
+        assert_eq!(m[1].direction, Direction::Outbound);
+        assert_eq!(m[1].platform_id, reply_id(NAME));
+        assert_eq!(m[1].body, "Sorry Tom!");
+    }
+
+    #[test]
+    fn an_edit_gets_a_new_id_but_a_reply_bump_does_not() {
+        let v1 = json!({"name": NAME, "starRating": "TWO", "comment": "slow",
+            "createTime": "2024-01-01T00:00:00Z", "updateTime": "2024-01-01T00:00:00Z"});
+        let replied = json!({"name": NAME, "starRating": "TWO", "comment": "slow",
+            "createTime": "2024-01-01T00:00:00Z", "updateTime": "2024-01-02T00:00:00Z",
+            "reviewReply": {"comment": "sorry", "updateTime": "2024-01-02T00:00:00Z"}});
+        let edited = json!({"name": NAME, "starRating": "FOUR", "comment": "slow but fixed",
+            "createTime": "2024-01-01T00:00:00Z", "updateTime": "2024-01-03T00:00:00Z",
+            "reviewReply": {"comment": "sorry", "updateTime": "2024-01-02T00:00:00Z"}});
+        let id = |v: &Value| review_messages(v, &ctx())[0].platform_id.clone();
+        assert_eq!(id(&v1), id(&replied));
+        assert_ne!(id(&v1), id(&edited));
+        let e = review_messages(&edited, &ctx());
+        assert_eq!(e[0].sent_at.to_rfc3339(), "2024-01-03T00:00:00+00:00");
+        assert_eq!(e[0].rating, Some(4));
+    }
+
+    #[test]
+    fn rating_only_and_anonymous_reviews_still_read_well() {
+        let review = json!({"name": NAME, "starRating": "FIVE",
+            "reviewer": {"displayName": "Someone", "isAnonymous": true},
+            "updateTime": "2024-01-01T00:00:00Z"});
+        let m = review_messages(&review, &ctx());
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].body, RATING_ONLY);
+        assert_eq!(m[0].author, "Anonymous");
+        assert_eq!(m[0].rating, Some(5));
+    }
+
+    #[test]
+    fn reviews_without_a_safe_name_are_dropped() {
+        for name in [json!(null), json!(""), json!("accounts/../x"), json!("a b")] {
+            assert!(review_messages(&json!({"name": name}), &ctx()).is_empty());
+        }
+    }
+
+    #[test]
+    fn stars_and_times_parse_strictly() {
+        assert_eq!(star_rating(&json!("THREE")), Some(3));
+        assert_eq!(star_rating(&json!("STAR_RATING_UNSPECIFIED")), None);
+        assert_eq!(star_rating(&json!(3)), None);
+        for t in [
+            "2024-05-01T18:22:10Z",
+            "2024-05-01T18:22:10.123Z",
+            "2024-05-01T18:22:10.123456Z",
+            "2024-05-01T18:22:10.123456789Z",
+        ] {
+            assert!(parse_time(&json!(t)).is_some(), "{t}");
+        }
+        assert!(parse_time(&json!("yesterday")).is_none());
+    }
+
+    #[test]
+    fn location_names_are_composed_under_the_account() {
+        assert_eq!(
+            location_parent("accounts/1", "locations/2").as_deref(),
+            Some("accounts/1/locations/2")
+        );
+        assert_eq!(
+            location_parent("accounts/1", "accounts/9/locations/2").as_deref(),
+            Some("accounts/9/locations/2")
+        );
+        assert_eq!(location_parent("accounts/1", "locations/../x"), None);
+        assert_eq!(location_parent("accounts/1", "stores/2"), None);
+        let loc = location("accounts/1", &json!({"name": "locations/2"})).unwrap();
+        assert_eq!(loc.title, "accounts/1/locations/2");
+    }
+
+    #[test]
+    fn fingerprints_are_stable() {
+        // Pinned: a change here would re-import every review as edited.
+        assert_eq!(version_id("r", "", None), "r#0a99a607b6f60bea");
+    }
+
+    fn arb_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            ".*".prop_map(Value::String),
+            prop_oneof![
+                Just("ONE"),
+                Just("FIVE"),
+                Just("2024-01-01T00:00:00Z"),
+                Just(NAME),
+                Just("9999-12-31T23:59:59.999999999-23:59")
+            ]
+            .prop_map(|s| Value::String(s.into())),
+        ];
+        leaf.prop_recursive(4, 48, 8, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::hash_map(
+                    prop_oneof![
+                        Just("name".to_string()),
+                        Just("comment".to_string()),
+                        Just("starRating".to_string()),
+                        Just("updateTime".to_string()),
+                        Just("createTime".to_string()),
+                        Just("reviewer".to_string()),
+                        Just("reviewReply".to_string()),
+                        Just("displayName".to_string()),
+                        Just("title".to_string()),
+                        ".*"
+                    ],
+                    inner,
+                    0..8
+                )
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn normalise_never_panics(value in arb_json()) {
+            let messages = review_messages(&value, &ctx());
+            prop_assert!(messages.len() <= 2);
+            for m in &messages {
+                prop_assert!(m.rating.is_none_or(|r| (1..=5).contains(&r)));
+            }
+            let _ = update_time(&value);
+            let _ = location("accounts/1", &value);
+        }
+
+        #[test]
+        fn arbitrary_strings_never_panic(s in ".*") {
+            let _ = location_parent("accounts/1", &s);
+            let _ = parse_time(&Value::String(s.clone()));
+            let _ = star_rating(&Value::String(s.clone()));
+            let _ = review_messages(&json!({"name": NAME, "comment": s, "updateTime": s}), &ctx());
+        }
+    }
+}

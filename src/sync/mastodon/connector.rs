@@ -1,0 +1,454 @@
+//! The Mastodon connector: inbound mentions and DMs (notifications), DM
+//! conversations, our own replies fetched back, hashtag listening; replies and
+//! deleting our own statuses; reconciling a reply after a crash.
+
+use super::api::{Conversation, Notification, Status};
+use super::normalise::{self, Context, Feed};
+use super::paging::{FeedCursor, next_link, query_param};
+use super::reply;
+use crate::config::AccountConfig;
+use crate::model::{Cursor, IncomingMessage, IngestPage};
+use crate::sync::connector::{Action, Connector, PageSink, Reconciled, RoundOutcome, Target};
+use crate::sync::error::SyncError;
+use crate::sync::http::{Http, Reply, Timeouts, check_status, error_text};
+use crate::sync::rate_limit;
+use crate::sync::secret::Secret;
+use chrono::{DateTime, Utc};
+use reqwest::Method;
+use std::collections::HashMap;
+use url::Url;
+
+/// Notifications per request (Mastodon's maximum since 4.1; servers cap lower).
+const NOTIFICATION_LIMIT: &str = "80";
+/// Statuses per request on timelines (Mastodon's maximum).
+const STATUS_LIMIT: &str = "40";
+/// DM conversations looked at per round (the newest; older ones came by notification).
+const CONVERSATION_LIMIT: &str = "40";
+
+const KEY_NOTIFICATIONS: &str = "notifications";
+const KEY_OWN: &str = "own_statuses";
+
+/// Who we are on the instance (verify_credentials).
+#[derive(Debug, Clone)]
+struct Me {
+    id: String,
+}
+
+pub struct Mastodon {
+    account: String,
+    brand: Option<String>,
+    location: Option<String>,
+    hashtags: Vec<String>,
+    http: Http,
+    token: Secret,
+    me: tokio::sync::OnceCell<Me>,
+}
+
+/// Rate-limit bookkeeping for one round: the latest "budget spent" deadline.
+#[derive(Default)]
+struct Round {
+    pause_until: Option<DateTime<Utc>>,
+}
+
+impl Round {
+    fn note(&mut self, reply: &Reply) {
+        if let Some(t) = rate_limit::pause_until(&reply.headers, Utc::now()) {
+            self.pause_until = Some(self.pause_until.map_or(t, |p| p.max(t)));
+        }
+    }
+
+    /// The budget is spent: stop asking until the pause is over.
+    fn spent(&self) -> bool {
+        self.pause_until.is_some()
+    }
+}
+
+impl Mastodon {
+    pub fn from_config(account: &AccountConfig, token: Secret) -> Result<Mastodon, SyncError> {
+        Mastodon::with_timeouts(account, token, Timeouts::default())
+    }
+
+    /// As [`Mastodon::from_config`], with explicit timeouts (tests use short ones).
+    pub fn with_timeouts(
+        account: &AccountConfig,
+        token: Secret,
+        timeouts: Timeouts,
+    ) -> Result<Mastodon, SyncError> {
+        let base = account.api_base().ok_or_else(|| {
+            SyncError::Config(format!(
+                "account '{}': Mastodon needs base_url, your instance (e.g. https://mastodon.social)",
+                account.name
+            ))
+        })?;
+        if token.is_empty() {
+            return Err(SyncError::Config(format!(
+                "account '{}': the Mastodon token is empty; run `hearth login mastodon`",
+                account.name
+            )));
+        }
+        Ok(Mastodon {
+            account: account.name.clone(),
+            brand: account.brand.clone(),
+            location: account.location.clone(),
+            hashtags: account
+                .hashtags
+                .iter()
+                .map(|t| t.trim().trim_start_matches('#').to_string())
+                .filter(|t| !t.is_empty())
+                .collect(),
+            http: Http::new(&base, timeouts)?,
+            token,
+            me: tokio::sync::OnceCell::new(),
+        })
+    }
+
+    pub(super) fn url(&self, path: &str, query: &[(&str, &str)]) -> Result<Url, SyncError> {
+        let mut url = self.http.url(path)?;
+        if !query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (k, v) in query {
+                pairs.append_pair(k, v);
+            }
+        }
+        Ok(url)
+    }
+
+    /// Send with the token; any non-2xx becomes its error class.
+    pub(super) async fn call(
+        &self,
+        method: Method,
+        url: Url,
+        form: Option<&[(&str, &str)]>,
+        idempotency_key: Option<&str>,
+    ) -> Result<Reply, SyncError> {
+        let mut request = self
+            .http
+            .request(method, url, Some(&self.token))
+            .header(reqwest::header::ACCEPT, "application/json");
+        if let Some(key) = idempotency_key {
+            request = request.header("Idempotency-Key", key);
+        }
+        if let Some(form) = form {
+            request = request.form(form);
+        }
+        let reply = self.http.send(request).await?;
+        check_status(&reply, error_text)?;
+        Ok(reply)
+    }
+
+    async fn get(&self, url: Url, round: &mut Round) -> Result<Reply, SyncError> {
+        let reply = self.call(Method::GET, url, None, None).await?;
+        round.note(&reply);
+        Ok(reply)
+    }
+
+    async fn me(&self) -> Result<&Me, SyncError> {
+        self.me
+            .get_or_try_init(|| async {
+                let url = self.url("api/v1/accounts/verify_credentials", &[])?;
+                let reply = self.call(Method::GET, url, None, None).await?;
+                let account: super::api::Account = reply.json()?;
+                if account.id.is_empty() {
+                    return Err(SyncError::Malformed {
+                        message: "verify_credentials returned no account id".into(),
+                        snippet: reply.snippet(),
+                    });
+                }
+                Ok(Me { id: account.id })
+            })
+            .await
+    }
+
+    fn context<'a>(&'a self, me: &'a str) -> Context<'a> {
+        Context {
+            account: &self.account,
+            me,
+            brand: self.brand.as_deref(),
+            location: self.location.as_deref(),
+            now: Utc::now(),
+        }
+    }
+
+    async fn commit(
+        &self,
+        sink: &mut dyn PageSink,
+        messages: Vec<IncomingMessage>,
+        key: &str,
+        value: Option<String>,
+    ) -> Result<(), SyncError> {
+        let cursor = value.map(|value| Cursor {
+            account: self.account.clone(),
+            key: key.to_string(),
+            value,
+        });
+        if messages.is_empty() && cursor.is_none() {
+            return Ok(());
+        }
+        sink.accept(IngestPage { messages, cursor }).await?;
+        Ok(())
+    }
+
+    /// Mentions and DMs. First run: backfill newest → oldest, each page committed
+    /// with a cursor that says how far down it got (resumable); the newest id seen
+    /// at the start becomes the `min_id` cursor only when the backfill is complete.
+    /// Then: `min_id` pages, each the oldest items after the cursor.
+    async fn sync_notifications(
+        &self,
+        sink: &mut dyn PageSink,
+        me: &str,
+        round: &mut Round,
+    ) -> Result<(), SyncError> {
+        let mut cursor = FeedCursor::parse(sink.cursor(KEY_NOTIFICATIONS).as_deref());
+        loop {
+            let mut query = vec![
+                ("types[]", "mention"),
+                ("limit", NOTIFICATION_LIMIT),
+                ("include_filtered", "true"),
+            ];
+            match &cursor {
+                FeedCursor::Fresh => {}
+                FeedCursor::Backfill { next_max_id, .. } => query.push(("max_id", next_max_id)),
+                FeedCursor::Since(min_id) => query.push(("min_id", min_id)),
+            }
+            let reply = self
+                .get(self.url("api/v1/notifications", &query)?, round)
+                .await?;
+            let items: Vec<Notification> = reply.json()?;
+            let newest = match items.first() {
+                Some(n) if n.id.is_empty() => {
+                    return Err(SyncError::Malformed {
+                        message: "a notification without an id".into(),
+                        snippet: reply.snippet(),
+                    });
+                }
+                Some(n) => n.id.clone(),
+                None => {
+                    if let FeedCursor::Backfill { top, .. } = &cursor {
+                        // Reached the oldest page: the backfill is complete.
+                        let done = FeedCursor::Since(top.clone());
+                        self.commit(sink, Vec::new(), KEY_NOTIFICATIONS, done.value())
+                            .await?;
+                        cursor = done;
+                        continue;
+                    }
+                    return Ok(());
+                }
+            };
+            let next = match &cursor {
+                FeedCursor::Since(_) => FeedCursor::Since(newest),
+                FeedCursor::Fresh | FeedCursor::Backfill { .. } => {
+                    let top = match &cursor {
+                        FeedCursor::Backfill { top, .. } => top.clone(),
+                        _ => newest,
+                    };
+                    let oldest = items.last().map(|n| n.id.clone()).unwrap_or_default();
+                    match next_link(&reply.headers) {
+                        Some(link) => FeedCursor::Backfill {
+                            top,
+                            next_max_id: query_param(&link, "max_id").unwrap_or(oldest),
+                        },
+                        None => FeedCursor::Since(top),
+                    }
+                }
+            };
+            let ctx = self.context(me);
+            let messages = items
+                .iter()
+                .rev()
+                .filter_map(|n| normalise::normalise_notification(n, &ctx))
+                .collect();
+            self.commit(sink, messages, KEY_NOTIFICATIONS, next.value())
+                .await?;
+            cursor = next;
+            if round.spent() {
+                return Ok(());
+            }
+        }
+    }
+
+    /// The newest DM conversations' last statuses: catches DMs that never made a
+    /// notification (filtered, dismissed) and our own DM replies. Same platform
+    /// ids as the notifications, so nothing is ingested twice.
+    async fn sync_conversations(
+        &self,
+        sink: &mut dyn PageSink,
+        me: &str,
+        round: &mut Round,
+    ) -> Result<(), SyncError> {
+        let url = self.url("api/v1/conversations", &[("limit", CONVERSATION_LIMIT)])?;
+        let reply = self.get(url, round).await?;
+        let items: Vec<Conversation> = reply.json()?;
+        let ctx = self.context(me);
+        let messages = items
+            .iter()
+            .rev()
+            .filter_map(|c| c.last_status.as_ref())
+            .filter(|s| normalise::is_direct(s))
+            .filter_map(|s| normalise::normalise_status(s, &ctx, Feed::Mentions, None))
+            .collect();
+        self.commit(sink, messages, "conversations", None).await
+    }
+
+    /// A status feed read forward by `min_id` (our own statuses, a hashtag). The
+    /// first run takes only the newest page: history before hearth is not wanted.
+    async fn sync_status_feed(
+        &self,
+        sink: &mut dyn PageSink,
+        me: &str,
+        round: &mut Round,
+        path: &str,
+        key: &str,
+        feed: Feed<'_>,
+    ) -> Result<(), SyncError> {
+        let mut since = sink.cursor(key).filter(|c| !c.trim().is_empty());
+        let mut parents: HashMap<String, Option<String>> = HashMap::new();
+        loop {
+            let mut query = vec![("limit", STATUS_LIMIT)];
+            if let Some(min_id) = &since {
+                query.push(("min_id", min_id));
+            }
+            if feed == Feed::Own {
+                query.push(("exclude_reblogs", "true"));
+            }
+            let reply = self.get(self.url(path, &query)?, round).await?;
+            let items: Vec<Status> = reply.json()?;
+            let Some(newest) = items
+                .first()
+                .map(|s| s.id.clone())
+                .filter(|id| !id.is_empty())
+            else {
+                return Ok(());
+            };
+            let mut messages = Vec::new();
+            for status in items.iter().rev() {
+                let ours = normalise::is_ours(status, me);
+                let keep = match feed {
+                    // Our replies and DMs; our standalone posts are not conversations.
+                    Feed::Own => {
+                        ours && (status.in_reply_to_id.is_some() || normalise::is_direct(status))
+                    }
+                    // Mentions of us come through notifications (same thread either way).
+                    _ => !ours && !status.mentions.iter().any(|m| m.id == me),
+                };
+                if !keep {
+                    continue;
+                }
+                let parent_thread = match (&status.in_reply_to_id, feed) {
+                    (Some(parent), Feed::Own) if !normalise::is_direct(status) => {
+                        if !parents.contains_key(parent) {
+                            let thread = self.parent_thread(parent, me, round).await?;
+                            parents.insert(parent.clone(), thread);
+                        }
+                        parents.get(parent).cloned().flatten()
+                    }
+                    _ => None,
+                };
+                let ctx = self.context(me);
+                messages.extend(normalise::normalise_status(
+                    status,
+                    &ctx,
+                    feed,
+                    parent_thread.as_deref(),
+                ));
+            }
+            let first_run = since.is_none();
+            self.commit(sink, messages, key, Some(newest.clone()))
+                .await?;
+            since = Some(newest);
+            if first_run || round.spent() {
+                return Ok(());
+            }
+        }
+    }
+
+    /// The thread of the status our reply answers (None when it is gone).
+    async fn parent_thread(
+        &self,
+        parent_id: &str,
+        me: &str,
+        round: &mut Round,
+    ) -> Result<Option<String>, SyncError> {
+        let url = self.status_url(parent_id, "")?;
+        let parent: Status = match self.get(url, round).await {
+            Ok(reply) => reply.json()?,
+            Err(SyncError::Rejected { status: 404, .. }) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        Ok(Some(normalise::thread_id(&parent, me, None)))
+    }
+
+    pub(super) fn status_url(&self, id: &str, suffix: &str) -> Result<Url, SyncError> {
+        let encoded: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
+        self.url(&format!("api/v1/statuses/{encoded}{suffix}"), &[])
+    }
+
+    pub(super) async fn fetch_status(&self, id: &str) -> Result<Status, SyncError> {
+        let reply = self
+            .call(Method::GET, self.status_url(id, "")?, None, None)
+            .await?;
+        reply.json()
+    }
+
+    pub(super) async fn me_id(&self) -> Result<String, SyncError> {
+        Ok(self.me().await?.id.clone())
+    }
+
+    pub(super) fn account_name(&self) -> &str {
+        &self.account
+    }
+
+    /// One page of our own statuses, newest first (for reconcile).
+    pub(super) async fn own_statuses(
+        &self,
+        max_id: Option<&str>,
+    ) -> Result<Vec<Status>, SyncError> {
+        let me = self.me_id().await?;
+        let mut query = vec![("limit", STATUS_LIMIT)];
+        if let Some(max_id) = max_id {
+            query.push(("max_id", max_id));
+        }
+        let path = format!("api/v1/accounts/{me}/statuses");
+        let reply = self
+            .call(Method::GET, self.url(&path, &query)?, None, None)
+            .await?;
+        reply.json()
+    }
+}
+
+#[async_trait::async_trait]
+impl Connector for Mastodon {
+    async fn sync(&self, sink: &mut dyn PageSink) -> Result<RoundOutcome, SyncError> {
+        let me = self.me().await?.id.clone();
+        let mut round = Round::default();
+        self.sync_notifications(sink, &me, &mut round).await?;
+        if !round.spent() {
+            self.sync_conversations(sink, &me, &mut round).await?;
+        }
+        if !round.spent() {
+            let path = format!("api/v1/accounts/{me}/statuses");
+            self.sync_status_feed(sink, &me, &mut round, &path, KEY_OWN, Feed::Own)
+                .await?;
+        }
+        for tag in &self.hashtags {
+            if round.spent() {
+                break;
+            }
+            let encoded: String = url::form_urlencoded::byte_serialize(tag.as_bytes()).collect();
+            let path = format!("api/v1/timelines/tag/{encoded}");
+            let key = format!("tag:{}", tag.to_lowercase());
+            self.sync_status_feed(sink, &me, &mut round, &path, &key, Feed::Hashtag(tag))
+                .await?;
+        }
+        Ok(RoundOutcome {
+            pause_until: round.pause_until,
+        })
+    }
+
+    async fn perform(&self, target: &Target, action: &Action) -> Result<String, SyncError> {
+        reply::perform(self, target, action).await
+    }
+
+    async fn reconcile(&self, target: &Target, action: &Action) -> Result<Reconciled, SyncError> {
+        reply::reconcile(self, target, action).await
+    }
+}

@@ -1,0 +1,127 @@
+//! Pieces shared by the Facebook and Instagram `perform` / `reconcile`.
+
+use super::graph::{Graph, Round};
+use crate::sync::connector::{Reconciled, Target};
+use crate::sync::error::SyncError;
+use serde_json::Value;
+
+/// Graph's "object does not exist" as [`super::errors`] describes it.
+const MISSING_OBJECT_SUFFIX: &str = "(code 100/33)";
+
+/// The comment a moderation action is about: the one named, else the thread's
+/// top-level comment.
+pub fn moderated_id(target: &Target) -> &str {
+    target.message_id.as_deref().unwrap_or(&target.thread_id)
+}
+
+/// `{"success": true}` or a `Malformed` error.
+pub fn expect_success(value: &Value) -> Result<(), SyncError> {
+    if value.get("success").and_then(Value::as_bool) == Some(true) {
+        Ok(())
+    } else {
+        Err(SyncError::Malformed {
+            message: "expected {\"success\": true}".into(),
+            snippet: value.to_string().chars().take(300).collect(),
+        })
+    }
+}
+
+/// The `id` of something just created.
+pub fn created_id(value: &Value) -> Result<String, SyncError> {
+    value
+        .get("id")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .ok_or_else(|| SyncError::Malformed {
+            message: "create reply without an id".into(),
+            snippet: value.to_string().chars().take(300).collect(),
+        })
+}
+
+/// Deleting what is already gone is done, not an error (a retried delete).
+pub async fn delete_comment(graph: &Graph, id: &str) -> Result<String, SyncError> {
+    match graph.delete(id).await {
+        Ok(value) => expect_success(&value).map(|()| id.to_string()),
+        Err(SyncError::Rejected { message, .. }) if message.ends_with(MISSING_OBJECT_SUFFIX) => {
+            Ok(id.to_string())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// How to read replies under a comment while reconciling.
+pub struct ReplyListing<'a> {
+    /// `{comment}/comments` (Facebook) or `{comment}/replies` (Instagram).
+    pub path: String,
+    pub fields: &'a str,
+    /// `message` (Facebook) or `text` (Instagram).
+    pub text_key: &'a str,
+    pub own_id: &'a str,
+}
+
+/// Look through every reply under the comment for ours with exactly this text.
+/// Having read the whole list, absence means it was not sent.
+pub async fn find_own_reply(
+    graph: &Graph,
+    listing: &ReplyListing<'_>,
+    body: &str,
+) -> Result<Reconciled, SyncError> {
+    let mut round = Round::new(graph);
+    let query = [
+        ("fields", listing.fields.to_string()),
+        ("limit", "100".to_string()),
+    ];
+    let mut page = round.list(&listing.path, &query).await?;
+    loop {
+        for item in &page.items {
+            let ours = item
+                .get("from")
+                .and_then(|f| f.get("id"))
+                .and_then(Value::as_str)
+                == Some(listing.own_id);
+            let same = item
+                .get(listing.text_key)
+                .and_then(Value::as_str)
+                .is_some_and(|t| t.trim() == body.trim());
+            if let (true, true, Some(id)) = (ours, same, item.get("id").and_then(Value::as_str)) {
+                return Ok(Reconciled::Sent {
+                    platform_id: id.to_string(),
+                });
+            }
+        }
+        match round.next(&page).await? {
+            Some(next) => page = next,
+            None => return Ok(Reconciled::NotSent),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Kind;
+    use serde_json::json;
+
+    #[test]
+    fn moderation_targets_the_named_comment_first() {
+        let mut t = Target {
+            account: "a".into(),
+            kind: Kind::Comment,
+            thread_id: "1_1".into(),
+            message_id: Some("1_2".into()),
+            last_inbound_at: None,
+        };
+        assert_eq!(moderated_id(&t), "1_2");
+        t.message_id = None;
+        assert_eq!(moderated_id(&t), "1_1");
+    }
+
+    #[test]
+    fn success_and_ids_are_checked() {
+        assert!(expect_success(&json!({"success": true})).is_ok());
+        assert!(expect_success(&json!({"success": false})).is_err());
+        assert_eq!(created_id(&json!({"id": "9_3"})).unwrap(), "9_3");
+        assert!(created_id(&json!({"id": ""})).is_err());
+    }
+}

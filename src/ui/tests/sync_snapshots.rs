@@ -1,0 +1,123 @@
+//! Snapshots of the sync views: accounts overlay, outbox overlay, the offline
+//! status bar, the composer after Meta's window closed, the tier-2 confirmation.
+
+use super::sync_tests::{account_rows, on_jins_comment, outbox_summary, with_closed_window};
+use super::*;
+use crate::ui::state::Focus;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (140, 40)];
+
+fn snap_both(name: &str, state: &mut State) {
+    for (w, h) in SIZES {
+        feed(
+            state,
+            Action::Resize {
+                width: w,
+                height: h,
+            },
+        );
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen(state, w, h));
+    }
+}
+
+#[test]
+fn demo_keeps_its_live_mark() {
+    let mut s = loaded_state();
+    s.demo = true;
+    let text = screen(&s, 80, 24);
+    assert!(text.contains("demo: live"), "{text}");
+}
+
+#[test]
+fn accounts_overlay_snapshot() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Char('a'));
+    feed(&mut s, Action::AccountsLoaded(account_rows()));
+    let text = screen(&s, 80, 24);
+    assert!(!text.contains('\x1b'), "error text is sanitized");
+    assert!(text.contains("next in 12m34s"), "{text}");
+    snap_both("accounts", &mut s);
+}
+
+#[test]
+fn accounts_overlay_without_accounts_explains() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Char('a'));
+    assert!(screen(&s, 80, 24).contains("No accounts configured"));
+}
+
+#[test]
+fn outbox_overlay_snapshot() {
+    let mut s = loaded_state();
+    s.accounts.insert("downtown-fb".into(), "offline".into());
+    feed(&mut s, Action::OutboxLoaded(outbox_summary()));
+    key(&mut s, KeyCode::Char('o'));
+    key(&mut s, KeyCode::Char('j'));
+    let text = screen(&s, 80, 24);
+    assert!(text.contains("may already have been sent"), "{text}");
+    snap_both("outbox", &mut s);
+}
+
+#[test]
+fn offline_status_bar_snapshot() {
+    let mut s = loaded_state();
+    feed(&mut s, Action::AccountsLoaded(account_rows()));
+    feed(&mut s, Action::OutboxLoaded(outbox_summary()));
+    let text = screen(&s, 80, 24);
+    assert!(text.contains("OFFLINE  3 queued"), "{text}");
+    assert!(text.contains("3 to decide (o)"), "{text}");
+    snap_both("status_offline", &mut s);
+}
+
+#[test]
+fn composer_with_a_closed_window_snapshot() {
+    let mut s = with_closed_window();
+    key(&mut s, KeyCode::Char('r'));
+    assert_eq!(s.focus, Focus::Composer);
+    typed(&mut s, "Sorry for the slow answer!");
+    let text = screen(&s, 80, 24);
+    assert!(text.contains("window closed"), "{text}");
+    snap_both("composer_window_closed", &mut s);
+}
+
+#[test]
+fn tier_two_confirm_snapshot() {
+    let mut s = on_jins_comment(Tier::Retention);
+    key(&mut s, KeyCode::Char('x'));
+    let text = screen(&s, 80, 24);
+    assert!(text.contains("backfires"), "{text}");
+    snap_both("confirm_tier2_hide", &mut s);
+}
+
+#[test]
+fn new_overlays_survive_tiny_sizes() {
+    let mut s = on_jins_comment(Tier::Retention);
+    feed(&mut s, Action::AccountsLoaded(account_rows()));
+    feed(&mut s, Action::OutboxLoaded(outbox_summary()));
+    let openers: [&dyn Fn(&mut State); 3] = [
+        &|s| {
+            key(s, KeyCode::Char('a'));
+        },
+        &|s| {
+            key(s, KeyCode::Char('o'));
+        },
+        &|s| {
+            key(s, KeyCode::Char('x'));
+        },
+    ];
+    for opener in openers {
+        s.overlay = None;
+        opener(&mut s);
+        assert!(s.overlay.is_some());
+        for (w, h) in [(1, 1), (20, 5), (5, 20), (200, 3), (30, 10)] {
+            feed(
+                &mut s,
+                Action::Resize {
+                    width: w,
+                    height: h,
+                },
+            );
+            let _ = screen(&s, w, h);
+        }
+    }
+}

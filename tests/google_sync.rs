@@ -1,0 +1,684 @@
+//! The Google Business Profile connector against a local fake: multi-location
+//! sync, pagination, crash-safe cursors, OAuth refresh, faults, reply and delete
+//! reply, and our own reply fetched back without a duplicate.
+
+#[path = "fakes/google.rs"]
+mod google_fake;
+
+use chrono::{DateTime, Duration, Utc};
+use google_fake::{
+    ACCOUNT, CLIENT_ID, CLIENT_SECRET, FakeGoogle, Fault, GoogleSeed, REFRESH_TOKEN, Route,
+};
+use hearth::config::{AccountConfig, Config};
+use hearth::model::{Direction, Family, IngestPage, Kind};
+use hearth::store::{IngestStats, Store};
+use hearth::sync::google::{Clock, Google};
+use hearth::sync::{Action, Connector, PageSink, Reconciled, Secret, SyncError, Target};
+use hearth::triage::Triage;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+const NAME: &str = "gbp";
+/// Every connector call in these tests finishes well within this.
+const BOUND: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Commits each page (and its cursor) the way the engine does; can "crash" after
+/// a number of pages.
+struct Sink {
+    store: Store,
+    triage: Triage,
+    pages: usize,
+    crash_after: Option<usize>,
+}
+
+impl Sink {
+    fn new(dir: &tempfile::TempDir) -> Sink {
+        Sink {
+            store: Store::open(&dir.path().join("cache.sqlite3")).expect("open store"),
+            triage: Triage::new(&Config::default()).expect("triage"),
+            pages: 0,
+            crash_after: None,
+        }
+    }
+
+    fn totals(&self) -> (i64, i64) {
+        self.store.totals().expect("totals")
+    }
+
+    fn messages_of(&self, review: &str) -> Vec<hearth::model::Message> {
+        let id = self
+            .store
+            .conversation_id(NAME, review)
+            .expect("lookup")
+            .unwrap_or_else(|| panic!("no conversation for {review}"));
+        self.store.messages(id, 100).expect("messages")
+    }
+}
+
+#[async_trait::async_trait]
+impl PageSink for Sink {
+    fn cursor(&self, key: &str) -> Option<String> {
+        self.store.cursor(NAME, key).ok().flatten()
+    }
+
+    async fn accept(&mut self, page: IngestPage) -> Result<IngestStats, SyncError> {
+        if self.crash_after == Some(self.pages) {
+            return Err(SyncError::Store("simulated crash".into()));
+        }
+        self.pages += 1;
+        Ok(self.store.ingest(&page, &self.triage)?)
+    }
+}
+
+fn account(fake: &FakeGoogle, locations: &[&str]) -> AccountConfig {
+    let toml = format!(
+        r#"
+name = "{NAME}"
+platform = "google"
+brand = "Northwind"
+base_url = "{}"
+gbp_account = "{ACCOUNT}"
+gbp_locations = {:?}
+client_id = "{CLIENT_ID}"
+token_url = "{}"
+"#,
+        fake.reviews_base(),
+        locations,
+        fake.token_url()
+    );
+    toml::from_str(&toml).expect("account config")
+}
+
+/// A clock the test moves; it starts at the real time.
+fn test_clock() -> (Clock, Arc<AtomicI64>) {
+    let offset = Arc::new(AtomicI64::new(0));
+    let start = Utc::now();
+    let seen = offset.clone();
+    let clock: Clock = Arc::new(move || start + Duration::seconds(seen.load(Ordering::SeqCst)));
+    (clock, offset)
+}
+
+fn connector(fake: &FakeGoogle) -> Google {
+    connector_for(fake, &[])
+}
+
+fn connector_for(fake: &FakeGoogle, locations: &[&str]) -> Google {
+    Google::from_config(
+        &account(fake, locations),
+        Secret::new(REFRESH_TOKEN),
+        Some(Secret::new(CLIENT_SECRET)),
+    )
+    .expect("connector")
+    .with_locations_base(&fake.locations_base())
+    .expect("locations base")
+}
+
+async fn sync(google: &Google, sink: &mut Sink) -> Result<(), SyncError> {
+    tokio::time::timeout(BOUND, google.sync(sink))
+        .await
+        .expect("sync finished in time")
+        .map(|_| ())
+}
+
+/// Conversations and messages the fake's current reviews should produce.
+fn expected_totals(fake: &FakeGoogle, edits: i64) -> (i64, i64) {
+    let names = fake.review_names();
+    let replies = names.iter().filter(|n| fake.reply_of(n).is_some()).count();
+    (names.len() as i64, (names.len() + replies) as i64 + edits)
+}
+
+fn review_requests(fake: &FakeGoogle) -> Vec<google_fake::RecordedRequest> {
+    fake.requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/reviews"))
+        .collect()
+}
+
+#[tokio::test]
+async fn multi_location_full_then_incremental() {
+    let fake = FakeGoogle::start(GoogleSeed {
+        locations: 3,
+        reviews_per_location: 7,
+        ..GoogleSeed::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut sink = Sink::new(&dir);
+    let google = connector(&fake);
+
+    sync(&google, &mut sink).await.expect("full sync");
+    assert_eq!(sink.totals(), expected_totals(&fake, 0));
+    assert_eq!(fake.served_review_names().len(), 21);
+    let requests = fake.requests();
+    let listing = requests
+        .iter()
+        .find(|r| r.path == "/v1/accounts/1000/locations")
+        .expect("locations listed on the Business Information host");
+    assert_eq!(
+        listing.query_param("readMask").as_deref(),
+        Some("name,title")
+    );
+    let first = &review_requests(&fake)[0];
+    assert_eq!(first.query_param("pageSize").as_deref(), Some("50"));
+    assert_eq!(
+        first.query_param("orderBy").as_deref(),
+        Some("updateTime desc")
+    );
+    assert!(
+        first
+            .header("user-agent")
+            .unwrap_or("")
+            .starts_with("hearth/")
+    );
+    assert!(
+        first
+            .header("authorization")
+            .unwrap_or("")
+            .starts_with("Bearer ya29."),
+        "bearer access token"
+    );
+
+    // Each review is a reputation conversation at its location.
+    let name = fake.review_names()[0].clone();
+    let id = sink.store.conversation_id(NAME, &name).unwrap().unwrap();
+    let conv = sink.store.conversation(id).unwrap().unwrap();
+    assert_eq!(conv.kind, Kind::Review);
+    assert_eq!(conv.family, Family::Reputation);
+    assert!(conv.rating.is_some_and(|r| (1..=5).contains(&r)));
+    let titles = fake.location_titles();
+    assert!(titles.contains(conv.location.as_ref().unwrap()), "{conv:?}");
+    assert_eq!(conv.context, conv.location);
+    assert_eq!(conv.brand.as_deref(), Some("Northwind"));
+
+    // Incremental: two new reviews and an edit; one page per location.
+    fake.clear_requests();
+    let fresh = fake.add_review(0, "Jo", "ONE", "Cold food, rude staff.");
+    let also = fake.add_review(2, "Kim", "FIVE", "Lovely!");
+    let edited = fake.review_names()[5].clone();
+    fake.edit_review(&edited, "Update: they fixed it, thanks.");
+    sync(&google, &mut sink).await.expect("incremental sync");
+    assert_eq!(review_requests(&fake).len(), 3, "one page per location");
+    assert_eq!(sink.totals(), expected_totals(&fake, 1));
+    assert_eq!(sink.messages_of(&fresh)[0].body, "Cold food, rude staff.");
+    assert_eq!(sink.messages_of(&also).len(), 1);
+    let versions: Vec<String> = sink
+        .messages_of(&edited)
+        .into_iter()
+        .filter(|m| m.direction == Direction::Inbound)
+        .map(|m| m.body)
+        .collect();
+    assert_eq!(versions.len(), 2, "an edit lands as a new inbound message");
+    assert_eq!(versions[1], "Update: they fixed it, thanks.");
+
+    // Nothing new: nothing changes.
+    let before = sink.totals();
+    sync(&google, &mut sink).await.expect("quiet sync");
+    assert_eq!(sink.totals(), before);
+}
+
+#[tokio::test]
+async fn configured_locations_only_and_their_titles() {
+    let fake = FakeGoogle::start(GoogleSeed {
+        locations: 3,
+        reviews_per_location: 4,
+        ..GoogleSeed::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut sink = Sink::new(&dir);
+    let google = connector_for(&fake, &["locations/2001"]);
+    sync(&google, &mut sink).await.expect("sync");
+    let requests = fake.requests();
+    assert!(
+        !requests.iter().any(|r| r.path.ends_with("/locations")),
+        "no listing"
+    );
+    assert_eq!(sink.totals().0, 4);
+    let served = fake.served_review_names();
+    assert!(
+        served.iter().all(|n| n.contains("/locations/2001/")),
+        "{served:?}"
+    );
+    let id = sink
+        .store
+        .conversation_id(NAME, &served[0])
+        .unwrap()
+        .unwrap();
+    let conv = sink.store.conversation(id).unwrap().unwrap();
+    assert_eq!(conv.location.as_deref(), Some("Northwind – Branch 2"));
+}
+
+#[tokio::test]
+async fn pagination_across_many_pages() {
+    let fake = FakeGoogle::start(GoogleSeed {
+        locations: 1,
+        reviews_per_location: 230,
+        ..GoogleSeed::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut sink = Sink::new(&dir);
+    let google = connector(&fake);
+    sync(&google, &mut sink).await.expect("sync");
+    let pages = review_requests(&fake);
+    assert_eq!(pages.len(), 5, "230 reviews in pages of 50");
+    assert_eq!(pages[0].query_param("pageToken"), None);
+    assert_eq!(pages[1].query_param("pageToken").as_deref(), Some("CiA50"));
+    assert_eq!(sink.totals(), expected_totals(&fake, 0));
+    assert_eq!(sink.pages, 5, "each page is committed as it arrives");
+
+    fake.clear_requests();
+    sync(&google, &mut sink).await.expect("second sync");
+    assert_eq!(review_requests(&fake).len(), 1, "stops at the cursor");
+}
+
+#[tokio::test]
+async fn a_crash_mid_walk_loses_nothing_and_duplicates_nothing() {
+    let fake = FakeGoogle::start(GoogleSeed {
+        locations: 2,
+        reviews_per_location: 120,
+        ..GoogleSeed::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let google = connector(&fake);
+    for crash_at in [1, 2, 4] {
+        let mut sink = Sink::new(&dir);
+        sink.crash_after = Some(crash_at);
+        let err = sync(&google, &mut sink).await.unwrap_err();
+        assert!(matches!(err, SyncError::Store(_)), "{err:?}");
+        // New reviews arrive between the crash and the restart.
+        fake.add_review(crash_at, "Late", "TWO", "Arrived while you were down.");
+    }
+    let mut sink = Sink::new(&dir);
+    sync(&google, &mut sink).await.expect("resume");
+    assert_eq!(sink.totals(), expected_totals(&fake, 0));
+    let served = fake.served_review_names();
+    assert_eq!(served, fake.review_names(), "every review was served");
+    for name in &served {
+        sink.messages_of(name);
+    }
+}
+
+#[tokio::test]
+async fn tokens_are_refreshed_before_they_expire() {
+    let fake = FakeGoogle::start(GoogleSeed::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut sink = Sink::new(&dir);
+    let (clock, offset) = test_clock();
+    let google = connector(&fake).with_clock(clock);
+    sync(&google, &mut sink).await.expect("sync");
+    assert_eq!(fake.refresh_count(), 1);
+
+    // Half an hour later the token is still good: no refresh.
+    offset.fetch_add(1800, Ordering::SeqCst);
+    fake.advance(1800);
+    sync(&google, &mut sink).await.expect("sync");
+    assert_eq!(fake.refresh_count(), 1);
+
+    // 30 s before expiry: inside the margin, so hearth refreshes first.
+    offset.fetch_add(1770, Ordering::SeqCst);
+    fake.advance(1770);
+    sync(&google, &mut sink).await.expect("sync");
+    assert_eq!(fake.refresh_count(), 2);
+    assert_eq!(google.refresh_count(), 2);
+    assert!(
+        fake.requests().iter().all(|r| r.status != 401),
+        "never used an expired token"
+    );
+    let token_request = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/token")
+        .expect("token request");
+    assert!(token_request.body.contains("grant_type=refresh_token"));
+    assert!(token_request.header("authorization").is_none());
+}
+
+#[tokio::test]
+async fn a_401_refreshes_once_and_retries() {
+    let fake = FakeGoogle::start(GoogleSeed::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut sink = Sink::new(&dir);
+    let google = connector(&fake);
+    sync(&google, &mut sink).await.expect("sync");
+    fake.expire_tokens();
+    fake.add_review(0, "Ana", "FOUR", "Nice terrace.");
+    sync(&google, &mut sink)
+        .await
+        .expect("sync after token revoked");
+    assert_eq!(fake.refresh_count(), 2);
+    assert_eq!(
+        fake.requests().iter().filter(|r| r.status == 401).count(),
+        1
+    );
+    assert_eq!(sink.totals(), expected_totals(&fake, 0));
+
+    // A second 401 in a row means the grant itself is gone.
+    fake.fail_next(Route::Reviews, 2, Fault::Unauthorized);
+    let err = sync(&google, &mut sink).await.unwrap_err();
+    assert!(
+        matches!(err, SyncError::Auth { status: 401, .. }),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_revoked_refresh_token_needs_reauth() {
+    let fake = FakeGoogle::start(GoogleSeed::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut sink = Sink::new(&dir);
+    let google = Google::from_config(
+        &account(&fake, &[]),
+        Secret::new("1//revoked"),
+        Some(Secret::new(CLIENT_SECRET)),
+    )
+    .unwrap();
+    let err = sync(&google, &mut sink).await.unwrap_err();
+    match &err {
+        SyncError::Auth { message, .. } => {
+            assert!(message.contains("invalid_grant"), "{message}");
+            assert!(!message.contains("revoked\""), "no token in the error");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(!format!("{err} {err:?} {google:?}").contains("1//revoked"));
+}
+
+#[tokio::test]
+async fn each_fault_class_maps_and_the_next_round_recovers() {
+    let fake = FakeGoogle::start(GoogleSeed {
+        locations: 2,
+        reviews_per_location: 60,
+        ..GoogleSeed::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut sink = Sink::new(&dir);
+    let google = connector(&fake);
+    let now = Utc::now();
+
+    fake.fail_next(Route::Reviews, 1, Fault::RateLimited);
+    match sync(&google, &mut sink).await {
+        Err(SyncError::RateLimited { until }) => {
+            assert!(
+                until > now && until < now + Duration::minutes(10),
+                "{until}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    fake.fail_next(Route::Locations, 1, Fault::Forbidden);
+    assert!(matches!(
+        sync(&google, &mut sink).await,
+        Err(SyncError::Auth { status: 403, .. })
+    ));
+    fake.fail_next(Route::Reviews, 1, Fault::ServerError(503));
+    assert!(matches!(
+        sync(&google, &mut sink).await,
+        Err(SyncError::Server { status: 503, .. })
+    ));
+    fake.fail_next(Route::Reviews, 1, Fault::TruncatedJson);
+    match sync(&google, &mut sink).await {
+        Err(SyncError::Malformed { snippet, .. }) => assert!(snippet.starts_with('{'), "{snippet}"),
+        other => panic!("{other:?}"),
+    }
+    fake.fail_next(Route::Token, 1, Fault::ServerError(500));
+    let fresh = connector(&fake);
+    assert!(matches!(
+        sync(&fresh, &mut sink).await,
+        Err(SyncError::Server { status: 500, .. })
+    ));
+    // A slow answer inside the timeout is just slow.
+    fake.fail_next(
+        Route::Reviews,
+        1,
+        Fault::Slow(std::time::Duration::from_millis(200)),
+    );
+    sync(&google, &mut sink).await.expect("recovered");
+    assert_eq!(sink.totals(), expected_totals(&fake, 0));
+}
+
+fn target(review: &str) -> Target {
+    Target {
+        account: NAME.into(),
+        kind: Kind::Review,
+        thread_id: review.into(),
+        message_id: None,
+        last_inbound_at: None,
+    }
+}
+
+#[tokio::test]
+async fn reply_delete_reply_and_unsupported_moderation() {
+    let fake = FakeGoogle::start(GoogleSeed {
+        reply_every: 0,
+        ..GoogleSeed::default()
+    })
+    .await;
+    let google = connector(&fake);
+    let review = fake.review_names()[0].clone();
+    let reply = Action::Reply {
+        body: "Sorry about the wait, Priya.".into(),
+    };
+    assert_eq!(
+        google.reconcile(&target(&review), &reply).await.unwrap(),
+        Reconciled::NotSent
+    );
+    let id = google
+        .perform(&target(&review), &reply)
+        .await
+        .expect("reply");
+    assert_eq!(id, format!("{review}/reply"));
+    assert_eq!(
+        fake.reply_of(&review).as_deref(),
+        Some("Sorry about the wait, Priya.")
+    );
+    let put = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "PUT")
+        .expect("PUT recorded");
+    assert_eq!(put.path, format!("/v4/{review}/reply"));
+    let body: serde_json::Value = serde_json::from_str(&put.body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"comment": "Sorry about the wait, Priya."})
+    );
+    assert_eq!(
+        google.reconcile(&target(&review), &reply).await.unwrap(),
+        Reconciled::Sent {
+            platform_id: id.clone()
+        }
+    );
+    let other = Action::Reply {
+        body: "Something else".into(),
+    };
+    assert_eq!(
+        google.reconcile(&target(&review), &other).await.unwrap(),
+        Reconciled::NotSent
+    );
+
+    let deleted = google
+        .perform(&target(&review), &Action::DeleteReply)
+        .await
+        .expect("delete reply");
+    assert_eq!(deleted, id);
+    assert_eq!(fake.reply_of(&review), None);
+    assert!(fake.requests().iter().any(|r| r.method == "DELETE"));
+
+    for action in [Action::Hide, Action::Delete] {
+        let err = google.perform(&target(&review), &action).await.unwrap_err();
+        assert!(matches!(err, SyncError::Unsupported(_)), "{err:?}");
+    }
+    let err = google
+        .perform(&target("accounts/1000/../../x"), &reply)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SyncError::Rejected { .. }), "{err:?}");
+    let err = google
+        .perform(
+            &target(&review),
+            &Action::Reply {
+                body: "x".repeat(4097),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SyncError::Rejected { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn our_reply_fetched_back_is_not_shown_twice() {
+    let fake = FakeGoogle::start(GoogleSeed {
+        locations: 1,
+        reviews_per_location: 3,
+        reply_every: 0,
+        ..GoogleSeed::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut sink = Sink::new(&dir);
+    let google = connector(&fake);
+    sync(&google, &mut sink).await.expect("sync");
+    let review = fake.review_names()[1].clone();
+    let conv = sink.store.conversation_id(NAME, &review).unwrap().unwrap();
+    let now: DateTime<Utc> = Utc::now();
+    let outbox = sink
+        .store
+        .record_reply(conv, "Alex", "Thanks, see you soon!", now)
+        .expect("queue reply");
+    let platform_id = google
+        .perform(
+            &target(&review),
+            &Action::Reply {
+                body: "Thanks, see you soon!".into(),
+            },
+        )
+        .await
+        .expect("send");
+    sink.store
+        .mark_outbox_sent(outbox, &platform_id, now)
+        .expect("mark sent");
+    // The reply bumps the review's updateTime, so sync reads it again.
+    sync(&google, &mut sink).await.expect("sync back");
+    let messages = sink.messages_of(&review);
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert_eq!(messages[0].direction, Direction::Inbound);
+    assert_eq!(messages[1].direction, Direction::Outbound);
+    assert_eq!(messages[1].platform_id, platform_id);
+}
+
+mod normalise_props {
+    use hearth::sync::google::normalise::{ReviewContext, review_messages, update_time};
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn normalise_never_panics_on_odd_reviews(
+            name in ".*", comment in ".*", stars in ".*", time in ".*", reply in proptest::option::of(".*"),
+        ) {
+            let mut review = serde_json::json!({
+                "name": name, "comment": comment, "starRating": stars,
+                "createTime": time, "updateTime": time,
+                "reviewer": {"displayName": comment},
+            });
+            if let Some(reply) = reply {
+                review["reviewReply"] = serde_json::json!({"comment": reply, "updateTime": time});
+            }
+            let ctx = ReviewContext {
+                account: "gbp",
+                brand: None,
+                location_title: "Somewhere",
+                owner: "Us",
+                fallback_time: chrono::DateTime::UNIX_EPOCH,
+            };
+            let messages = review_messages(&review, &ctx);
+            prop_assert!(messages.len() <= 2);
+            let _ = update_time(&review);
+        }
+    }
+}
+
+#[tokio::test]
+async fn one_base_url_serves_every_api() {
+    // What the engine builds from the config alone: locations read from `base_url`.
+    let fake = FakeGoogle::start(GoogleSeed::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut sink = Sink::new(&dir);
+    let google = Google::from_config(
+        &account(&fake, &[]),
+        Secret::new(REFRESH_TOKEN),
+        Some(Secret::new(CLIENT_SECRET)),
+    )
+    .unwrap();
+    sync(&google, &mut sink).await.expect("sync");
+    assert!(
+        fake.requests()
+            .iter()
+            .any(|r| r.path == "/v4/accounts/1000/locations")
+    );
+    assert_eq!(sink.totals(), expected_totals(&fake, 0));
+}
+
+#[tokio::test]
+async fn config_mistakes_are_named() {
+    let fake = FakeGoogle::start(GoogleSeed::default()).await;
+    let mut config = account(&fake, &[]);
+    config.gbp_account = None;
+    let err = Google::from_config(&config, Secret::new(REFRESH_TOKEN), None).unwrap_err();
+    assert!(
+        matches!(&err, SyncError::Config(m) if m.contains("gbp_account")),
+        "{err:?}"
+    );
+    let mut config = account(&fake, &[]);
+    config.client_id = None;
+    let err = Google::from_config(&config, Secret::new(REFRESH_TOKEN), None).unwrap_err();
+    assert!(
+        matches!(&err, SyncError::Config(m) if m.contains("client_id")),
+        "{err:?}"
+    );
+    let mut config = account(&fake, &[]);
+    config.base_url = Some("http://example.com/v4/".into());
+    assert!(matches!(
+        Google::from_config(&config, Secret::new(REFRESH_TOKEN), None),
+        Err(SyncError::Config(_))
+    ));
+    let config = account(&fake, &["stores/1"]);
+    let google = Google::from_config(
+        &config,
+        Secret::new(REFRESH_TOKEN),
+        Some(Secret::new(CLIENT_SECRET)),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let err = sync(&google, &mut Sink::new(&dir)).await.unwrap_err();
+    assert!(
+        matches!(&err, SyncError::Config(m) if m.contains("stores/1")),
+        "{err:?}"
+    );
+}
+
+/// `cargo test --release --test google_sync -- --ignored --nocapture` prints the rate.
+#[tokio::test]
+#[ignore]
+async fn throughput_of_a_large_location() {
+    let fake = FakeGoogle::start(GoogleSeed {
+        locations: 4,
+        reviews_per_location: 5_000,
+        ..GoogleSeed::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut sink = Sink::new(&dir);
+    let google = connector(&fake);
+    let started = std::time::Instant::now();
+    sync(&google, &mut sink).await.expect("sync");
+    let (_, messages) = sink.totals();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "{messages} messages in {secs:.2}s: {:.0}/s",
+        messages as f64 / secs
+    );
+    assert_eq!(sink.totals(), expected_totals(&fake, 0));
+}

@@ -1,0 +1,567 @@
+//! The Mastodon connector against a local fake instance: full and incremental
+//! sync into a real cache, pagination, every fault, replies, reconcile, login.
+
+#[path = "fakes/mastodon.rs"]
+mod mastodon_fake;
+
+use chrono::Utc;
+use hearth::config::{AccountConfig, Config};
+use hearth::model::{Direction, IncomingMessage, IngestPage, Kind, Platform};
+use hearth::store::{IngestStats, Store};
+use hearth::sync::http::Timeouts;
+use hearth::sync::mastodon::Mastodon;
+use hearth::sync::{Action, Connector, PageSink, Reconciled, Secret, SyncError, Target};
+use hearth::triage::Triage;
+use mastodon_fake::{AUTH_CODE, FakeData, FakeMastodon, Fault};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+const ACCOUNT: &str = "shop-mastodon";
+
+fn account(base_url: &str, hashtags: &[&str]) -> AccountConfig {
+    let tags: Vec<String> = hashtags.iter().map(|t| format!("\"{t}\"")).collect();
+    let text = format!(
+        "name = \"{ACCOUNT}\"\nplatform = \"mastodon\"\nbrand = \"Northwind\"\nbase_url = \"{base_url}\"\nhashtags = [{}]\n",
+        tags.join(", ")
+    );
+    toml::from_str(&text).expect("account config")
+}
+
+fn connector(fake: &FakeMastodon, hashtags: &[&str]) -> Mastodon {
+    let timeouts = Timeouts {
+        connect: Duration::from_secs(5),
+        request: Duration::from_millis(400),
+    };
+    Mastodon::with_timeouts(
+        &account(&fake.base_url, hashtags),
+        Secret::new("test-token"),
+        timeouts,
+    )
+    .expect("connector")
+}
+
+/// Commits pages the way the engine does; `after_page` lets a test inject faults mid-sync.
+struct StoreSink {
+    store: Store,
+    triage: Triage,
+    pages: usize,
+    after_page: Option<Box<dyn FnMut(usize) + Send>>,
+}
+
+#[async_trait::async_trait]
+impl PageSink for StoreSink {
+    fn cursor(&self, key: &str) -> Option<String> {
+        self.store.cursor(ACCOUNT, key).ok().flatten()
+    }
+
+    async fn accept(&mut self, page: IngestPage) -> Result<IngestStats, SyncError> {
+        let stats = self.store.ingest(&page, &self.triage)?;
+        self.pages += 1;
+        if let Some(hook) = self.after_page.as_mut() {
+            hook(self.pages);
+        }
+        Ok(stats)
+    }
+}
+
+fn sink(dir: &Path) -> StoreSink {
+    StoreSink {
+        store: Store::open(&dir.join("cache.sqlite3")).expect("store"),
+        triage: Triage::new(&Config::default()).expect("triage"),
+        pages: 0,
+        after_page: None,
+    }
+}
+
+fn db(dir: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(dir.join("cache.sqlite3")).expect("open db")
+}
+
+fn cached(dir: &Path, direction: &str) -> Vec<String> {
+    let conn = db(dir);
+    let mut stmt = conn
+        .prepare("SELECT platform_id FROM messages WHERE direction = ?1 ORDER BY platform_id")
+        .expect("prepare");
+    stmt.query_map([direction], |r| r.get::<_, String>(0))
+        .expect("query")
+        .map(|r| r.expect("row"))
+        .collect()
+}
+
+fn thread_of(dir: &Path, platform_id: &str) -> (String, i64) {
+    db(dir)
+        .query_row(
+            "SELECT c.thread_id, (SELECT count(*) FROM messages WHERE conversation_id = c.id)
+             FROM messages m JOIN conversations c ON c.id = m.conversation_id
+             WHERE m.platform_id = ?1",
+            [platform_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("message cached")
+}
+
+fn assert_exactly_served(dir: &Path, fake: &FakeMastodon) {
+    let cached = cached(dir, "inbound");
+    let unique: BTreeSet<&String> = cached.iter().collect();
+    assert_eq!(unique.len(), cached.len(), "duplicates in the cache");
+    let mut served = fake.served_status_ids();
+    served.sort();
+    assert_eq!(cached, served);
+}
+
+fn seed(mentions: usize, dms: usize, page_limit_max: usize) -> FakeData {
+    FakeData {
+        mentions,
+        dms,
+        token: "test-token".into(),
+        page_limit_max,
+    }
+}
+
+fn notification_requests(fake: &FakeMastodon) -> Vec<mastodon_fake::RecordedRequest> {
+    fake.requests()
+        .into_iter()
+        .filter(|r| r.path == "/api/v1/notifications")
+        .collect()
+}
+
+#[tokio::test]
+async fn full_then_incremental_sync() {
+    let fake = FakeMastodon::start(seed(150, 50, 40)).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut sink = sink(dir.path());
+    let mastodon = connector(&fake, &[]);
+
+    let outcome = mastodon.sync(&mut sink).await.expect("full sync");
+    assert_eq!(outcome.pause_until, None);
+    assert_exactly_served(dir.path(), &fake);
+    let cursor = sink.cursor("notifications").expect("cursor set");
+    assert!(
+        cursor.chars().all(|c| c.is_ascii_digit()),
+        "backfill finished: {cursor}"
+    );
+    // Every request identified itself and carried the token.
+    for r in fake.requests() {
+        assert!(
+            r.header("user-agent")
+                .is_some_and(|ua| ua.starts_with("hearth/"))
+        );
+        assert_eq!(r.header("authorization"), Some("Bearer test-token"));
+    }
+    let kinds: Vec<(String, Kind)> = db(dir.path())
+        .prepare("SELECT thread_id, kind FROM conversations")
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+        .expect("query")
+        .map(|r| {
+            let (t, k) = r.expect("row");
+            (t, k.parse::<Kind>().expect("kind"))
+        })
+        .collect();
+    assert!(
+        kinds
+            .iter()
+            .any(|(t, k)| *k == Kind::Dm && t.starts_with("dm:user"))
+    );
+    assert!(kinds.iter().any(|(_, k)| *k == Kind::Mention));
+
+    fake.clear_requests();
+    fake.add_mentions(30);
+    mastodon.sync(&mut sink).await.expect("incremental sync");
+    assert_exactly_served(dir.path(), &fake);
+    let notif = notification_requests(&fake);
+    assert!(
+        notif.iter().all(|r| r.query.contains("min_id=")),
+        "incremental by min_id"
+    );
+    assert!(
+        notif
+            .iter()
+            .all(|r| r.query.contains("types%5B%5D=mention"))
+    );
+
+    // A third round finds nothing new and changes nothing.
+    let before = cached(dir.path(), "inbound").len();
+    mastodon.sync(&mut sink).await.expect("idle sync");
+    assert_eq!(cached(dir.path(), "inbound").len(), before);
+}
+
+#[tokio::test]
+async fn pagination_across_many_pages() {
+    let fake = FakeMastodon::start(seed(800, 200, 40)).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut sink = sink(dir.path());
+    connector(&fake, &[]).sync(&mut sink).await.expect("sync");
+    assert_exactly_served(dir.path(), &fake);
+    let pages = notification_requests(&fake);
+    // 1,000 mentions (plus follows filtered out by the server) at 40 per page.
+    assert!(pages.len() >= 25, "{} notification requests", pages.len());
+    assert!(
+        pages
+            .iter()
+            .skip(1)
+            .take(20)
+            .all(|r| r.query.contains("max_id="))
+    );
+}
+
+/// Sync until `pages` pages are committed, then inject `fault`; the round fails
+/// with the expected class, the cache holds a consistent prefix, and the next
+/// round completes with exactly the served set.
+async fn fault_mid_sync(fault: Fault, after_pages: usize, check: fn(&SyncError) -> bool) {
+    let fake = std::sync::Arc::new(FakeMastodon::start(seed(300, 100, 40)).await);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut sink = sink(dir.path());
+    let injector = fake.clone();
+    let scripted = fault.clone();
+    sink.after_page = Some(Box::new(move |n| {
+        if n == after_pages {
+            injector.fail_next("/api/v1/notifications", 1, scripted.clone());
+        }
+    }));
+    let mastodon = connector(&fake, &[]);
+    let err = mastodon.sync(&mut sink).await.expect_err("fault surfaces");
+    assert!(check(&err), "{fault:?} gave {err:?}");
+    let partial = cached(dir.path(), "inbound");
+    assert!(!partial.is_empty() && partial.len() < fake.served_status_ids().len());
+    let served: BTreeSet<String> = fake.served_status_ids().into_iter().collect();
+    assert!(partial.iter().all(|id| served.contains(id)));
+    sink.after_page = None;
+    mastodon.sync(&mut sink).await.expect("recovers");
+    assert_exactly_served(dir.path(), &fake);
+
+    // The same fault during an incremental round leaves the cache unchanged.
+    fake.add_mentions(50);
+    fake.fail_next("/api/v1/notifications", 1, fault);
+    let before = cached(dir.path(), "inbound");
+    let err = mastodon.sync(&mut sink).await.expect_err("fault surfaces");
+    assert!(check(&err), "{err:?}");
+    assert_eq!(cached(dir.path(), "inbound"), before);
+    mastodon.sync(&mut sink).await.expect("recovers");
+    assert_exactly_served(dir.path(), &fake);
+}
+
+#[tokio::test]
+async fn rate_limited_pauses_until_the_reset_time() {
+    let start = Utc::now();
+    fault_mid_sync(Fault::RateLimited { reset_in_secs: 600 }, 2, |e| {
+        matches!(e, SyncError::RateLimited { until }
+            if *until > Utc::now() + chrono::Duration::seconds(500)
+                && *until < Utc::now() + chrono::Duration::seconds(700))
+    })
+    .await;
+    assert!(Utc::now() >= start);
+}
+
+#[tokio::test]
+async fn server_errors_are_server_class() {
+    fault_mid_sync(Fault::ServerError(503), 3, |e| {
+        matches!(e, SyncError::Server { status: 503, .. })
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn unauthorized_needs_reauth() {
+    fault_mid_sync(Fault::Unauthorized, 1, |e| {
+        matches!(e, SyncError::Auth { status: 401, .. })
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn truncated_json_is_malformed() {
+    fault_mid_sync(
+        Fault::TruncatedJson,
+        2,
+        |e| matches!(e, SyncError::Malformed { snippet, .. } if snippet.starts_with('[')),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn slow_answers_time_out() {
+    fault_mid_sync(Fault::Slow(Duration::from_secs(3)), 2, |e| {
+        matches!(e, SyncError::Timeout { .. })
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn spent_budget_on_a_success_pauses_the_round() {
+    let fake = FakeMastodon::start(seed(200, 0, 40)).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut sink = sink(dir.path());
+    let mastodon = connector(&fake, &[]);
+    fake.set_rate_limit_remaining(Some(0));
+    let outcome = mastodon.sync(&mut sink).await.expect("sync");
+    assert!(outcome.pause_until.is_some_and(|t| t > Utc::now()));
+    // It stopped after the first page instead of spending more.
+    assert_eq!(notification_requests(&fake).len(), 1);
+    assert_eq!(cached(dir.path(), "inbound").len(), 40);
+    fake.set_rate_limit_remaining(None);
+    let outcome = mastodon.sync(&mut sink).await.expect("sync");
+    assert_eq!(outcome.pause_until, None);
+    assert_exactly_served(dir.path(), &fake);
+}
+
+fn find_status(fake: &FakeMastodon, visibility: &str) -> serde_json::Value {
+    fake.served_status_ids()
+        .iter()
+        .filter_map(|id| fake.status(id))
+        .find(|s| s["visibility"] == visibility && s["in_reply_to_id"].is_null())
+        .expect("a seeded status")
+}
+
+fn target(kind: Kind, thread_id: &str, message_id: &str) -> Target {
+    Target {
+        account: ACCOUNT.into(),
+        kind,
+        thread_id: thread_id.into(),
+        message_id: Some(message_id.into()),
+        last_inbound_at: None,
+    }
+}
+
+#[tokio::test]
+async fn dm_reply_stays_direct_and_is_not_duplicated_when_fetched_back() {
+    let fake = FakeMastodon::start(seed(20, 10, 40)).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut sink = sink(dir.path());
+    let mastodon = connector(&fake, &[]);
+    mastodon.sync(&mut sink).await.expect("sync");
+
+    let dm = find_status(&fake, "direct");
+    let dm_id = dm["id"].as_str().expect("id").to_string();
+    let acct = dm["account"]["acct"].as_str().expect("acct").to_string();
+    let (thread, _) = thread_of(dir.path(), &dm_id);
+    assert_eq!(thread, format!("dm:{acct}"));
+    let action = Action::Reply {
+        body: "Sorry! The refund went out today.".into(),
+    };
+    let t = target(Kind::Dm, &thread, &dm_id);
+    let reply_id = mastodon.perform(&t, &action).await.expect("reply");
+
+    let post = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST" && r.path == "/api/v1/statuses")
+        .expect("POST recorded");
+    assert_eq!(post.param("visibility").as_deref(), Some("direct"));
+    assert_eq!(
+        post.param("in_reply_to_id").as_deref(),
+        Some(dm_id.as_str())
+    );
+    assert_eq!(
+        post.param("status"),
+        Some(format!("@{acct} Sorry! The refund went out today."))
+    );
+    let key = post
+        .header("idempotency-key")
+        .expect("idempotency key")
+        .to_string();
+
+    // A retry (say after a timeout) carries the same key: the server creates nothing new.
+    let again = mastodon.perform(&t, &action).await.expect("retry");
+    assert_eq!(again, reply_id);
+    assert_eq!(fake.posted_statuses().len(), 1);
+    let keys: Vec<String> = fake
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .filter_map(|r| r.header("idempotency-key").map(str::to_string))
+        .collect();
+    assert_eq!(keys, vec![key.clone(), key]);
+
+    // The engine records our reply with the platform's id; sync fetches it back.
+    let ours = IncomingMessage {
+        account: ACCOUNT.into(),
+        platform: Platform::Mastodon,
+        kind: Kind::Dm,
+        thread_id: thread.clone(),
+        platform_id: reply_id.clone(),
+        direction: Direction::Outbound,
+        author: "Brand Shop".into(),
+        body: "Sorry! The refund went out today.".into(),
+        sent_at: Utc::now(),
+        context: None,
+        brand: None,
+        location: None,
+        rating: None,
+    };
+    sink.accept(IngestPage {
+        messages: vec![ours],
+        cursor: None,
+    })
+    .await
+    .expect("record reply");
+    mastodon.sync(&mut sink).await.expect("sync");
+    assert_eq!(cached(dir.path(), "outbound"), vec![reply_id.clone()]);
+    assert_eq!(thread_of(dir.path(), &reply_id).0, thread);
+    assert_exactly_served(dir.path(), &fake);
+
+    // After a crash the reply is found again; a different text is not.
+    assert_eq!(
+        mastodon.reconcile(&t, &action).await.expect("reconcile"),
+        Reconciled::Sent {
+            platform_id: reply_id
+        }
+    );
+    let other = Action::Reply {
+        body: "Something else".into(),
+    };
+    assert_eq!(
+        mastodon.reconcile(&t, &other).await.expect("reconcile"),
+        Reconciled::NotSent
+    );
+}
+
+#[tokio::test]
+async fn public_reply_keeps_visibility_and_joins_the_thread() {
+    let fake = FakeMastodon::start(seed(20, 0, 40)).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut sink = sink(dir.path());
+    let mastodon = connector(&fake, &[]);
+    mastodon.sync(&mut sink).await.expect("sync");
+    let mention = find_status(&fake, "public");
+    let id = mention["id"].as_str().expect("id").to_string();
+    let (thread, _) = thread_of(dir.path(), &id);
+    let reply_id = mastodon
+        .perform(
+            &target(Kind::Mention, &thread, &id),
+            &Action::Reply {
+                body: "Yes, 9 to 5!".into(),
+            },
+        )
+        .await
+        .expect("reply");
+    let posted = fake.posted_statuses();
+    assert_eq!(posted[0]["visibility"], "public");
+    assert_eq!(posted[0]["in_reply_to_id"], id.as_str());
+    // Made outside hearth's outbox (nothing recorded locally): sync files it in the thread.
+    mastodon.sync(&mut sink).await.expect("sync");
+    assert_eq!(thread_of(dir.path(), &reply_id), (thread, 2));
+}
+
+#[tokio::test]
+async fn moderation_is_limited_to_our_own_statuses() {
+    let fake = FakeMastodon::start(seed(5, 0, 40)).await;
+    let mastodon = connector(&fake, &[]);
+    let theirs = find_status(&fake, "public")["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let t = target(Kind::Mention, &theirs, &theirs);
+    assert!(matches!(
+        mastodon.perform(&t, &Action::Hide).await,
+        Err(SyncError::Unsupported(_))
+    ));
+    assert!(matches!(
+        mastodon.perform(&t, &Action::Delete).await,
+        Err(SyncError::Rejected { status: 404, .. })
+    ));
+    let ours = fake.our_status_ids()[0].clone();
+    let t = target(Kind::Mention, &ours, &ours);
+    assert_eq!(
+        mastodon.perform(&t, &Action::Delete).await.expect("delete"),
+        ours
+    );
+    assert!(fake.status(&ours).is_none());
+    assert_eq!(
+        mastodon
+            .reconcile(&t, &Action::Delete)
+            .await
+            .expect("reconcile"),
+        Reconciled::Sent { platform_id: ours }
+    );
+}
+
+#[tokio::test]
+async fn hashtags_are_a_monitor_feed() {
+    let fake = FakeMastodon::start(seed(3, 0, 40)).await;
+    fake.add_tagged("coffee", 5);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut sink = sink(dir.path());
+    let mastodon = connector(&fake, &["#coffee"]);
+    mastodon.sync(&mut sink).await.expect("sync");
+    assert_exactly_served(dir.path(), &fake);
+    fake.add_tagged("coffee", 3);
+    fake.add_tagged("tea", 2);
+    mastodon.sync(&mut sink).await.expect("sync");
+    let contexts: Vec<String> = db(dir.path())
+        .prepare("SELECT context FROM conversations WHERE context = '#coffee'")
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .map(|r| r.expect("row"))
+        .collect();
+    assert_eq!(contexts.len(), 8);
+    let tag_requests: Vec<_> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/api/v1/timelines/tag/coffee")
+        .collect();
+    assert!(
+        tag_requests
+            .iter()
+            .skip(1)
+            .all(|r| r.query.contains("min_id="))
+    );
+}
+
+#[tokio::test]
+async fn login_registers_exchanges_and_stores_the_token() {
+    let fake = FakeMastodon::start(seed(1, 0, 40)).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path: PathBuf = dir.path().join("tokens").join(format!("{ACCOUNT}.token"));
+    let mut input = std::io::Cursor::new(format!("  {AUTH_CODE}\n"));
+    let mut output = Vec::new();
+    let who = hearth::sync::mastodon::login::login(
+        &fake.base_url,
+        &path,
+        Timeouts::default(),
+        &mut input,
+        &mut output,
+    )
+    .await
+    .expect("login");
+    assert_eq!(who.acct, "brand");
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("token").trim(),
+        "test-token"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let shown = String::from_utf8(output).expect("utf8");
+    assert!(shown.contains("/oauth/authorize?client_id=fake-client-id"));
+    assert!(shown.contains("urn%3Aietf%3Awg%3Aoauth%3A2.0%3Aoob"));
+    assert!(!shown.contains("test-token"), "the token is never printed");
+    let apps = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/api/v1/apps")
+        .expect("app registered");
+    assert_eq!(apps.param("scopes").as_deref(), Some("read write"));
+
+    // A wrong code fails with the server's explanation and writes nothing.
+    let other = dir.path().join("tokens").join("other.token");
+    let err = hearth::sync::mastodon::login::login(
+        &fake.base_url,
+        &other,
+        Timeouts::default(),
+        &mut std::io::Cursor::new("wrong\n"),
+        &mut Vec::new(),
+    )
+    .await
+    .expect_err("bad code");
+    assert!(
+        matches!(err, SyncError::Rejected { status: 400, ref message } if message.contains("invalid")),
+        "{err:?}"
+    );
+    assert!(!other.exists());
+}

@@ -1,0 +1,838 @@
+//! The Facebook Page and Instagram connectors against a local fake Graph API,
+//! committing through a real Store.
+
+#[path = "fakes/meta.rs"]
+mod meta_fake;
+
+use chrono::{Duration, Utc};
+use hearth::config::Config;
+use hearth::config::accounts::AccountConfig;
+use hearth::model::{Direction, IngestPage, Kind, Platform};
+use hearth::store::{IngestStats, Store};
+use hearth::sync::http::Timeouts;
+use hearth::sync::meta::{Facebook, Instagram, messaging_window_open};
+use hearth::sync::{Action, Connector, PageSink, Reconciled, Secret, SyncError, Target};
+use hearth::triage::Triage;
+use meta_fake::{FakeMeta, Fault, IG_USER_ID, PAGE_ID, Route, Seed, TOKEN};
+use std::collections::BTreeSet;
+use std::time::Duration as StdDuration;
+
+const FB: &str = "shop-fb";
+const IG: &str = "shop-ig";
+/// Every test's network wait is bounded by this.
+const LIMIT: StdDuration = StdDuration::from_secs(60);
+
+struct StoreSink {
+    store: Store,
+    triage: Triage,
+    account: String,
+    pages: usize,
+    _dir: tempfile::TempDir,
+}
+
+impl StoreSink {
+    fn new(account: &str) -> StoreSink {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&dir.path().join("cache.db")).expect("open store");
+        StoreSink {
+            store,
+            triage: Triage::new(&Config::default()).expect("triage"),
+            account: account.into(),
+            pages: 0,
+            _dir: dir,
+        }
+    }
+
+    /// Platform ids cached for this account, and the number of message rows.
+    fn cached(&self) -> (BTreeSet<String>, usize) {
+        let conn = rusqlite::Connection::open(self.store.path()).expect("open");
+        let mut stmt = conn
+            .prepare("SELECT platform_id FROM messages WHERE account = ?1")
+            .expect("prepare");
+        let ids: Vec<String> = stmt
+            .query_map([&self.account], |r| r.get(0))
+            .expect("query")
+            .map(|r| r.expect("row"))
+            .collect();
+        let n = ids.len();
+        (ids.into_iter().collect(), n)
+    }
+
+    fn direction_of(&self, platform_id: &str) -> Option<(Direction, String)> {
+        let conn = rusqlite::Connection::open(self.store.path()).expect("open");
+        conn.query_row(
+            "SELECT direction, body FROM messages WHERE account = ?1 AND platform_id = ?2",
+            (&self.account, platform_id),
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+        )
+        .ok()
+        .map(|(d, b)| (d.parse().expect("direction"), b))
+    }
+}
+
+#[async_trait::async_trait]
+impl PageSink for StoreSink {
+    fn cursor(&self, key: &str) -> Option<String> {
+        self.store.cursor(&self.account, key).ok().flatten()
+    }
+    async fn accept(&mut self, page: IngestPage) -> Result<IngestStats, SyncError> {
+        self.pages += 1;
+        Ok(self.store.ingest(&page, &self.triage)?)
+    }
+}
+
+fn account(name: &str, platform: Platform, base: &str) -> AccountConfig {
+    let toml = format!(
+        "name = \"{name}\"\nplatform = \"{platform}\"\nbase_url = \"{base}\"\npage_id = \"{PAGE_ID}\"\nig_user_id = \"{IG_USER_ID}\"\nbrand = \"Shop\"\n"
+    );
+    toml::from_str(&toml).expect("account config")
+}
+
+fn facebook(fake: &FakeMeta) -> Facebook {
+    Facebook::from_config(
+        &account(FB, Platform::Facebook, &fake.base_url),
+        Secret::new(TOKEN),
+    )
+    .expect("facebook")
+}
+
+fn instagram(fake: &FakeMeta) -> Instagram {
+    Instagram::from_config(
+        &account(IG, Platform::Instagram, &fake.base_url),
+        Secret::new(TOKEN),
+    )
+    .expect("instagram")
+}
+
+async fn sync(
+    c: &dyn Connector,
+    sink: &mut StoreSink,
+) -> Result<hearth::sync::RoundOutcome, SyncError> {
+    tokio::time::timeout(LIMIT, c.sync(sink))
+        .await
+        .expect("sync finished in time")
+}
+
+async fn perform(c: &dyn Connector, t: &Target, a: &Action) -> Result<String, SyncError> {
+    tokio::time::timeout(LIMIT, c.perform(t, a))
+        .await
+        .expect("perform finished in time")
+}
+
+fn count(fake: &FakeMeta, method: &str, suffix: &str) -> usize {
+    fake.requests()
+        .iter()
+        .filter(|r| r.method == method && r.path.ends_with(suffix))
+        .count()
+}
+
+fn comment_target(account: &str, thread: &str, message: Option<&str>) -> Target {
+    Target {
+        account: account.into(),
+        kind: Kind::Comment,
+        thread_id: thread.into(),
+        message_id: message.map(str::to_string),
+        last_inbound_at: None,
+    }
+}
+
+/// A seeded Facebook top-level comment that has replies.
+fn top_level_comment(fake: &FakeMeta) -> String {
+    fake.ids(false)
+        .into_iter()
+        .find(|id| !fake.replies(id).is_empty())
+        .expect("a comment with replies")
+}
+
+#[tokio::test]
+async fn facebook_full_then_incremental() {
+    let fake = FakeMeta::start(Seed::default()).await;
+    let fb = facebook(&fake);
+    let mut sink = StoreSink::new(FB);
+
+    let outcome = sync(&fb, &mut sink).await.expect("first sync");
+    assert_eq!(outcome.pause_until, None);
+    let (cached, rows) = sink.cached();
+    assert_eq!(
+        cached,
+        fake.ids(false),
+        "first sync caches exactly the Page's items"
+    );
+    assert_eq!(rows, cached.len());
+
+    // Messages the Page wrote are outbound; customers' are inbound.
+    let conv = fake.conversation("t_1");
+    for (id, from, _) in &conv {
+        let (direction, _) = sink.direction_of(id).expect("cached");
+        let want = if from == PAGE_ID {
+            Direction::Outbound
+        } else {
+            Direction::Inbound
+        };
+        assert_eq!(direction, want, "{id}");
+    }
+    // Comment threads are top-level comments with the post as context.
+    let store = &sink.store;
+    let top = top_level_comment(&fake);
+    let conv_id = store
+        .conversation_id(FB, &top)
+        .expect("query")
+        .expect("thread exists");
+    let c = store
+        .conversation(conv_id)
+        .expect("query")
+        .expect("conversation");
+    assert_eq!(c.kind, Kind::Comment);
+    assert!(
+        c.context
+            .as_deref()
+            .is_some_and(|x| x.starts_with("Post: Post number")),
+        "{:?}",
+        c.context
+    );
+    assert_eq!(
+        store.messages(conv_id, 100).expect("messages").len(),
+        1 + fake.replies(&top).len()
+    );
+
+    // Nothing changed: no conversation's messages are read again, nothing new lands.
+    fake.clear_requests();
+    sync(&fb, &mut sink).await.expect("idle sync");
+    assert_eq!(count(&fake, "GET", "/messages"), 0);
+    assert_eq!(sink.cached().1, rows);
+
+    // One new DM and one new reply comment: only they are fetched and cached.
+    fake.advance(Duration::minutes(5));
+    let dm = fake.customer_writes("t_0", "is the shop open sunday?");
+    let reply = fake.someone_comments(&fake.post_ids(false)[1], Some(&top), "me too");
+    fake.clear_requests();
+    sync(&fb, &mut sink).await.expect("incremental sync");
+    assert_eq!(
+        count(&fake, "GET", "/messages"),
+        1,
+        "only the updated conversation"
+    );
+    let (cached, rows2) = sink.cached();
+    assert!(cached.contains(&dm) && cached.contains(&reply));
+    assert_eq!(cached, fake.ids(false));
+    assert_eq!(rows2, rows + 2);
+    assert!(
+        fake.requests().iter().any(|r| r.param("since").is_some()),
+        "comments read with since"
+    );
+}
+
+#[tokio::test]
+async fn instagram_full_then_incremental() {
+    let fake = FakeMeta::start(Seed::default()).await;
+    let ig = instagram(&fake);
+    let mut sink = StoreSink::new(IG);
+    sync(&ig, &mut sink).await.expect("first sync");
+    let (cached, rows) = sink.cached();
+    assert_eq!(cached, fake.ids(true));
+    assert!(
+        fake.requests()
+            .iter()
+            .any(|r| r.path == format!("/{PAGE_ID}/conversations")
+                && r.param("platform") == Some("instagram"))
+    );
+
+    // Unchanged comment counts: media comments are not read again.
+    fake.clear_requests();
+    sync(&ig, &mut sink).await.expect("idle sync");
+    assert_eq!(count(&fake, "GET", "/comments"), 0);
+    assert_eq!(count(&fake, "GET", "/messages"), 0);
+
+    fake.advance(Duration::minutes(3));
+    let media = fake.post_ids(true)[0].clone();
+    let top = fake.someone_comments(&media, None, "price?");
+    let reply = fake.someone_comments(&media, Some(&top), "same question");
+    let dm = fake.customer_writes("aWdf1", "price of the blue one?");
+    fake.clear_requests();
+    sync(&ig, &mut sink).await.expect("incremental");
+    assert_eq!(
+        count(&fake, "GET", "/comments"),
+        1,
+        "only the media whose count changed"
+    );
+    let (cached, rows2) = sink.cached();
+    assert_eq!(cached, fake.ids(true));
+    assert_eq!(rows2, rows + 3);
+    let (direction, _) = sink.direction_of(&dm).expect("dm cached");
+    assert_eq!(direction, Direction::Inbound);
+    let conv_id = sink
+        .store
+        .conversation_id(IG, &top)
+        .expect("q")
+        .expect("thread");
+    let ids: Vec<String> = sink
+        .store
+        .messages(conv_id, 10)
+        .expect("m")
+        .into_iter()
+        .map(|m| m.platform_id)
+        .collect();
+    assert!(
+        ids.contains(&reply),
+        "the reply joins its top-level comment's thread"
+    );
+}
+
+#[tokio::test]
+async fn pagination_across_many_pages_keeps_the_token_out_of_urls() {
+    let fake = FakeMeta::start(Seed {
+        messenger_conversations: 60,
+        messages_per_conversation: 7,
+        posts: 30,
+        comments_per_post: 40,
+        replies_per_comment: 2,
+        max_limit: 5,
+        ..Seed::default()
+    })
+    .await;
+    let fb = facebook(&fake);
+    let mut sink = StoreSink::new(FB);
+    sync(&fb, &mut sink).await.expect("sync");
+    let (cached, rows) = sink.cached();
+    let expected = fake.ids(false);
+    assert_eq!(cached.len(), 60 * 7 + 30 * 40 * 3);
+    assert_eq!(cached, expected);
+    assert_eq!(rows, expected.len());
+    assert!(
+        sink.pages > 60,
+        "committed per conversation and per post, not at the end"
+    );
+    let requests = fake.requests();
+    assert!(
+        requests
+            .iter()
+            .filter(|r| r.param("after").is_some())
+            .count()
+            > 100
+    );
+    for r in &requests {
+        assert_eq!(
+            r.param("access_token"),
+            None,
+            "token in URL: {} {}",
+            r.method,
+            r.path
+        );
+        assert_eq!(
+            r.header("authorization"),
+            Some(format!("Bearer {TOKEN}").as_str())
+        );
+        assert!(
+            r.header("user-agent")
+                .is_some_and(|ua| ua.starts_with("hearth/"))
+        );
+    }
+}
+
+#[tokio::test]
+async fn each_fault_class_maps_to_its_error_and_loses_nothing() {
+    let fake = FakeMeta::start(Seed::default()).await;
+    let fb = facebook(&fake);
+    let mut sink = StoreSink::new(FB);
+
+    fake.fail_next(Route::Conversations, 1, Fault::AppRateLimit);
+    match sync(&fb, &mut sink).await {
+        Err(SyncError::RateLimited { until }) => assert!(until > Utc::now()),
+        other => panic!("code 4: {other:?}"),
+    }
+    fake.fail_next(Route::Conversations, 1, Fault::BucRateLimit { minutes: 9 });
+    match sync(&fb, &mut sink).await {
+        Err(SyncError::RateLimited { until }) => assert!(until > Utc::now() + Duration::minutes(8)),
+        other => panic!("code 80001: {other:?}"),
+    }
+    fake.fail_next(Route::Conversations, 1, Fault::ExpiredToken);
+    assert!(matches!(
+        sync(&fb, &mut sink).await,
+        Err(SyncError::Auth { .. })
+    ));
+    fake.fail_next(Route::Conversations, 1, Fault::Transient);
+    assert!(matches!(
+        sync(&fb, &mut sink).await,
+        Err(SyncError::Server { status: 500, .. })
+    ));
+    assert_eq!(sink.cached().1, 0);
+
+    // DMs commit, then the comments fail: the next round picks up exactly the rest.
+    fake.fail_next(Route::Comments, 1, Fault::TruncatedJson);
+    assert!(matches!(
+        sync(&fb, &mut sink).await,
+        Err(SyncError::Malformed { .. })
+    ));
+    let partial = sink.cached().0;
+    assert!(!partial.is_empty() && partial.len() < fake.ids(false).len());
+    fake.fail_next(Route::Messages, 1, Fault::Transient);
+    fake.advance(Duration::minutes(1));
+    fake.customer_writes("t_2", "hello?");
+    assert!(sync(&fb, &mut sink).await.is_err());
+    sync(&fb, &mut sink).await.expect("recovers");
+    let (cached, rows) = sink.cached();
+    assert_eq!(cached, fake.ids(false));
+    assert_eq!(rows, cached.len(), "no duplicates");
+
+    // A usage header at 100% ends the round early with a pause, committing what it has.
+    fake.advance(Duration::minutes(1));
+    fake.someone_comments(&fake.post_ids(false)[0], None, "late");
+    fake.fail_next(Route::Posts, 1, Fault::UsageSpent { minutes: 4 });
+    let outcome = sync(&fb, &mut sink).await.expect("paused round");
+    assert!(
+        outcome
+            .pause_until
+            .is_some_and(|t| t > Utc::now() + Duration::minutes(3))
+    );
+    sync(&fb, &mut sink).await.expect("after the pause");
+    assert_eq!(sink.cached().0, fake.ids(false));
+
+    // Wrong token.
+    let bad = Facebook::from_config(
+        &account(FB, Platform::Facebook, &fake.base_url),
+        Secret::new("nope"),
+    )
+    .expect("fb");
+    assert!(matches!(
+        sync(&bad, &mut sink).await,
+        Err(SyncError::Auth { .. })
+    ));
+}
+
+#[tokio::test]
+async fn slow_responses_time_out() {
+    let fake = FakeMeta::start(Seed::default()).await;
+    let timeouts = Timeouts {
+        connect: StdDuration::from_secs(2),
+        request: StdDuration::from_millis(300),
+    };
+    let fb = Facebook::with_timeouts(
+        &account(FB, Platform::Facebook, &fake.base_url),
+        Secret::new(TOKEN),
+        timeouts,
+    )
+    .expect("fb");
+    let mut sink = StoreSink::new(FB);
+    fake.fail_next(
+        Route::Conversations,
+        1,
+        Fault::Slow(StdDuration::from_secs(3)),
+    );
+    assert!(matches!(
+        sync(&fb, &mut sink).await,
+        Err(SyncError::Timeout { .. })
+    ));
+    sync(&fb, &mut sink).await.expect("next round is fine");
+    assert_eq!(sink.cached().0, fake.ids(false));
+}
+
+#[tokio::test]
+async fn replies_to_comments_and_reconciles_them() {
+    let fake = FakeMeta::start(Seed::default()).await;
+    let fb = facebook(&fake);
+    let top = top_level_comment(&fake);
+    let target = comment_target(FB, &top, fake.replies(&top).last().map(|r| r.0.as_str()));
+    let text = "Thanks, we ship to Canada!";
+    let reply = Action::Reply { body: text.into() };
+
+    assert_eq!(
+        fb.reconcile(&target, &reply).await.expect("reconcile"),
+        Reconciled::NotSent
+    );
+    let id = perform(&fb, &target, &reply).await.expect("reply");
+    let sent = fake
+        .requests()
+        .into_iter()
+        .rfind(|r| r.method == "POST")
+        .expect("post");
+    assert_eq!(sent.path, format!("/{top}/comments"));
+    assert!(sent.body.contains("message=Thanks"), "{}", sent.body);
+    assert!(
+        fake.replies(&top)
+            .iter()
+            .any(|(rid, from, body)| *rid == id && from == PAGE_ID && body == text)
+    );
+    assert_eq!(
+        fb.reconcile(&target, &reply).await.expect("reconcile"),
+        Reconciled::Sent {
+            platform_id: id.clone()
+        }
+    );
+
+    // Fetched back, our reply is outbound and in the same thread.
+    let mut sink = StoreSink::new(FB);
+    sync(&fb, &mut sink).await.expect("sync");
+    assert_eq!(
+        sink.direction_of(&id).map(|d| d.0),
+        Some(Direction::Outbound)
+    );
+
+    let ig = instagram(&fake);
+    let media = fake.post_ids(true)[0].clone();
+    let ig_top = fake.someone_comments(&media, None, "where can I buy this?");
+    let t = comment_target(IG, &ig_top, Some(&ig_top));
+    let id = perform(
+        &ig,
+        &t,
+        &Action::Reply {
+            body: "link in bio".into(),
+        },
+    )
+    .await
+    .expect("ig reply");
+    let sent = fake
+        .requests()
+        .into_iter()
+        .rfind(|r| r.method == "POST")
+        .expect("post");
+    assert_eq!(sent.path, format!("/{ig_top}/replies"));
+    assert_eq!(
+        fake.replies(&ig_top),
+        vec![(
+            id.clone(),
+            IG_USER_ID.to_string(),
+            "link in bio".to_string()
+        )]
+    );
+    assert_eq!(
+        ig.reconcile(
+            &t,
+            &Action::Reply {
+                body: "link in bio".into()
+            }
+        )
+        .await
+        .expect("r"),
+        Reconciled::Sent { platform_id: id }
+    );
+    assert_eq!(
+        ig.reconcile(
+            &t,
+            &Action::Reply {
+                body: "something else".into()
+            }
+        )
+        .await
+        .expect("r"),
+        Reconciled::NotSent
+    );
+}
+
+fn dm_target(account: &str, thread: &str, last_inbound_hours_ago: i64) -> Target {
+    Target {
+        account: account.into(),
+        kind: Kind::Dm,
+        thread_id: thread.into(),
+        message_id: None,
+        last_inbound_at: Some(Utc::now() - Duration::hours(last_inbound_hours_ago)),
+    }
+}
+
+#[tokio::test]
+async fn messages_respect_the_24_hour_window() {
+    let fake = FakeMeta::start(Seed::default()).await;
+    let fb = facebook(&fake);
+    let ig = instagram(&fake);
+    fake.customer_writes("t_1", "are you open?");
+    fake.customer_writes("aWdf0", "hi!");
+    let say = Action::Reply {
+        body: "Yes, 10-4!".into(),
+    };
+
+    // Closed by our own clock: refused without any request.
+    fake.clear_requests();
+    for (c, thread) in [
+        (&fb as &dyn Connector, "t_1"),
+        (&ig as &dyn Connector, "aWdf0"),
+    ] {
+        let err = perform(c, &dm_target("a", thread, 25), &say)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, SyncError::WindowClosed(_)), "{err:?}");
+    }
+    assert!(fake.requests().is_empty(), "no request outside the window");
+    assert!(!messaging_window_open(
+        Some(Utc::now() - Duration::hours(25)),
+        Utc::now()
+    ));
+
+    // Open: Send API with messaging_type RESPONSE to the customer's id.
+    let id = perform(&fb, &dm_target(FB, "t_1", 1), &say)
+        .await
+        .expect("send");
+    let sent = fake
+        .requests()
+        .into_iter()
+        .rfind(|r| r.method == "POST")
+        .expect("post");
+    assert_eq!(sent.path, format!("/{PAGE_ID}/messages"));
+    let body: serde_json::Value = serde_json::from_str(&sent.body).expect("json body");
+    assert_eq!(body["messaging_type"], "RESPONSE");
+    assert_eq!(body["recipient"]["id"], "24680000001");
+    assert_eq!(body["message"]["text"], "Yes, 10-4!");
+    assert!(
+        fake.conversation("t_1")
+            .iter()
+            .any(|(mid, from, _)| *mid == id && from == PAGE_ID)
+    );
+
+    // The platform's own window error (its clock says two days later) is WindowClosed too.
+    fake.advance(Duration::days(2));
+    let err = perform(&fb, &dm_target(FB, "t_1", 1), &say)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, SyncError::WindowClosed(ref m) if m.contains("2018278")),
+        "{err:?}"
+    );
+    let err = perform(&ig, &dm_target(IG, "aWdf0", 1), &say)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, SyncError::WindowClosed(ref m) if m.contains("2534022")),
+        "{err:?}"
+    );
+    assert_eq!(
+        fb.reconcile(&dm_target(FB, "t_1", 1), &say)
+            .await
+            .expect("r"),
+        Reconciled::Unknown
+    );
+}
+
+#[tokio::test]
+async fn our_sent_messages_fetched_back_are_not_duplicated() {
+    let fake = FakeMeta::start(Seed::default()).await;
+    let fb = facebook(&fake);
+    let mut sink = StoreSink::new(FB);
+    fake.customer_writes("t_0", "do you deliver?");
+    sync(&fb, &mut sink).await.expect("sync");
+    let conv_id = sink
+        .store
+        .conversation_id(FB, "t_0")
+        .expect("q")
+        .expect("conversation");
+    let before = sink.store.messages(conv_id, 100).expect("m").len();
+
+    let outbox = sink
+        .store
+        .record_reply(conv_id, "agent", "We deliver daily", Utc::now())
+        .expect("record");
+    let r = sink.store.conversation_ref(conv_id).expect("ref");
+    let target = Target {
+        account: r.account,
+        kind: r.kind,
+        thread_id: r.thread_id,
+        message_id: r.last_inbound_id,
+        last_inbound_at: r.last_inbound_at,
+    };
+    // The seeded clock is "now", so the customer's message is minutes old.
+    let id = perform(
+        &fb,
+        &target,
+        &Action::Reply {
+            body: "We deliver daily".into(),
+        },
+    )
+    .await
+    .expect("send");
+    sink.store
+        .mark_outbox_sent(outbox, &id, Utc::now())
+        .expect("sent");
+    sync(&fb, &mut sink).await.expect("sync back");
+    let messages = sink.store.messages(conv_id, 100).expect("m");
+    assert_eq!(messages.len(), before + 1);
+    assert_eq!(
+        messages
+            .iter()
+            .filter(|m| m.body == "We deliver daily")
+            .count(),
+        1
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.platform_id == id && m.direction == Direction::Outbound)
+    );
+}
+
+#[tokio::test]
+async fn hides_unhides_and_deletes_comments() {
+    let fake = FakeMeta::start(Seed::default()).await;
+    let fb = facebook(&fake);
+    let ig = instagram(&fake);
+    let top = top_level_comment(&fake);
+    let target = comment_target(FB, &top, Some(&top));
+
+    assert_eq!(
+        perform(&fb, &target, &Action::Hide).await.expect("hide"),
+        top
+    );
+    assert_eq!(fake.comment_state(&top), Some(true));
+    let req = fake
+        .requests()
+        .into_iter()
+        .rfind(|r| r.method == "POST")
+        .expect("post");
+    assert_eq!(
+        (req.path.as_str(), req.body.as_str()),
+        (format!("/{top}").as_str(), "is_hidden=true")
+    );
+    perform(&fb, &target, &Action::Unhide)
+        .await
+        .expect("unhide");
+    assert_eq!(fake.comment_state(&top), Some(false));
+    perform(&fb, &target, &Action::Delete)
+        .await
+        .expect("delete");
+    assert_eq!(fake.comment_state(&top), None);
+    // Deleting again (a retried outbox item) is done, not an error.
+    perform(&fb, &target, &Action::Delete)
+        .await
+        .expect("delete twice");
+    assert!(matches!(
+        perform(&fb, &dm_target(FB, "t_0", 1), &Action::Hide).await,
+        Err(SyncError::Unsupported(_))
+    ));
+
+    let media = fake.post_ids(true)[0].clone();
+    let c = fake.someone_comments(&media, None, "spam spam");
+    let t = comment_target(IG, &c, Some(&c));
+    perform(&ig, &t, &Action::Hide).await.expect("ig hide");
+    assert_eq!(fake.comment_state(&c), Some(true));
+    let req = fake
+        .requests()
+        .into_iter()
+        .rfind(|r| r.method == "POST")
+        .expect("post");
+    assert_eq!(req.body, "hide=true");
+    perform(&ig, &t, &Action::Unhide).await.expect("ig unhide");
+    assert_eq!(fake.comment_state(&c), Some(false));
+    perform(&ig, &t, &Action::Delete).await.expect("ig delete");
+    assert_eq!(fake.comment_state(&c), None);
+    assert!(
+        fake.requests()
+            .iter()
+            .any(|r| r.method == "DELETE" && r.path == format!("/{c}"))
+    );
+}
+
+#[test]
+fn configs_missing_ids_are_refused() {
+    let mut a = account(FB, Platform::Facebook, "http://127.0.0.1:9/v21.0/");
+    a.page_id = None;
+    assert!(
+        matches!(Facebook::from_config(&a, Secret::new(TOKEN)), Err(SyncError::Config(m)) if m.contains("page_id"))
+    );
+    let mut a = account(IG, Platform::Instagram, "http://127.0.0.1:9/v21.0/");
+    a.ig_user_id = None;
+    assert!(
+        matches!(Instagram::from_config(&a, Secret::new(TOKEN)), Err(SyncError::Config(m)) if m.contains("ig_user_id"))
+    );
+    let a = account(FB, Platform::Facebook, "http://example.com/v21.0/");
+    assert!(matches!(
+        Facebook::from_config(&a, Secret::new(TOKEN)),
+        Err(SyncError::Config(_))
+    ));
+}
+
+mod normalise_props {
+    use hearth::model::Platform;
+    use hearth::sync::meta::normalise::{Origin, dm_message, fb_comment, ig_comment_tree};
+    use proptest::prelude::*;
+
+    fn json_from(s: &str) -> serde_json::Value {
+        serde_json::from_str(s).unwrap_or(serde_json::Value::String(s.to_string()))
+    }
+
+    proptest! {
+        #[test]
+        fn normalise_never_panics_on_arbitrary_text(s in r#"[\[\]{}":,a-z0-9 _.+\-TZ]{0,200}"#) {
+            let origin = Origin {
+                account: "a".into(), platform: Platform::Facebook,
+                own_ids: vec!["1".into()], brand: None, location: None,
+            };
+            let v = json_from(&s);
+            let _ = dm_message(&origin, "t", &v);
+            let _ = fb_comment(&origin, "ctx", &v);
+            let _ = ig_comment_tree(&origin, "ctx", &v);
+        }
+    }
+}
+
+/// Stops committing after `budget` pages, like a process killed between commits.
+struct KilledAfter<'a> {
+    inner: &'a mut StoreSink,
+    budget: usize,
+}
+
+#[async_trait::async_trait]
+impl PageSink for KilledAfter<'_> {
+    fn cursor(&self, key: &str) -> Option<String> {
+        self.inner.cursor(key)
+    }
+    async fn accept(&mut self, page: IngestPage) -> Result<IngestStats, SyncError> {
+        if self.budget == 0 {
+            return Err(SyncError::Store("killed".into()));
+        }
+        self.budget -= 1;
+        self.inner.accept(page).await
+    }
+}
+
+#[tokio::test]
+async fn a_kill_between_any_two_commits_loses_and_duplicates_nothing() {
+    for (instagram, account_name) in [(false, FB), (true, IG)] {
+        let fake = FakeMeta::start(Seed {
+            messenger_conversations: 12,
+            ig_conversations: 12,
+            messages_per_conversation: 4,
+            posts: 5,
+            media: 5,
+            comments_per_post: 6,
+            max_limit: 4,
+            ..Seed::default()
+        })
+        .await;
+        let connector: Box<dyn Connector> = if instagram {
+            Box::new(instagram_connector(&fake))
+        } else {
+            Box::new(facebook(&fake))
+        };
+        let mut sink = StoreSink::new(account_name);
+        // Every round dies one commit later than the last, with new items arriving.
+        let mut budget = 0;
+        loop {
+            fake.advance(Duration::seconds(30));
+            if budget % 3 == 1 {
+                fake.customer_writes(
+                    &fake.conversation_ids(if instagram { "instagram" } else { "messenger" })
+                        [budget % 12],
+                    "more",
+                );
+            }
+            let mut killed = KilledAfter {
+                inner: &mut sink,
+                budget,
+            };
+            let done = tokio::time::timeout(LIMIT, connector.sync(&mut killed))
+                .await
+                .expect("in time");
+            if done.is_ok() {
+                break;
+            }
+            budget += 1;
+        }
+        assert!(
+            budget > 5,
+            "the kill landed inside the round {budget} times"
+        );
+        let (cached, rows) = sink.cached();
+        assert_eq!(cached, fake.ids(instagram), "instagram={instagram}");
+        assert_eq!(rows, cached.len());
+    }
+}
+
+fn instagram_connector(fake: &FakeMeta) -> Instagram {
+    instagram(fake)
+}
