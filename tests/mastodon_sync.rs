@@ -39,6 +39,8 @@ fn connector(fake: &FakeMastodon, hashtags: &[&str]) -> Mastodon {
         timeouts,
     )
     .expect("connector")
+    // One commit per HTTP page, so faults can be injected between pages.
+    .with_commit_batch(1)
 }
 
 /// Commits pages the way the engine does; `after_page` lets a test inject faults mid-sync.

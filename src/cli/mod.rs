@@ -139,16 +139,29 @@ fn run_tui(env: Env, db: PathBuf, demo: bool) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
+    let assess: std::sync::Arc<dyn crate::model::Assess + Send + Sync> =
+        std::sync::Arc::new(triage);
     runtime.block_on(async move {
         let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+        // The demo gets a feeder; a real cache gets the sync engine (when accounts exist).
         let feeder = demo.then(|| {
             crate::demo::spawn_feeder(
                 db.clone(),
-                std::sync::Arc::new(triage),
+                assess.clone(),
                 std::time::Duration::from_secs(4),
                 sender.clone(),
             )
         });
+        let engine = (!demo && !env.config.accounts.is_empty()).then(|| {
+            crate::sync::engine::spawn(
+                db.clone(),
+                env.config.clone(),
+                env.paths.clone(),
+                assess.clone(),
+                sender.clone(),
+            )
+        });
+        drop(sender);
         let ctx = crate::ui::UiContext {
             db_path: db,
             config: env.config,
@@ -157,9 +170,11 @@ fn run_tui(env: Env, db: PathBuf, demo: bool) -> anyhow::Result<()> {
             log_path: Some(env.paths.log_file()),
         };
         let result = crate::ui::run(ctx, receiver).await;
-        drop(sender);
         if let Some(feeder) = feeder {
             feeder.abort();
+        }
+        if let Some(engine) = engine {
+            engine.shutdown().await;
         }
         result
     })

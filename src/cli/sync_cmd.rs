@@ -75,10 +75,13 @@ pub fn sync(env: &Env, args: &SyncArgs) -> anyhow::Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         } else {
-            let _engine = engine::spawn(db, config, paths, assess, events);
-            // Runs until interrupted. Every page and outbox step is committed as it
-            // happens, so Ctrl-C (which ends the process) loses nothing.
-            let _ = printer.await;
+            let engine = engine::spawn(db, config, paths, assess, events);
+            // Runs until Ctrl-C. Every page and outbox step is committed as it
+            // happens, so even a hard kill loses nothing; Ctrl-C stops cleanly.
+            let _ = tokio::signal::ctrl_c().await;
+            eprintln!("stopping…");
+            engine.shutdown().await;
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(2), printer).await;
             Ok(ExitCode::SUCCESS)
         }
     })

@@ -51,7 +51,11 @@ impl Store {
         body: &str,
         now: DateTime<Utc>,
     ) -> Result<i64> {
-        let tx = self.conn.transaction()?;
+        // IMMEDIATE: take the write lock up front, so a concurrent writer waits
+        // (busy timeout) instead of failing mid-transaction.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let account: String = tx
             .query_row(
                 "SELECT account FROM conversations WHERE id = ?1",

@@ -27,7 +27,11 @@ impl Store {
     /// Upsert `page` idempotently by (account, platform id). Ingesting the same page
     /// twice changes nothing the second time.
     pub fn ingest(&mut self, page: &IngestPage, assess: &dyn Assess) -> Result<IngestStats> {
-        let tx = self.conn.transaction()?;
+        // IMMEDIATE: take the write lock up front, so a concurrent writer waits
+        // (busy timeout) instead of failing mid-transaction.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let indexed_up_to = last_message_id(&tx)?;
         let mut stats = IngestStats::default();
         let mut touched = BTreeSet::new();

@@ -160,7 +160,11 @@ impl Store {
         platform_id: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        // IMMEDIATE: take the write lock up front, so a concurrent writer waits
+        // (busy timeout) instead of failing mid-transaction.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
             "UPDATE outbox SET state = 'sent', platform_id = ?2, error = NULL, updated_at = ?3
              WHERE id = ?1",

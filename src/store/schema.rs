@@ -113,17 +113,24 @@ pub enum MigrationError {
     Sqlite(#[from] rusqlite::Error),
 }
 
-/// Bring the database up to `CURRENT_VERSION`, one transaction per step.
+/// Bring the database up to `CURRENT_VERSION` in one transaction that holds the
+/// write lock, so two processes opening a new cache at once do not both migrate.
 pub fn migrate(conn: &mut Connection) -> Result<(), MigrationError> {
-    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let version = |c: &Connection| -> rusqlite::Result<i64> {
+        c.pragma_query_value(None, "user_version", |r| r.get(0))
+    };
+    if version(conn)? == CURRENT_VERSION {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let found = version(&tx)?;
     if found > CURRENT_VERSION {
         return Err(MigrationError::TooNew { found });
     }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        let tx = conn.transaction()?;
+    for sql in MIGRATIONS.iter().skip(found as usize) {
         tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", index as i64 + 1)?;
-        tx.commit()?;
     }
+    tx.pragma_update(None, "user_version", CURRENT_VERSION)?;
+    tx.commit()?;
     Ok(())
 }

@@ -443,7 +443,8 @@ impl Inner {
                     Some(person),
                 )
             } else {
-                let reply_to = (n % 4 == 0)
+                let reply_to = n
+                    .is_multiple_of(4)
                     .then(|| self.our_posts.get(n % self.our_posts.len().max(1)).copied())
                     .flatten();
                 self.insert_status(

@@ -11,7 +11,6 @@ use crate::config::{AccountConfig, Paths};
 use crate::model::{Assess, SyncEvent};
 use crate::sync::{Connector, SyncError};
 use chrono::{DateTime, Utc};
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedSender;
@@ -41,13 +40,12 @@ pub struct AccountTask {
 impl AccountTask {
     pub async fn new(
         account: AccountConfig,
-        db_path: &Path,
+        db: Db,
         paths: Paths,
         assess: Arc<dyn Assess + Send + Sync>,
         events: UnboundedSender<SyncEvent>,
         options: EngineOptions,
-    ) -> Result<AccountTask, SyncError> {
-        let db = Db::open(db_path).await?;
+    ) -> AccountTask {
         let reporter = Reporter::load(
             &account.name,
             account.platform.as_str(),
@@ -63,7 +61,7 @@ impl AccountTask {
             options.backoff_max,
         );
         let backoff = Backoff::new(options.backoff_base, options.backoff_max);
-        Ok(AccountTask {
+        AccountTask {
             account,
             paths,
             options,
@@ -74,7 +72,7 @@ impl AccountTask {
             outbox,
             backoff,
             connector: None,
-        })
+        }
     }
 
     pub fn name(&self) -> &str {

@@ -26,6 +26,7 @@ use crate::config::{AccountConfig, Config, Paths};
 use crate::model::{Assess, SyncEvent};
 use crate::sync::{Connector, SyncError, registry};
 use account::AccountTask;
+use db::Db;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -69,7 +70,8 @@ impl Default for EngineOptions {
 /// call [`EngineHandle::shutdown`] to stop them.
 pub struct EngineHandle {
     stop: watch::Sender<bool>,
-    tasks: Vec<JoinHandle<()>>,
+    supervisor: JoinHandle<()>,
+    accounts: usize,
 }
 
 impl EngineHandle {
@@ -79,15 +81,13 @@ impl EngineHandle {
     pub fn shutdown(self) -> impl std::future::Future<Output = ()> + Send {
         let _ = self.stop.send(true);
         async move {
-            for task in self.tasks {
-                let _ = task.await;
-            }
+            let _ = self.supervisor.await;
         }
     }
 
     /// Number of account tasks.
     pub fn accounts(&self) -> usize {
-        self.tasks.len()
+        self.accounts
     }
 }
 
@@ -118,28 +118,46 @@ pub fn spawn_with(
     options: EngineOptions,
 ) -> EngineHandle {
     let (stop, watcher) = watch::channel(false);
-    let tasks = config
-        .accounts
-        .into_iter()
-        .map(|account| {
-            let db_path = db_path.clone();
-            let paths = paths.clone();
-            let assess = Arc::clone(&assess);
-            let events = events.clone();
-            let options = options.clone();
-            let watcher = watcher.clone();
-            tokio::spawn(async move {
-                let name = account.name.clone();
-                match AccountTask::new(account, &db_path, paths, assess, events.clone(), options)
-                    .await
-                {
-                    Ok(task) => task.run(watcher).await,
-                    Err(e) => report_unstartable(&events, &name, &e),
+    let accounts = config.accounts.len();
+    // One connection for all accounts: the engine's writes queue up in-process
+    // instead of failing with SQLITE_BUSY against each other.
+    let supervisor = tokio::spawn(async move {
+        let db = match Db::open(&db_path).await {
+            Ok(db) => db,
+            Err(e) => {
+                for account in &config.accounts {
+                    report_unstartable(&events, &account.name, &e);
                 }
+                return;
+            }
+        };
+        let tasks: Vec<JoinHandle<()>> = config
+            .accounts
+            .into_iter()
+            .map(|account| {
+                let db = db.clone();
+                let paths = paths.clone();
+                let assess = Arc::clone(&assess);
+                let events = events.clone();
+                let options = options.clone();
+                let watcher = watcher.clone();
+                tokio::spawn(async move {
+                    AccountTask::new(account, db, paths, assess, events, options)
+                        .await
+                        .run(watcher)
+                        .await;
+                })
             })
-        })
-        .collect();
-    EngineHandle { stop, tasks }
+            .collect();
+        for task in tasks {
+            let _ = task.await;
+        }
+    });
+    EngineHandle {
+        stop,
+        supervisor,
+        accounts,
+    }
 }
 
 fn report_unstartable(events: &UnboundedSender<SyncEvent>, account: &str, e: &SyncError) {
@@ -204,18 +222,35 @@ pub async fn run_once_with(
     events: UnboundedSender<SyncEvent>,
     options: EngineOptions,
 ) -> SyncReport {
+    let db = match Db::open(&db_path).await {
+        Ok(db) => db,
+        Err(e) => {
+            let mut report = SyncReport::default();
+            for account in &config.accounts {
+                report_unstartable(&events, &account.name, &e);
+                report.accounts.push(AccountReport {
+                    account: account.name.clone(),
+                    state: status::ERROR.into(),
+                    inserted: 0,
+                    sent: 0,
+                    error: Some(e.to_string()),
+                });
+            }
+            return report;
+        }
+    };
     let tasks: Vec<_> = config
         .accounts
         .into_iter()
         .map(|account| {
-            let db_path = db_path.clone();
+            let db = db.clone();
             let paths = paths.clone();
             let assess = Arc::clone(&assess);
             let events = events.clone();
             let options = options.clone();
             let name = account.name.clone();
             let handle = tokio::spawn(async move {
-                one_round(account, &db_path, paths, assess, events, options).await
+                one_round(account, db, paths, assess, events, options).await
             });
             (name, handle)
         })
@@ -236,27 +271,13 @@ pub async fn run_once_with(
 
 async fn one_round(
     account: AccountConfig,
-    db_path: &Path,
+    db: Db,
     paths: Paths,
     assess: Arc<dyn Assess + Send + Sync>,
     events: UnboundedSender<SyncEvent>,
     options: EngineOptions,
 ) -> AccountReport {
-    let name = account.name.clone();
-    let mut task =
-        match AccountTask::new(account, db_path, paths, assess, events.clone(), options).await {
-            Ok(task) => task,
-            Err(e) => {
-                report_unstartable(&events, &name, &e);
-                return AccountReport {
-                    account: name,
-                    state: status::ERROR.into(),
-                    inserted: 0,
-                    sent: 0,
-                    error: Some(e.to_string()),
-                };
-            }
-        };
+    let mut task = AccountTask::new(account, db, paths, assess, events, options).await;
     task.reporter
         .set(status::SYNCING, None, None, None, false)
         .await;
@@ -283,15 +304,9 @@ pub async fn send_outbox_item(
 ) -> Result<Option<ItemOutcome>, SyncError> {
     let (events, _ignored) = tokio::sync::mpsc::unbounded_channel();
     let assess: Arc<dyn Assess + Send + Sync> = Arc::new(NoAssess);
-    let mut task = AccountTask::new(
-        account.clone(),
-        db_path,
-        paths.clone(),
-        assess,
-        events,
-        options,
-    )
-    .await?;
+    let db = Db::open(db_path).await?;
+    let mut task =
+        AccountTask::new(account.clone(), db, paths.clone(), assess, events, options).await;
     task.send_item(outbox_id).await
 }
 

@@ -25,6 +25,10 @@ const STATUS_LIMIT: &str = "40";
 /// DM conversations looked at per round (the newest; older ones came by notification).
 const CONVERSATION_LIMIT: &str = "40";
 
+/// Messages per commit during a backfill: big enough that SQLite's per-transaction
+/// cost fades, small enough that a crash re-fetches little.
+const DEFAULT_COMMIT_BATCH: usize = 1000;
+
 const KEY_NOTIFICATIONS: &str = "notifications";
 const KEY_OWN: &str = "own_statuses";
 
@@ -42,6 +46,8 @@ pub struct Mastodon {
     http: Http,
     token: Secret,
     me: tokio::sync::OnceCell<Me>,
+    /// Messages gathered from several pages before one commit.
+    commit_batch: usize,
 }
 
 /// Rate-limit bookkeeping for one round: the latest "budget spent" deadline.
@@ -99,7 +105,14 @@ impl Mastodon {
             http: Http::new(&base, timeouts)?,
             token,
             me: tokio::sync::OnceCell::new(),
+            commit_batch: DEFAULT_COMMIT_BATCH,
         })
+    }
+
+    /// Commit after at least `messages` messages (1: every HTTP page on its own).
+    pub fn with_commit_batch(mut self, messages: usize) -> Mastodon {
+        self.commit_batch = messages.max(1);
+        self
     }
 
     pub(super) fn url(&self, path: &str, query: &[(&str, &str)]) -> Result<Url, SyncError> {
@@ -188,10 +201,11 @@ impl Mastodon {
         Ok(())
     }
 
-    /// Mentions and DMs. First run: backfill newest → oldest, each page committed
-    /// with a cursor that says how far down it got (resumable); the newest id seen
-    /// at the start becomes the `min_id` cursor only when the backfill is complete.
-    /// Then: `min_id` pages, each the oldest items after the cursor.
+    /// Mentions and DMs. First run: backfill newest → oldest, each commit carrying
+    /// a cursor that says how far down it got (resumable); the newest id seen at
+    /// the start becomes the `min_id` cursor only when the backfill is complete.
+    /// Then: `min_id` pages, each the oldest items after the cursor. Several HTTP
+    /// pages go into one commit (`commit_batch` messages): SQLite is the slow part.
     async fn sync_notifications(
         &self,
         sink: &mut dyn PageSink,
@@ -199,71 +213,98 @@ impl Mastodon {
         round: &mut Round,
     ) -> Result<(), SyncError> {
         let mut cursor = FeedCursor::parse(sink.cursor(KEY_NOTIFICATIONS).as_deref());
-        loop {
-            let mut query = vec![
-                ("types[]", "mention"),
-                ("limit", NOTIFICATION_LIMIT),
-                ("include_filtered", "true"),
-            ];
-            match &cursor {
-                FeedCursor::Fresh => {}
-                FeedCursor::Backfill { next_max_id, .. } => query.push(("max_id", next_max_id)),
-                FeedCursor::Since(min_id) => query.push(("min_id", min_id)),
-            }
-            let reply = self
-                .get(self.url("api/v1/notifications", &query)?, round)
-                .await?;
-            let items: Vec<Notification> = reply.json()?;
-            let newest = match items.first() {
-                Some(n) if n.id.is_empty() => {
-                    return Err(SyncError::Malformed {
-                        message: "a notification without an id".into(),
-                        snippet: reply.snippet(),
-                    });
-                }
-                Some(n) => n.id.clone(),
-                None => {
-                    if let FeedCursor::Backfill { top, .. } = &cursor {
-                        // Reached the oldest page: the backfill is complete.
-                        let done = FeedCursor::Since(top.clone());
-                        self.commit(sink, Vec::new(), KEY_NOTIFICATIONS, done.value())
-                            .await?;
-                        cursor = done;
-                        continue;
-                    }
-                    return Ok(());
-                }
+        let mut pending: Vec<IncomingMessage> = Vec::new();
+        let mut pending_cursor: Option<FeedCursor> = None;
+        let outcome = loop {
+            let (messages, next) = match self.notification_page(&cursor, me, round).await {
+                Ok(Some(step)) => step,
+                Ok(None) => break Ok(()),
+                // Keep what was fetched before the failure.
+                Err(e) => break Err(e),
             };
-            let next = match &cursor {
-                FeedCursor::Since(_) => FeedCursor::Since(newest),
-                FeedCursor::Fresh | FeedCursor::Backfill { .. } => {
-                    let top = match &cursor {
-                        FeedCursor::Backfill { top, .. } => top.clone(),
-                        _ => newest,
-                    };
-                    let oldest = items.last().map(|n| n.id.clone()).unwrap_or_default();
-                    match next_link(&reply.headers) {
-                        Some(link) => FeedCursor::Backfill {
-                            top,
-                            next_max_id: query_param(&link, "max_id").unwrap_or(oldest),
-                        },
-                        None => FeedCursor::Since(top),
-                    }
-                }
-            };
-            let ctx = self.context(me);
-            let messages = items
-                .iter()
-                .rev()
-                .filter_map(|n| normalise::normalise_notification(n, &ctx))
-                .collect();
-            self.commit(sink, messages, KEY_NOTIFICATIONS, next.value())
-                .await?;
+            pending.extend(messages);
+            pending_cursor = Some(next.clone());
             cursor = next;
-            if round.spent() {
-                return Ok(());
+            if pending.len() >= self.commit_batch || round.spent() {
+                let value = pending_cursor.take().and_then(|c| c.value());
+                self.commit(sink, std::mem::take(&mut pending), KEY_NOTIFICATIONS, value)
+                    .await?;
             }
+            if round.spent() {
+                break Ok(());
+            }
+        };
+        if let Some(c) = pending_cursor {
+            self.commit(sink, pending, KEY_NOTIFICATIONS, c.value())
+                .await?;
         }
+        outcome
+    }
+
+    /// One notification page after `cursor`: its messages (oldest first) and the
+    /// cursor that covers them; `None` when there is nothing more.
+    async fn notification_page(
+        &self,
+        cursor: &FeedCursor,
+        me: &str,
+        round: &mut Round,
+    ) -> Result<Option<(Vec<IncomingMessage>, FeedCursor)>, SyncError> {
+        let mut query = vec![
+            ("types[]", "mention"),
+            ("limit", NOTIFICATION_LIMIT),
+            ("include_filtered", "true"),
+        ];
+        match cursor {
+            FeedCursor::Fresh => {}
+            FeedCursor::Backfill { next_max_id, .. } => query.push(("max_id", next_max_id)),
+            FeedCursor::Since(min_id) => query.push(("min_id", min_id)),
+        }
+        let reply = self
+            .get(self.url("api/v1/notifications", &query)?, round)
+            .await?;
+        let items: Vec<Notification> = reply.json()?;
+        let newest = match items.first() {
+            Some(n) if n.id.is_empty() => {
+                return Err(SyncError::Malformed {
+                    message: "a notification without an id".into(),
+                    snippet: reply.snippet(),
+                });
+            }
+            Some(n) => n.id.clone(),
+            // Past the oldest page: the backfill is complete.
+            None => {
+                return Ok(match cursor {
+                    FeedCursor::Backfill { top, .. } => {
+                        Some((Vec::new(), FeedCursor::Since(top.clone())))
+                    }
+                    _ => None,
+                });
+            }
+        };
+        let next = match cursor {
+            FeedCursor::Since(_) => FeedCursor::Since(newest),
+            FeedCursor::Fresh | FeedCursor::Backfill { .. } => {
+                let top = match cursor {
+                    FeedCursor::Backfill { top, .. } => top.clone(),
+                    _ => newest,
+                };
+                let oldest = items.last().map(|n| n.id.clone()).unwrap_or_default();
+                match next_link(&reply.headers) {
+                    Some(link) => FeedCursor::Backfill {
+                        top,
+                        next_max_id: query_param(&link, "max_id").unwrap_or(oldest),
+                    },
+                    None => FeedCursor::Since(top),
+                }
+            }
+        };
+        let ctx = self.context(me);
+        let messages = items
+            .iter()
+            .rev()
+            .filter_map(|n| normalise::normalise_notification(n, &ctx))
+            .collect();
+        Ok(Some((messages, next)))
     }
 
     /// The newest DM conversations' last statuses: catches DMs that never made a
