@@ -222,3 +222,43 @@ fn demo_session_from_open_to_send_to_quit() {
     let thread = store.messages(item.conversation_id, 50).unwrap();
     assert_eq!(thread.last().unwrap().body, item.body);
 }
+
+#[test]
+fn a_panic_still_restores_the_terminal_and_explains_itself() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("demo.sqlite3");
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: ROWS,
+            cols: COLS,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = command(home.path(), &["--db", db.to_str().unwrap(), "demo"]);
+    cmd.env("HEARTH_DEBUG_PANIC_AFTER_DRAW", "1");
+    cmd.env("RUST_BACKTRACE", "0");
+    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    let term = Arc::new(Terminal {
+        state: Mutex::new((vt100::Parser::new(ROWS, COLS, 0), Vec::new())),
+        changed: Condvar::new(),
+    });
+    spawn_reader(pty.master.try_clone_reader().unwrap(), Arc::clone(&term));
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "a panic is a failure exit");
+    term.wait_for_bytes(b"\x1b[?1049l");
+    let screen = term.wait_for("the panic message", |s| s.contains("panic requested"));
+    assert!(!screen.contains("Queue ("), "the inbox is gone: {screen}");
+    let raw = term.raw();
+    let find_last = |needle: &[u8]| raw.windows(needle.len()).rposition(|w| w == needle);
+    assert!(find_last(b"\x1b[?1049l") > find_last(b"\x1b[?1049h"));
+
+    let mut stty = CommandBuilder::new("stty");
+    stty.arg("-a");
+    pty.slave.spawn_command(stty).unwrap().wait().unwrap();
+    let after = term.wait_for("stty's report", |s| s.contains("icanon"));
+    assert!(
+        !after.contains("-icanon") && !after.contains("-echo "),
+        "{after}"
+    );
+}

@@ -81,6 +81,11 @@ pub async fn run(ctx: UiContext, mut events: UnboundedReceiver<SyncEvent>) -> an
         if dirty {
             guard.terminal.draw(|f| view::render(&state, f))?;
             dirty = false;
+            // Debug builds only: lets the end-to-end test prove a panic restores the terminal.
+            #[cfg(debug_assertions)]
+            if std::env::var_os("HEARTH_DEBUG_PANIC_AFTER_DRAW").is_some() {
+                panic!("panic requested by HEARTH_DEBUG_PANIC_AFTER_DRAW");
+            }
         }
 
         tokio::select! {
