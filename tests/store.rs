@@ -422,3 +422,31 @@ fn a_thread_that_arrives_already_answered_is_still_triaged() {
     assert_eq!(c.tier_reason, "keyword tier 1");
     assert_eq!(c.due_at, None);
 }
+
+#[test]
+fn distinct_filter_values_skip_empty_ones() {
+    use hearth::store::FilterColumn;
+    let (_dir, mut store) = open_temp();
+    let mut other = msg("b", "2", Direction::Inbound, "hi", 1);
+    other.platform = Platform::Mastodon;
+    other.brand = None;
+    other.location = Some(String::new());
+    store
+        .ingest(
+            &page(vec![msg("a", "1", Direction::Inbound, "hi", 0), other]),
+            &KeywordAssess,
+        )
+        .unwrap();
+    assert_eq!(
+        store.distinct_values(FilterColumn::Platform).unwrap(),
+        ["instagram", "mastodon"]
+    );
+    assert_eq!(
+        store.distinct_values(FilterColumn::Brand).unwrap(),
+        ["Acme"]
+    );
+    assert_eq!(
+        store.distinct_values(FilterColumn::Location).unwrap(),
+        ["Oslo"]
+    );
+}

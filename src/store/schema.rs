@@ -37,6 +37,10 @@ const MIGRATIONS: &[&str] = &[
     );
     -- The queue: open conversations by tier, then deadline (keyset paging).
     CREATE INDEX conversations_queue ON conversations (status, tier, due_sort, id);
+    -- Filter choosers list distinct values by hopping through these.
+    CREATE INDEX conversations_platform ON conversations (platform);
+    CREATE INDEX conversations_brand ON conversations (brand);
+    CREATE INDEX conversations_location ON conversations (location);
     CREATE INDEX conversations_snoozed ON conversations (snoozed_until) WHERE status = 'snoozed';
 
     CREATE TABLE messages (
