@@ -9,9 +9,50 @@ use std::sync::{Arc, Mutex};
 #[derive(Clone)]
 pub struct Db {
     store: Arc<Mutex<Store>>,
+    /// Held for the engine's lifetime: one syncing process per cache.
+    _sync_lock: Option<Arc<std::fs::File>>,
+}
+
+/// The lock file beside the cache that marks "an engine is syncing this cache".
+fn sync_lock_path(db: &Path) -> std::path::PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".sync-lock");
+    name.into()
 }
 
 impl Db {
+    /// Open for the engine: only one process may sync a cache at a time, or two
+    /// engines could both reconcile (and resend) the same interrupted reply.
+    pub async fn open_exclusive(path: &Path) -> Result<Db, SyncError> {
+        let lock_path = sync_lock_path(path);
+        if let Some(dir) = lock_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| SyncError::Store(format!("{}: {e}", lock_path.display())))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(SyncError::Config(format!(
+                    "another hearth process is already syncing {} (only one may); \
+                     close it or let it do the syncing",
+                    path.display()
+                )));
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(SyncError::Store(format!("{}: {e}", lock_path.display())));
+            }
+        }
+        let mut db = Db::open(path).await?;
+        db._sync_lock = Some(Arc::new(file));
+        Ok(db)
+    }
+
+    /// Open without the sync lock (`hearth reply` sends one claimed item).
     pub async fn open(path: &Path) -> Result<Db, SyncError> {
         // Account tasks start together; on a fresh cache their migrations would
         // race ("table already exists"). One opener at a time.
@@ -23,6 +64,7 @@ impl Db {
             .map_err(|e| SyncError::Store(format!("opening the cache failed: {e}")))??;
         Ok(Db {
             store: Arc::new(Mutex::new(store)),
+            _sync_lock: None,
         })
     }
 
@@ -42,5 +84,23 @@ impl Db {
         })
         .await
         .map_err(|e| SyncError::Store(format!("cache task failed: {e}")))?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn only_one_engine_may_sync_a_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.sqlite3");
+        let first = Db::open_exclusive(&path).await.unwrap();
+        let err = Db::open_exclusive(&path).await.err().unwrap();
+        assert!(err.to_string().contains("already syncing"), "{err}");
+        // Sending one claimed item needs no lock.
+        assert!(Db::open(&path).await.is_ok());
+        drop(first);
+        assert!(Db::open_exclusive(&path).await.is_ok());
     }
 }

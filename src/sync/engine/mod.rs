@@ -122,7 +122,7 @@ pub fn spawn_with(
     // One connection for all accounts: the engine's writes queue up in-process
     // instead of failing with SQLITE_BUSY against each other.
     let supervisor = tokio::spawn(async move {
-        let db = match Db::open(&db_path).await {
+        let db = match Db::open_exclusive(&db_path).await {
             Ok(db) => db,
             Err(e) => {
                 for account in &config.accounts {
@@ -222,7 +222,7 @@ pub async fn run_once_with(
     events: UnboundedSender<SyncEvent>,
     options: EngineOptions,
 ) -> SyncReport {
-    let db = match Db::open(&db_path).await {
+    let db = match Db::open_exclusive(&db_path).await {
         Ok(db) => db,
         Err(e) => {
             let mut report = SyncReport::default();
