@@ -1,9 +1,85 @@
 //! Pieces shared by the Facebook and Instagram `perform` / `reconcile`.
 
 use super::graph::{Graph, Round};
-use crate::sync::connector::{Reconciled, Target};
+use super::inbox::Inbox;
+use crate::model::Kind;
+use crate::sync::connector::{Action, Reconciled, Target};
 use crate::sync::error::SyncError;
+use chrono::Utc;
 use serde_json::Value;
+
+/// How one platform spells the comment endpoints that Facebook and Instagram
+/// otherwise share.
+pub struct CommentApi<'a> {
+    /// "Messenger" / "Instagram", for messages to the user.
+    pub inbox_name: &'a str,
+    /// `comments` (Facebook) or `replies` (Instagram): where a reply is posted.
+    pub reply_edge: &'a str,
+    /// `is_hidden` (Facebook) or `hide` (Instagram).
+    pub hide_field: &'a str,
+    /// Fields to read when looking for our reply, and which of them is the text.
+    pub reply_fields: &'a str,
+    pub text_key: &'a str,
+    /// Our Page / Instagram account id (author of our replies).
+    pub own_id: &'a str,
+}
+
+/// Carry out `action` on a DM thread (through `inbox`) or a comment thread.
+pub async fn perform(
+    graph: &Graph,
+    inbox: Inbox<'_>,
+    api: &CommentApi<'_>,
+    target: &Target,
+    action: &Action,
+) -> Result<String, SyncError> {
+    match (target.kind, action) {
+        (Kind::Dm, Action::Reply { body }) => inbox.send(graph, target, body, Utc::now()).await,
+        (Kind::Dm, _) => Err(SyncError::Unsupported(format!(
+            "{} messages cannot be {}d through the API",
+            api.inbox_name,
+            action.name()
+        ))),
+        (_, Action::Reply { body }) => {
+            let path = format!("{}/{}", target.thread_id, api.reply_edge);
+            let created = graph.post_form(&path, &[("message", body.clone())]).await?;
+            created_id(&created)
+        }
+        (_, Action::Hide | Action::Unhide) => {
+            let id = moderated_id(target);
+            let hidden = matches!(action, Action::Hide).to_string();
+            let reply = graph.post_form(id, &[(api.hide_field, hidden)]).await?;
+            expect_success(&reply).map(|()| id.to_string())
+        }
+        (_, Action::Delete) => delete_comment(graph, moderated_id(target)).await,
+        (_, Action::DeleteReply) => Err(SyncError::Unsupported(
+            "delete the reply comment itself instead".into(),
+        )),
+    }
+}
+
+/// After a crash mid-send: find our comment reply by its exact text. Messages
+/// cannot be matched reliably (the same text may be sent twice on purpose);
+/// hiding, unhiding and deleting are idempotent, so they are simply repeated.
+pub async fn reconcile(
+    graph: &Graph,
+    api: &CommentApi<'_>,
+    target: &Target,
+    action: &Action,
+) -> Result<Reconciled, SyncError> {
+    match (target.kind, action) {
+        (Kind::Dm, _) => Ok(Reconciled::Unknown),
+        (_, Action::Reply { body }) => {
+            let listing = ReplyListing {
+                path: format!("{}/{}", target.thread_id, api.reply_edge),
+                fields: api.reply_fields,
+                text_key: api.text_key,
+                own_id: api.own_id,
+            };
+            find_own_reply(graph, &listing, body).await
+        }
+        _ => Ok(Reconciled::NotSent),
+    }
+}
 
 /// Graph's "object does not exist" as [`super::errors`] describes it.
 const MISSING_OBJECT_SUFFIX: &str = "(code 100/33)";

@@ -6,19 +6,18 @@
 //! `facebook:post:{id}` is the newest committed comment time: comments are read
 //! with `filter=stream&order=reverse_chronological&since=` until an older one.
 
-use super::actions::{self, ReplyListing};
+use super::actions::{self, CommentApi};
 use super::commit::commit_in_chunks;
 use super::graph::{Graph, Round};
 use super::inbox::Inbox;
 use super::marks::Mark;
 use super::normalise::{Origin, fb_comment, post_context};
 use crate::config::AccountConfig;
-use crate::model::{Kind, Platform};
+use crate::model::Platform;
 use crate::sync::connector::{Action, Connector, PageSink, Reconciled, RoundOutcome, Target};
 use crate::sync::error::SyncError;
 use crate::sync::http::Timeouts;
 use crate::sync::secret::Secret;
-use chrono::Utc;
 use serde_json::Value;
 
 /// Newest posts whose comments are read each round (one request each at least).
@@ -70,6 +69,17 @@ impl Facebook {
             origin: &self.origin,
             page_id: &self.page_id,
             platform: "messenger",
+        }
+    }
+
+    fn comment_api(&self) -> CommentApi<'_> {
+        CommentApi {
+            inbox_name: "Messenger",
+            reply_edge: "comments",
+            hide_field: "is_hidden",
+            reply_fields: "id,message,from,created_time",
+            text_key: "message",
+            own_id: &self.page_id,
         }
     }
 
@@ -172,56 +182,17 @@ impl Connector for Facebook {
     }
 
     async fn perform(&self, target: &Target, action: &Action) -> Result<String, SyncError> {
-        match (target.kind, action) {
-            (Kind::Dm, Action::Reply { body }) => {
-                self.inbox()
-                    .send(&self.graph, target, body, Utc::now())
-                    .await
-            }
-            (Kind::Dm, _) => Err(SyncError::Unsupported(format!(
-                "Messenger messages cannot be {}d through the API",
-                action.name()
-            ))),
-            (_, Action::Reply { body }) => {
-                let created = self
-                    .graph
-                    .post_form(
-                        &format!("{}/comments", target.thread_id),
-                        &[("message", body.clone())],
-                    )
-                    .await?;
-                actions::created_id(&created)
-            }
-            (_, Action::Hide | Action::Unhide) => {
-                let id = actions::moderated_id(target);
-                let hidden = matches!(action, Action::Hide).to_string();
-                let reply = self.graph.post_form(id, &[("is_hidden", hidden)]).await?;
-                actions::expect_success(&reply).map(|()| id.to_string())
-            }
-            (_, Action::Delete) => {
-                actions::delete_comment(&self.graph, actions::moderated_id(target)).await
-            }
-            (_, Action::DeleteReply) => Err(SyncError::Unsupported(
-                "delete the reply comment itself instead".into(),
-            )),
-        }
+        actions::perform(
+            &self.graph,
+            self.inbox(),
+            &self.comment_api(),
+            target,
+            action,
+        )
+        .await
     }
 
     async fn reconcile(&self, target: &Target, action: &Action) -> Result<Reconciled, SyncError> {
-        match (target.kind, action) {
-            // Identical texts can be sent twice on purpose: no reliable match.
-            (Kind::Dm, _) => Ok(Reconciled::Unknown),
-            (_, Action::Reply { body }) => {
-                let listing = ReplyListing {
-                    path: format!("{}/comments", target.thread_id),
-                    fields: "id,message,from,created_time",
-                    text_key: "message",
-                    own_id: &self.page_id,
-                };
-                actions::find_own_reply(&self.graph, &listing, body).await
-            }
-            // Hiding, unhiding and deleting (missing counts as done) are idempotent.
-            _ => Ok(Reconciled::NotSent),
-        }
+        actions::reconcile(&self.graph, &self.comment_api(), target, action).await
     }
 }

@@ -6,18 +6,17 @@
 //! committed: when it changes, every comment of that media is read again (ingest
 //! drops the ones already cached). Threads are top-level comments, as on Facebook.
 
-use super::actions::{self, ReplyListing};
+use super::actions::{self, CommentApi};
 use super::commit::commit_in_chunks;
 use super::graph::{Graph, Listing, Round};
 use super::inbox::Inbox;
 use super::normalise::{Origin, ig_comment, ig_comment_tree, post_context};
 use crate::config::AccountConfig;
-use crate::model::{IncomingMessage, Kind, Platform};
+use crate::model::{IncomingMessage, Platform};
 use crate::sync::connector::{Action, Connector, PageSink, Reconciled, RoundOutcome, Target};
 use crate::sync::error::SyncError;
 use crate::sync::http::Timeouts;
 use crate::sync::secret::Secret;
-use chrono::Utc;
 use serde_json::Value;
 
 /// Newest media whose comment counts are checked each round.
@@ -81,6 +80,17 @@ impl Instagram {
             origin: &self.origin,
             page_id: &self.page_id,
             platform: "instagram",
+        }
+    }
+
+    fn comment_api(&self) -> CommentApi<'_> {
+        CommentApi {
+            inbox_name: "Instagram",
+            reply_edge: "replies",
+            hide_field: "hide",
+            reply_fields: "id,text,from,timestamp",
+            text_key: "text",
+            own_id: &self.ig_user_id,
         }
     }
 
@@ -204,54 +214,17 @@ impl Connector for Instagram {
     }
 
     async fn perform(&self, target: &Target, action: &Action) -> Result<String, SyncError> {
-        match (target.kind, action) {
-            (Kind::Dm, Action::Reply { body }) => {
-                self.inbox()
-                    .send(&self.graph, target, body, Utc::now())
-                    .await
-            }
-            (Kind::Dm, _) => Err(SyncError::Unsupported(format!(
-                "Instagram messages cannot be {}d through the API",
-                action.name()
-            ))),
-            (_, Action::Reply { body }) => {
-                let created = self
-                    .graph
-                    .post_form(
-                        &format!("{}/replies", target.thread_id),
-                        &[("message", body.clone())],
-                    )
-                    .await?;
-                actions::created_id(&created)
-            }
-            (_, Action::Hide | Action::Unhide) => {
-                let id = actions::moderated_id(target);
-                let hide = matches!(action, Action::Hide).to_string();
-                let reply = self.graph.post_form(id, &[("hide", hide)]).await?;
-                actions::expect_success(&reply).map(|()| id.to_string())
-            }
-            (_, Action::Delete) => {
-                actions::delete_comment(&self.graph, actions::moderated_id(target)).await
-            }
-            (_, Action::DeleteReply) => Err(SyncError::Unsupported(
-                "delete the reply comment itself instead".into(),
-            )),
-        }
+        actions::perform(
+            &self.graph,
+            self.inbox(),
+            &self.comment_api(),
+            target,
+            action,
+        )
+        .await
     }
 
     async fn reconcile(&self, target: &Target, action: &Action) -> Result<Reconciled, SyncError> {
-        match (target.kind, action) {
-            (Kind::Dm, _) => Ok(Reconciled::Unknown),
-            (_, Action::Reply { body }) => {
-                let listing = ReplyListing {
-                    path: format!("{}/replies", target.thread_id),
-                    fields: "id,text,from,timestamp",
-                    text_key: "text",
-                    own_id: &self.ig_user_id,
-                };
-                actions::find_own_reply(&self.graph, &listing, body).await
-            }
-            _ => Ok(Reconciled::NotSent),
-        }
+        actions::reconcile(&self.graph, &self.comment_api(), target, action).await
     }
 }
