@@ -12,6 +12,7 @@ use google_fake::{
 use hearth::config::{AccountConfig, Config};
 use hearth::model::{Direction, Family, IngestPage, Kind};
 use hearth::store::{IngestStats, Store};
+use hearth::sync::google::normalise::reply_id;
 use hearth::sync::google::{Clock, Google};
 use hearth::sync::{Action, Connector, PageSink, Reconciled, Secret, SyncError, Target};
 use hearth::triage::Triage;
@@ -469,7 +470,8 @@ async fn reply_delete_reply_and_unsupported_moderation() {
         .perform(&target(&review), &reply)
         .await
         .expect("reply");
-    assert_eq!(id, format!("{review}/reply"));
+    assert_eq!(id, reply_id(&review, "Sorry about the wait, Priya."));
+    assert!(id.starts_with(&format!("{review}/reply#")));
     assert_eq!(
         fake.reply_of(&review).as_deref(),
         Some("Sorry about the wait, Priya.")
@@ -503,7 +505,7 @@ async fn reply_delete_reply_and_unsupported_moderation() {
         .perform(&target(&review), &Action::DeleteReply)
         .await
         .expect("delete reply");
-    assert_eq!(deleted, id);
+    assert_eq!(deleted, format!("{review}/reply"));
     assert_eq!(fake.reply_of(&review), None);
     assert!(fake.requests().iter().any(|r| r.method == "DELETE"));
 
@@ -567,6 +569,99 @@ async fn our_reply_fetched_back_is_not_shown_twice() {
     assert_eq!(messages[0].direction, Direction::Inbound);
     assert_eq!(messages[1].direction, Direction::Outbound);
     assert_eq!(messages[1].platform_id, platform_id);
+}
+
+/// Send `body` as our reply the way the engine does: queued locally, performed,
+/// marked sent with the id `perform` returns. "Now" is the fake's clock.
+async fn send_reply(
+    fake: &FakeGoogle,
+    google: &Google,
+    sink: &mut Sink,
+    review: &str,
+    body: &str,
+) -> String {
+    let conv = sink.store.conversation_id(NAME, review).unwrap().unwrap();
+    let now = fake.now();
+    let outbox = sink
+        .store
+        .record_reply(conv, "Alex", body, now)
+        .expect("queue reply");
+    let action = Action::Reply { body: body.into() };
+    let platform_id = google
+        .perform(&target(review), &action)
+        .await
+        .expect("send");
+    sink.store
+        .mark_outbox_sent(outbox, &platform_id, now)
+        .expect("mark sent");
+    platform_id
+}
+
+#[tokio::test]
+async fn a_replaced_reply_shows_the_new_text_once() {
+    let fake = FakeGoogle::start(GoogleSeed {
+        locations: 1,
+        reviews_per_location: 3,
+        reply_every: 0,
+        ..GoogleSeed::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut sink = Sink::new(&dir);
+    let google = connector(&fake);
+    sync(&google, &mut sink).await.expect("sync");
+    let review = fake.review_names()[0].clone();
+    let outbound = |sink: &Sink| -> Vec<(String, String)> {
+        sink.messages_of(&review)
+            .into_iter()
+            .filter(|m| m.direction == Direction::Outbound)
+            .map(|m| (m.platform_id, m.body))
+            .collect()
+    };
+
+    let a = send_reply(
+        &fake,
+        &google,
+        &mut sink,
+        &review,
+        "Sorry, we will look into it.",
+    )
+    .await;
+    sync(&google, &mut sink).await.expect("sync A back");
+    assert_eq!(
+        outbound(&sink),
+        vec![(a.clone(), "Sorry, we will look into it.".to_string())]
+    );
+
+    // Replaced from hearth: B is the newest outbound message; A is not copied again.
+    let b = send_reply(
+        &fake,
+        &google,
+        &mut sink,
+        &review,
+        "Fixed: the oven is repaired.",
+    )
+    .await;
+    assert_ne!(a, b);
+    sync(&google, &mut sink).await.expect("sync B back");
+    let after_b = outbound(&sink);
+    assert_eq!(after_b.len(), 2, "{after_b:?}");
+    assert_eq!(after_b[0].0, a);
+    assert_eq!(
+        after_b[1],
+        (b.clone(), "Fixed: the oven is repaired.".to_string())
+    );
+
+    // Replaced in Google's own UI: sync brings the new text in as the newest.
+    fake.set_reply(&review, "Edited in the Google app.");
+    sync(&google, &mut sink).await.expect("sync C");
+    let after_c = outbound(&sink);
+    assert_eq!(after_c.len(), 3, "{after_c:?}");
+    assert_eq!(after_c[2].1, "Edited in the Google app.");
+    assert_eq!(after_c[2].0, reply_id(&review, "Edited in the Google app."));
+    // Another round with nothing new changes nothing.
+    sync(&google, &mut sink).await.expect("idle sync");
+    assert_eq!(outbound(&sink), after_c);
 }
 
 mod normalise_props {

@@ -567,3 +567,122 @@ async fn login_registers_exchanges_and_stores_the_token() {
     );
     assert!(!other.exists());
 }
+
+/// What the store shows for a conversation: (platform id, direction), oldest first.
+fn conversation_messages(sink: &StoreSink, thread: &str) -> Vec<(String, Direction)> {
+    let id = sink
+        .store
+        .conversation_id(ACCOUNT, thread)
+        .expect("lookup")
+        .unwrap_or_else(|| panic!("no conversation {thread}"));
+    sink.store
+        .messages(id, 100)
+        .expect("messages")
+        .into_iter()
+        .map(|m| (m.platform_id, m.direction))
+        .collect()
+}
+
+fn context_requests(fake: &FakeMastodon) -> usize {
+    fake.requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/context"))
+        .count()
+}
+
+#[tokio::test]
+async fn a_public_back_and_forth_stays_one_conversation() {
+    let fake = FakeMastodon::start(seed(8, 0, 40)).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut sink = sink(dir.path());
+    let mastodon = connector(&fake, &[]);
+    mastodon.sync(&mut sink).await.expect("sync");
+    let standalone: Vec<String> = fake
+        .served_status_ids()
+        .into_iter()
+        .filter(|id| {
+            fake.status(id)
+                .is_some_and(|s| s["in_reply_to_id"].is_null())
+        })
+        .collect();
+    let (m1, other) = (standalone[0].clone(), standalone[1].clone());
+    assert_eq!(thread_of(dir.path(), &m1), (m1.clone(), 1));
+
+    // Our reply, the way the engine sends it: recorded locally, performed, marked sent.
+    let reply = |body: &str| Action::Reply { body: body.into() };
+    let conv = sink
+        .store
+        .conversation_id(ACCOUNT, &m1)
+        .expect("lookup")
+        .expect("conversation");
+    // The fake's clock is its own: "now" for the reply is just after M1 there.
+    let m1_at = fake.status(&m1).expect("M1")["created_at"]
+        .as_str()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .expect("M1 time")
+        .with_timezone(&Utc);
+    let now = m1_at + chrono::Duration::milliseconds(1);
+    let outbox = sink
+        .store
+        .record_reply(conv, "Alex", "Which branch was it?", now)
+        .expect("queue");
+    let r1 = mastodon
+        .perform(
+            &target(Kind::Mention, &m1, &m1),
+            &reply("Which branch was it?"),
+        )
+        .await
+        .expect("reply 1");
+    sink.store
+        .mark_outbox_sent(outbox, &r1, now)
+        .expect("mark sent");
+    mastodon.sync(&mut sink).await.expect("sync back R1");
+
+    // The customer answers our reply; we answer again; they answer that.
+    let m2 = fake
+        .add_customer_reply(&m1, &r1, "The one on Main Street.")
+        .expect("M2");
+    mastodon.sync(&mut sink).await.expect("sync M2");
+    let r2 = mastodon
+        .perform(
+            &target(Kind::Mention, &m1, &m2),
+            &reply("Thanks, refund is on its way."),
+        )
+        .await
+        .expect("reply 2");
+    mastodon.sync(&mut sink).await.expect("sync back R2");
+    fake.clear_requests();
+    let m3 = fake
+        .add_customer_reply(&m1, &r2, "Got it, thank you!")
+        .expect("M3");
+    // Others chime in under our second reply in the same round: one lookup for all.
+    let also: Vec<String> = (0..3)
+        .map(|i| {
+            fake.add_customer_reply(&other, &r2, &format!("me too {i}"))
+                .expect("extra reply")
+        })
+        .collect();
+    mastodon.sync(&mut sink).await.expect("sync M3");
+    assert_eq!(
+        context_requests(&fake),
+        1,
+        "one lookup per thread per round"
+    );
+
+    let mut expected = vec![
+        (m1.clone(), Direction::Inbound),
+        (r1, Direction::Outbound),
+        (m2, Direction::Inbound),
+        (r2, Direction::Outbound),
+        (m3, Direction::Inbound),
+    ];
+    expected.extend(also.into_iter().map(|id| (id, Direction::Inbound)));
+    assert_eq!(conversation_messages(&sink, &m1), expected);
+    // A mention that is not part of the exchange keeps its own conversation.
+    assert_eq!(thread_of(dir.path(), &other), (other.clone(), 1));
+    assert_eq!(
+        cached(dir.path(), "outbound").len(),
+        2,
+        "no duplicate replies"
+    );
+}

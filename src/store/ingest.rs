@@ -123,6 +123,21 @@ impl Store {
     }
 }
 
+/// A conversation's stored facts plus what its messages say now.
+struct RefreshRow {
+    platform: String,
+    kind: String,
+    rating: Option<i64>,
+    status: String,
+    tier_override: Option<i64>,
+    assessed: bool,
+    last_outbound: Option<i64>,
+    first_unanswered: Option<i64>,
+    count: i64,
+    last_body: String,
+    last_at: i64,
+}
+
 /// The highest message id so far; rows above it are new in this transaction.
 pub(super) fn last_message_id(tx: &Transaction) -> Result<i64> {
     Ok(
@@ -151,53 +166,60 @@ pub(super) fn refresh_conversation(
     assess: Option<&dyn Assess>,
     customer_wrote: bool,
 ) -> Result<()> {
-    let (platform, kind, rating, status, tier_override, assessed): (
-        String,
-        String,
-        Option<i64>,
-        String,
-        Option<i64>,
-        bool,
-    ) = tx
+    // Everything the refresh needs, in one statement (this runs once per touched
+    // conversation per page, so statement count matters for sync throughput).
+    let row = tx
         .prepare_cached(
-            "SELECT platform, kind, rating, status, tier_override, tier_reason != ''
-             FROM conversations WHERE id = ?1",
+            "WITH lo AS (SELECT max(sent_at) AS t FROM messages
+                         WHERE conversation_id = ?1 AND direction = 'outbound'),
+                  latest AS (SELECT body, sent_at FROM messages WHERE conversation_id = ?1
+                             ORDER BY sent_at DESC, id DESC LIMIT 1)
+             SELECT c.platform, c.kind, c.rating, c.status, c.tier_override, c.tier_reason != '',
+                    lo.t,
+                    (SELECT min(sent_at) FROM messages
+                     WHERE conversation_id = ?1 AND direction = 'inbound'
+                       AND sent_at > COALESCE(lo.t, -9223372036854775808)),
+                    (SELECT count(*) FROM messages WHERE conversation_id = ?1),
+                    latest.body, latest.sent_at
+             FROM conversations c JOIN lo LEFT JOIN latest
+             WHERE c.id = ?1",
         )?
         .query_row([id], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ))
+            Ok(RefreshRow {
+                platform: r.get(0)?,
+                kind: r.get(1)?,
+                rating: r.get(2)?,
+                status: r.get(3)?,
+                tier_override: r.get(4)?,
+                assessed: r.get(5)?,
+                last_outbound: r.get(6)?,
+                first_unanswered: r.get(7)?,
+                count: r.get(8)?,
+                last_body: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
+                last_at: r.get::<_, Option<i64>>(10)?.unwrap_or(0),
+            })
         })?;
+    let RefreshRow {
+        platform,
+        kind,
+        rating,
+        status,
+        tier_override,
+        assessed,
+        last_outbound,
+        first_unanswered,
+        count,
+        last_body,
+        last_at,
+    } = row;
     let platform = platform.parse().unwrap_or(crate::model::Platform::Other);
     let kind = kind.parse().unwrap_or(crate::model::Kind::Comment);
     let rating = rating.and_then(|r| u8::try_from(r).ok());
-    let last_outbound: Option<i64> = tx
-        .prepare_cached(
-            "SELECT max(sent_at) FROM messages WHERE conversation_id = ?1 AND direction = 'outbound'",
-        )?
-        .query_row([id], |r| r.get(0))?;
     let after = last_outbound.unwrap_or(i64::MIN);
-    let (first_unanswered, unanswered_count): (Option<i64>, i64) = tx
-        .prepare_cached(
-            "SELECT min(sent_at), count(*) FROM messages
-             WHERE conversation_id = ?1 AND direction = 'inbound' AND sent_at > ?2",
-        )?
-        .query_row((id, after), |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let (last_body, last_at, count): (String, i64, i64) = tx
-        .prepare_cached(
-            "SELECT body, sent_at, (SELECT count(*) FROM messages WHERE conversation_id = ?1)
-             FROM messages WHERE conversation_id = ?1 ORDER BY sent_at DESC, id DESC LIMIT 1",
-        )?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     let preview = preview_of(&last_body);
 
     let old_status: Status = status.parse().unwrap_or(Status::Open);
-    let Some(first_unanswered) = first_unanswered.filter(|_| unanswered_count > 0) else {
+    let Some(first_unanswered) = first_unanswered else {
         // Everything is answered: out of the queue until the customer writes again.
         let new_status = match old_status {
             Status::Open => Status::Waiting,

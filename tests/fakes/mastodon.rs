@@ -662,6 +662,39 @@ impl FakeMastodon {
         self.lock().add_tagged(tag, n);
     }
 
+    /// A public answer to status `in_reply_to`, written by the author of status
+    /// `author_of`, mentioning us (so it also makes a mention notification, as
+    /// Mastodon does for a reply to our status). `None` if either status is unknown.
+    pub fn add_customer_reply(
+        &self,
+        author_of: &str,
+        in_reply_to: &str,
+        text: &str,
+    ) -> Option<String> {
+        let mut inner = self.lock();
+        let person = match inner.statuses.get(&author_of.parse().ok()?)?.author {
+            Author::Person(p) => p,
+            Author::Us => return None,
+        };
+        let parent: u64 = in_reply_to.parse().ok()?;
+        inner.status_value(parent)?;
+        let content = format!(
+            "<p>{} {}</p>",
+            mention_html(OUR_ACCT, "https://brand.example/@brand"),
+            escape_html(text)
+        );
+        let id = inner.insert_status(
+            Author::Person(person),
+            Some(parent),
+            "public",
+            content,
+            Vec::new(),
+            None,
+        );
+        inner.push_notification("mention", person, Some(id));
+        Some(id.to_string())
+    }
+
     /// Every inbound status id the fake holds (not deleted), ascending.
     pub fn served_status_ids(&self) -> Vec<String> {
         self.lock()

@@ -17,7 +17,7 @@ use crate::sync::error::SyncError;
 use crate::sync::http::{Http, Timeouts};
 use crate::sync::secret::Secret;
 use chrono::{DateTime, Utc};
-use normalise::{is_resource_name, reply_id};
+use normalise::{is_resource_name, reply_id, reply_resource};
 use oauth::{DEFAULT_TOKEN_URL, TokenSource};
 use reqwest::Method;
 use std::sync::Arc;
@@ -198,7 +198,7 @@ impl Connector for Google {
 
     async fn perform(&self, target: &Target, action: &Action) -> Result<String, SyncError> {
         let name = self.review_name(target)?;
-        let reply_path = reply_id(name);
+        let reply_path = reply_resource(name);
         match action {
             Action::Reply { body } => {
                 if body.trim().is_empty() {
@@ -218,9 +218,14 @@ impl Connector for Google {
                 }
                 let url = self.reviews.url(&reply_path)?;
                 let json = serde_json::json!({ "comment": body });
-                self.call(&self.reviews, Method::PUT, url, Some(&json))
+                let reply = self
+                    .call(&self.reviews, Method::PUT, url, Some(&json))
                     .await?;
-                Ok(reply_path)
+                // The id of the text as Google now holds it (the ReviewReply it
+                // answers with): what sync will read back for this review.
+                let stored: serde_json::Value = reply.json().unwrap_or_default();
+                let comment = stored["comment"].as_str().unwrap_or(body);
+                Ok(reply_id(name, comment))
             }
             Action::DeleteReply => {
                 let url = self.reviews.url(&reply_path)?;
@@ -238,22 +243,18 @@ impl Connector for Google {
         match action {
             Action::Reply { body } => {
                 let review = self.fetch_review(name).await?;
-                let ours = review["reviewReply"]["comment"]
-                    .as_str()
-                    .is_some_and(|c| c.trim() == body.trim());
-                Ok(if ours {
-                    Reconciled::Sent {
-                        platform_id: reply_id(name),
-                    }
-                } else {
-                    Reconciled::NotSent
+                Ok(match review["reviewReply"]["comment"].as_str() {
+                    Some(held) if held.trim() == body.trim() => Reconciled::Sent {
+                        platform_id: reply_id(name, held),
+                    },
+                    _ => Reconciled::NotSent,
                 })
             }
             Action::DeleteReply => {
                 let review = self.fetch_review(name).await?;
                 Ok(if review.get("reviewReply").is_none() {
                     Reconciled::Sent {
-                        platform_id: reply_id(name),
+                        platform_id: reply_resource(name),
                     }
                 } else {
                     Reconciled::NotSent

@@ -5,8 +5,11 @@
 //! The customer's text is an inbound message whose id is the review name plus a
 //! fingerprint of its comment and rating (`…/reviews/X#9f3c…`), so an edited review
 //! lands as a new inbound message while a mere `updateTime` bump (our reply) does
-//! not. Our reply is the outbound message `…/reviews/X/reply`, the same id the
-//! connector returns when it sends one, so the copy fetched back is not shown twice.
+//! not. Our reply is the outbound message `…/reviews/X/reply#<fingerprint of its
+//! text>`: replacing the reply (Google keeps one per review) gives a new message
+//! with the new text, while the connector returns the same id when it sends that
+//! text, so the copy fetched back is not shown twice. (Putting back an earlier
+//! text word for word gives that earlier id, which the cache already has.)
 
 use crate::model::{Direction, IncomingMessage, Kind, Platform};
 use chrono::{DateTime, Utc};
@@ -60,9 +63,17 @@ pub fn update_time(review: &Value) -> Option<DateTime<Utc>> {
     parse_time(&review["updateTime"]).or_else(|| parse_time(&review["createTime"]))
 }
 
-/// The platform id of our reply to `review_name`.
-pub fn reply_id(review_name: &str) -> String {
+/// The resource of our reply to `review_name` (what `PUT`/`DELETE` address).
+pub fn reply_resource(review_name: &str) -> String {
     format!("{review_name}/reply")
+}
+
+/// The platform id of our reply to `review_name` reading `comment`, exactly as
+/// the server holds it.
+pub fn reply_id(review_name: &str, comment: &str) -> String {
+    let mut hash = Fnv::new();
+    hash.write(comment.as_bytes());
+    format!("{}#{:016x}", reply_resource(review_name), hash.0)
 }
 
 /// The platform id of one version of the customer's review text.
@@ -163,7 +174,7 @@ pub fn review_messages(review: &Value, ctx: &ReviewContext<'_>) -> Vec<IncomingM
     if let Some(reply_text) = reply["comment"].as_str().filter(|c| !c.trim().is_empty()) {
         messages.push(base.clone());
         messages.push(IncomingMessage {
-            platform_id: reply_id(name),
+            platform_id: reply_id(name, reply_text),
             direction: Direction::Outbound,
             author: ctx.owner.to_string(),
             body: reply_text.to_string(),
@@ -232,7 +243,7 @@ mod tests {
         // The bump came from our reply: the text dates from creation.
         assert_eq!(m[0].sent_at.to_rfc3339(), "2024-04-28T09:00:00+00:00");
         assert_eq!(m[1].direction, Direction::Outbound);
-        assert_eq!(m[1].platform_id, reply_id(NAME));
+        assert_eq!(m[1].platform_id, reply_id(NAME, "Sorry Tom!"));
         assert_eq!(m[1].body, "Sorry Tom!");
     }
 
@@ -252,6 +263,31 @@ mod tests {
         let e = review_messages(&edited, &ctx());
         assert_eq!(e[0].sent_at.to_rfc3339(), "2024-01-03T00:00:00+00:00");
         assert_eq!(e[0].rating, Some(4));
+    }
+
+    #[test]
+    fn a_replaced_reply_is_a_new_message_with_the_new_text() {
+        let with_reply = |comment: &str, at: &str| {
+            json!({"name": NAME, "starRating": "TWO", "comment": "slow",
+                "createTime": "2024-01-01T00:00:00Z", "updateTime": at,
+                "reviewReply": {"comment": comment, "updateTime": at}})
+        };
+        let a = review_messages(&with_reply("sorry", "2024-01-02T00:00:00Z"), &ctx());
+        let b = review_messages(
+            &with_reply("sorry, fixed now", "2024-01-03T00:00:00Z"),
+            &ctx(),
+        );
+        assert_eq!(
+            a[0].platform_id, b[0].platform_id,
+            "the review itself is unchanged"
+        );
+        assert_ne!(a[1].platform_id, b[1].platform_id);
+        assert_eq!(b[1].body, "sorry, fixed now");
+        assert_eq!(b[1].platform_id, reply_id(NAME, "sorry, fixed now"));
+        assert!(b[1].platform_id.starts_with(&reply_resource(NAME)));
+        // The same text re-sent later is the same message.
+        let again = review_messages(&with_reply("sorry", "2024-01-05T00:00:00Z"), &ctx());
+        assert_eq!(a[1].platform_id, again[1].platform_id);
     }
 
     #[test]
@@ -309,6 +345,7 @@ mod tests {
     fn fingerprints_are_stable() {
         // Pinned: a change here would re-import every review as edited.
         assert_eq!(version_id("r", "", None), "r#0a99a607b6f60bea");
+        assert_eq!(reply_id("r", ""), "r/reply#cbf29ce484222325");
     }
 
     fn arb_json() -> impl Strategy<Value = Value> {

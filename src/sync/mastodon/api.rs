@@ -88,6 +88,14 @@ pub struct Conversation {
     pub last_status: Option<Status>,
 }
 
+/// `GET /api/v1/statuses/:id/context`: the statuses above (root first) and below
+/// one status. Only the ancestors are read; the descendants are skipped unparsed.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ThreadContext {
+    #[serde(default, deserialize_with = "null_default")]
+    pub ancestors: Vec<Status>,
+}
+
 /// `POST /api/v1/apps`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Application {

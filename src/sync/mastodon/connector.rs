@@ -2,7 +2,7 @@
 //! conversations, our own replies fetched back, hashtag listening; replies and
 //! deleting our own statuses; reconciling a reply after a crash.
 
-use super::api::{Conversation, Notification, Status};
+use super::api::{Conversation, Notification, Status, ThreadContext};
 use super::normalise::{self, Context, Feed};
 use super::paging::{FeedCursor, next_link, query_param};
 use super::reply;
@@ -50,10 +50,13 @@ pub struct Mastodon {
     commit_batch: usize,
 }
 
-/// Rate-limit bookkeeping for one round: the latest "budget spent" deadline.
+/// Bookkeeping for one round: the latest "budget spent" deadline, and the thread
+/// roots already looked up (status id → the thread a reply to it joins), so a
+/// busy thread costs one request per round.
 #[derive(Default)]
 struct Round {
     pause_until: Option<DateTime<Utc>>,
+    threads: HashMap<String, String>,
 }
 
 impl Round {
@@ -299,11 +302,16 @@ impl Mastodon {
             }
         };
         let ctx = self.context(me);
-        let messages = items
-            .iter()
-            .rev()
-            .filter_map(|n| normalise::normalise_notification(n, &ctx))
-            .collect();
+        let mut messages = Vec::with_capacity(items.len());
+        for status in items.iter().rev().filter_map(normalise::mention_status) {
+            let thread = self.joined_thread(status, me, round).await?;
+            messages.extend(normalise::normalise_status(
+                status,
+                &ctx,
+                Feed::Mentions,
+                thread.as_deref(),
+            ));
+        }
         Ok(Some((messages, next)))
     }
 
@@ -342,7 +350,6 @@ impl Mastodon {
         feed: Feed<'_>,
     ) -> Result<(), SyncError> {
         let mut since = sink.cursor(key).filter(|c| !c.trim().is_empty());
-        let mut parents: HashMap<String, Option<String>> = HashMap::new();
         loop {
             let mut query = vec![("limit", STATUS_LIMIT)];
             if let Some(min_id) = &since {
@@ -374,16 +381,7 @@ impl Mastodon {
                 if !keep {
                     continue;
                 }
-                let parent_thread = match (&status.in_reply_to_id, feed) {
-                    (Some(parent), Feed::Own) if !normalise::is_direct(status) => {
-                        if !parents.contains_key(parent) {
-                            let thread = self.parent_thread(parent, me, round).await?;
-                            parents.insert(parent.clone(), thread);
-                        }
-                        parents.get(parent).cloned().flatten()
-                    }
-                    _ => None,
-                };
+                let parent_thread = self.joined_thread(status, me, round).await?;
                 let ctx = self.context(me);
                 messages.extend(normalise::normalise_status(
                     status,
@@ -402,20 +400,34 @@ impl Mastodon {
         }
     }
 
-    /// The thread of the status our reply answers (None when it is gone).
-    async fn parent_thread(
+    /// The thread `status` joins (see `normalise`): `None` when it starts one,
+    /// or when the server no longer shows it (the parent's id is the guess then).
+    /// One `context` request reveals every status above, so each of them is
+    /// remembered for the rest of the round.
+    async fn joined_thread(
         &self,
-        parent_id: &str,
+        status: &Status,
         me: &str,
         round: &mut Round,
     ) -> Result<Option<String>, SyncError> {
-        let url = self.status_url(parent_id, "")?;
-        let parent: Status = match self.get(url, round).await {
+        let Some(parent) = normalise::joined_parent(status, me) else {
+            return Ok(None);
+        };
+        if let Some(thread) = round.threads.get(parent) {
+            return Ok(Some(thread.clone()));
+        }
+        let url = self.status_url(&status.id, "/context")?;
+        let context: ThreadContext = match self.get(url, round).await {
             Ok(reply) => reply.json()?,
             Err(SyncError::Rejected { status: 404, .. }) => return Ok(None),
             Err(e) => return Err(e),
         };
-        Ok(Some(normalise::thread_id(&parent, me, None)))
+        let path = normalise::thread_path(status, &context.ancestors, me);
+        let root = path.last().cloned().unwrap_or_else(|| parent.to_string());
+        for id in path {
+            round.threads.insert(id, root.clone());
+        }
+        Ok(Some(root))
     }
 
     pub(super) fn status_url(&self, id: &str, suffix: &str) -> Result<Url, SyncError> {

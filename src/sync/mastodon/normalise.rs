@@ -5,10 +5,16 @@
 //! - direct visibility → kind `Dm`, thread `dm:<participants>`: the accts of the
 //!   author and everyone mentioned, minus us, sorted and comma-joined. This is how
 //!   Mastodon groups a private conversation, and it can be computed from one status.
-//! - anything else → kind `Mention`; the thread is the status our conversation
-//!   started from: for a customer's status that replies to one of OUR statuses,
-//!   our status (`in_reply_to_id`); otherwise the customer's status itself. Our own
-//!   replies join the thread of the status they answer (`parent_thread`).
+//! - anything else → kind `Mention`. A public back-and-forth is ONE conversation:
+//!   a status *joins* the thread of its parent when it is our reply (to anyone) or
+//!   a reply to one of our statuses. Following joins upward ends at the root: a
+//!   customer's status that does not reply to us (a fresh mention, or a reply to
+//!   someone else), or our own standalone post. The thread id is that root's id.
+//!   So mention M1 → our R1 → their M2 → our R2 → their M3 all live in thread M1,
+//!   while a customer replying to our announcement P lands in thread P.
+//!   The connector resolves the root from the server (one `…/context` call, whose
+//!   `ancestors` hold the whole chain) and passes it in as `parent_thread`; without
+//!   it the parent's own id is the best guess.
 
 use super::api::{Notification, Status};
 use super::html::html_to_text;
@@ -55,31 +61,53 @@ pub fn dm_thread(status: &Status, me: &str) -> String {
     format!("dm:{}", accts.join(","))
 }
 
-/// The thread of a customer's (or any non-DM) status, from the status alone.
-pub fn public_thread(status: &Status, me: &str) -> String {
-    match (&status.in_reply_to_id, &status.in_reply_to_account_id) {
-        (Some(parent), Some(parent_author)) if parent_author == me && !parent.is_empty() => {
-            parent.clone()
-        }
-        _ => status.id.clone(),
+/// The parent whose thread `status` joins: ours replying to anything, or anyone
+/// replying to one of ours (public statuses only). `None`: `status` is a root.
+pub fn joined_parent<'a>(status: &'a Status, me: &str) -> Option<&'a str> {
+    if is_direct(status) {
+        return None;
     }
+    let parent = status.in_reply_to_id.as_deref().filter(|p| !p.is_empty())?;
+    let to_us = !me.is_empty() && status.in_reply_to_account_id.as_deref() == Some(me);
+    (is_ours(status, me) || to_us).then_some(parent)
+}
+
+/// The ids from `status` up to its thread root (last), following
+/// [`joined_parent`] through `ancestors` (any order; Mastodon gives root first).
+/// A parent missing from `ancestors` (deleted, not visible) ends the walk as the
+/// root: the same guess [`thread_id`] makes without help.
+pub fn thread_path(status: &Status, ancestors: &[Status], me: &str) -> Vec<String> {
+    let by_id: std::collections::HashMap<&str, &Status> =
+        ancestors.iter().map(|s| (s.id.as_str(), s)).collect();
+    let mut path = vec![status.id.clone()];
+    let mut current = status;
+    // Each step moves to a distinct ancestor, so a cyclic answer cannot loop.
+    while path.len() <= ancestors.len() + 1 {
+        let Some(parent) = joined_parent(current, me) else {
+            break;
+        };
+        if path.iter().any(|p| p == parent) {
+            break;
+        }
+        path.push(parent.to_string());
+        match by_id.get(parent) {
+            Some(next) => current = next,
+            None => break,
+        }
+    }
+    path
 }
 
 /// The thread id for `status`. `parent_thread` is the thread of the status it
-/// replies to, when known (our own public replies need it).
+/// joins (see the module notes), when the connector could find it out.
 pub fn thread_id(status: &Status, me: &str, parent_thread: Option<&str>) -> String {
     if is_direct(status) {
         return dm_thread(status, me);
     }
-    if is_ours(status, me) {
-        if let Some(thread) = parent_thread {
-            return thread.to_string();
-        }
-        if let Some(parent) = status.in_reply_to_id.as_ref().filter(|p| !p.is_empty()) {
-            return parent.clone();
-        }
+    match joined_parent(status, me) {
+        Some(parent) => parent_thread.unwrap_or(parent).to_string(),
+        None => status.id.clone(),
     }
-    public_thread(status, me)
 }
 
 /// Body text: content warning first, the HTML as text, then one line per attachment.
@@ -165,12 +193,18 @@ pub fn normalise_status(
     })
 }
 
-/// A mention notification's status (DMs included); other types are skipped.
-pub fn normalise_notification(n: &Notification, ctx: &Context<'_>) -> Option<IncomingMessage> {
+/// The status of a mention notification (DMs included); other types have none
+/// hearth keeps.
+pub fn mention_status(n: &Notification) -> Option<&Status> {
     if n.kind != "mention" {
         return None;
     }
-    normalise_status(n.status.as_ref()?, ctx, Feed::Mentions, None)
+    n.status.as_ref()
+}
+
+/// A mention notification's status (DMs included); other types are skipped.
+pub fn normalise_notification(n: &Notification, ctx: &Context<'_>) -> Option<IncomingMessage> {
+    normalise_status(mention_status(n)?, ctx, Feed::Mentions, None)
 }
 
 /// For property tests and tools: any JSON value, as a notification.

@@ -124,6 +124,65 @@ fn content_warnings_and_attachments_are_in_the_body() {
     );
 }
 
+/// A public status by `author` ("14715" is us) replying to `parent` (by `parent_author`).
+fn public(id: &str, author: &str, parent: Option<(&str, &str)>) -> Status {
+    serde_json::from_value(json!({
+        "id": id, "visibility": "public", "content": "<p>hi</p>",
+        "account": {"id": author, "acct": format!("u{author}")},
+        "in_reply_to_id": parent.map(|p| p.0),
+        "in_reply_to_account_id": parent.map(|p| p.1),
+    }))
+    .unwrap()
+}
+
+#[test]
+fn a_back_and_forth_resolves_to_the_first_mention() {
+    let me = "14715";
+    // M1 (customer) ← R1 (us) ← M2 (customer) ← R2 (us) ← M3 (customer).
+    let m1 = public("1", "971", None);
+    let r1 = public("2", me, Some(("1", "971")));
+    let m2 = public("3", "971", Some(("2", me)));
+    let r2 = public("4", me, Some(("3", "971")));
+    let m3 = public("5", "971", Some(("4", me)));
+    let ancestors = [m1.clone(), r1.clone(), m2.clone(), r2.clone()];
+    assert_eq!(thread_path(&m3, &ancestors, me), ["5", "4", "3", "2", "1"]);
+    assert_eq!(thread_path(&m2, &ancestors[..2], me), ["3", "2", "1"]);
+    assert_eq!(thread_path(&m1, &[], me), ["1"]);
+    assert_eq!(joined_parent(&m1, me), None);
+    assert_eq!(joined_parent(&r1, me), Some("1"));
+    assert_eq!(joined_parent(&m2, me), Some("2"));
+    // With the root supplied, every status of the exchange lands in thread "1".
+    for s in [&r1, &m2, &r2, &m3] {
+        assert_eq!(thread_id(s, me, Some("1")), "1");
+    }
+    assert_eq!(thread_id(&m1, me, None), "1");
+}
+
+#[test]
+fn the_walk_stops_at_roots_gaps_and_loops() {
+    let me = "14715";
+    // A customer answering another customer starts their own thread.
+    let other = public("7", "555", None);
+    let reply_to_other = public("8", "971", Some(("7", "555")));
+    assert_eq!(joined_parent(&reply_to_other, me), None);
+    assert_eq!(thread_path(&reply_to_other, &[other], me), ["8"]);
+    // Replying to our standalone post: the post is the root.
+    let post = public("20", me, None);
+    let on_post = public("21", "971", Some(("20", me)));
+    assert_eq!(thread_path(&on_post, &[post], me), ["21", "20"]);
+    // The parent is not visible: it is taken as the root (as thread_id guesses).
+    assert_eq!(thread_path(&on_post, &[], me), ["21", "20"]);
+    assert_eq!(thread_id(&on_post, me, None), "20");
+    // A server answering with a cycle cannot make the walk spin.
+    let a = public("30", me, Some(("31", "971")));
+    let b = public("31", "971", Some(("30", me)));
+    assert_eq!(thread_path(&a, &[b], me), ["30", "31"]);
+    // DMs never join by reply.
+    let mut dm = public("40", "971", Some(("4", me)));
+    dm.visibility = "direct".into();
+    assert_eq!(joined_parent(&dm, me), None);
+}
+
 fn arbitrary_json() -> impl Strategy<Value = serde_json::Value> {
     let leaf = prop_oneof![
         Just(serde_json::Value::Null),
@@ -172,5 +231,24 @@ proptest! {
                 prop_assert!(!m.thread_id.is_empty());
             }
         }
+    }
+
+    #[test]
+    fn thread_walks_never_panic_or_repeat(
+        v in arbitrary_json(),
+        ancestors in prop::collection::vec(arbitrary_json(), 0..6),
+    ) {
+        let Ok(status) = serde_json::from_value::<Status>(v) else {
+            return Ok(());
+        };
+        let ancestors: Vec<Status> = ancestors
+            .into_iter()
+            .filter_map(|a| serde_json::from_value(a).ok())
+            .collect();
+        let path = thread_path(&status, &ancestors, "14715");
+        prop_assert_eq!(&path[0], &status.id);
+        prop_assert!(path.len() <= ancestors.len() + 2);
+        let unique: std::collections::HashSet<&String> = path.iter().collect();
+        prop_assert_eq!(unique.len(), path.len());
     }
 }
