@@ -16,6 +16,12 @@ pub struct KeyChord {
 }
 
 impl KeyChord {
+    /// Ctrl/Alt chords and Esc/Tab reach commands from inside a text field;
+    /// anything else is typed.
+    pub fn works_while_typing(&self) -> bool {
+        self.ctrl || self.alt || matches!(self.code, KeyCode::Esc | KeyCode::Tab | KeyCode::BackTab)
+    }
+
     pub fn plain(code: KeyCode) -> KeyChord {
         KeyChord {
             code,
@@ -260,6 +266,16 @@ impl Keymap {
     pub fn first_key(&self, command: Command) -> Option<String> {
         self.keys_for(command).into_iter().next()
     }
+
+    /// The first key bound to `command` that still works while typing in a text
+    /// field (plain letters type text there), for the composer's hints.
+    pub fn first_key_while_typing(&self, command: Command) -> Option<String> {
+        self.bindings
+            .iter()
+            .filter(|(k, c)| *c == command && k.works_while_typing())
+            .map(|(k, _)| k.display())
+            .next()
+    }
 }
 
 #[cfg(test)]
@@ -268,6 +284,20 @@ mod tests {
 
     fn key(c: KeyCode, m: KeyModifiers) -> KeyEvent {
         KeyEvent::new(c, m)
+    }
+
+    #[test]
+    fn composer_hints_name_keys_that_work_while_typing() {
+        let map = Keymap::default();
+        assert_eq!(map.first_key(Command::Playbooks).as_deref(), Some("p"));
+        assert_eq!(
+            map.first_key_while_typing(Command::Playbooks).as_deref(),
+            Some("ctrl-p")
+        );
+        assert_eq!(
+            map.first_key_while_typing(Command::Send).as_deref(),
+            Some("ctrl-s")
+        );
     }
 
     #[test]

@@ -27,7 +27,10 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         (Command::Editor, "$EDITOR"),
     ]
     .into_iter()
-    .filter_map(|(cmd, what)| Some(format!("{} {what}", state.keymap.first_key(cmd)?)))
+    .filter_map(|(cmd, what)| {
+        let key = state.keymap.first_key_while_typing(cmd)?;
+        Some(format!("{key} {what}"))
+    })
     .collect();
     let hints = format!(" {} ", hints.join(" · "));
     let room = usize::from(area.width).saturating_sub(4);
