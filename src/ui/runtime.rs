@@ -6,6 +6,7 @@ use super::action::{Action, Effect};
 use super::effects::execute;
 use super::keymap::Keymap;
 use super::state::State;
+use super::sync_events::merge_ingested;
 use super::terminal::TerminalGuard;
 use super::theme::Theme;
 use super::update::{reload, startup, update};
@@ -100,7 +101,15 @@ pub async fn run(ctx: UiContext, mut events: UnboundedReceiver<SyncEvent>) -> an
                 None => break,
             },
             ev = events.recv(), if events_open => match ev {
-                Some(ev) => pending.push_back(Action::Sync(ev)),
+                Some(ev) => {
+                    // A busy sync sends an event per page: take every event that is
+                    // already waiting and re-read the cache once for all of them.
+                    let mut batch = vec![ev];
+                    while let Ok(more) = events.try_recv() {
+                        batch.push(more);
+                    }
+                    pending.extend(merge_ingested(batch).into_iter().map(Action::Sync));
+                }
                 None => events_open = false,
             },
             _ = tick.tick() => {

@@ -5,6 +5,35 @@ use super::state::State;
 use super::update::{notice, reload};
 use crate::model::SyncEvent;
 
+/// Fold every `Ingested` event of a batch into the first one (ids merged, in
+/// order, without repeats); other events keep their place.
+pub fn merge_ingested(events: Vec<SyncEvent>) -> Vec<SyncEvent> {
+    let mut out: Vec<SyncEvent> = Vec::with_capacity(events.len());
+    let mut merged_at: Option<usize> = None;
+    for ev in events {
+        match (ev, merged_at) {
+            (SyncEvent::Ingested { conversations }, Some(i)) => {
+                if let SyncEvent::Ingested {
+                    conversations: into,
+                } = &mut out[i]
+                {
+                    for id in conversations {
+                        if !into.contains(&id) {
+                            into.push(id);
+                        }
+                    }
+                }
+            }
+            (ev @ SyncEvent::Ingested { .. }, None) => {
+                merged_at = Some(out.len());
+                out.push(ev);
+            }
+            (other, _) => out.push(other),
+        }
+    }
+    out
+}
+
 pub fn on_sync(state: &mut State, ev: SyncEvent) -> Vec<Effect> {
     match ev {
         SyncEvent::Ingested { conversations } => {
@@ -39,5 +68,41 @@ pub fn on_sync(state: &mut State, ev: SyncEvent) -> Vec<Effect> {
             state.accounts.insert(account, account_state);
             vec![Effect::LoadAccounts]
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bursts_of_ingested_events_become_one() {
+        let state = |account: &str| SyncEvent::AccountState {
+            account: account.into(),
+            state: "ok".into(),
+            detail: None,
+        };
+        let merged = merge_ingested(vec![
+            SyncEvent::Ingested {
+                conversations: vec![1, 2],
+            },
+            state("a"),
+            SyncEvent::Ingested {
+                conversations: vec![2, 3],
+            },
+            SyncEvent::Ingested {
+                conversations: vec![4],
+            },
+        ]);
+        assert_eq!(
+            merged,
+            vec![
+                SyncEvent::Ingested {
+                    conversations: vec![1, 2, 3, 4]
+                },
+                state("a"),
+            ]
+        );
+        assert!(merge_ingested(Vec::new()).is_empty());
     }
 }
