@@ -2,9 +2,8 @@
 //! conversations, our own replies fetched back, hashtag listening; replies and
 //! deleting our own statuses; reconciling a reply after a crash.
 
-use super::api::{Conversation, Notification, Status, ThreadContext};
+use super::api::{Conversation, Status, ThreadContext};
 use super::normalise::{self, Context, Feed};
-use super::paging::{FeedCursor, next_link, query_param};
 use super::reply;
 use crate::config::AccountConfig;
 use crate::model::{Cursor, IncomingMessage, IngestPage};
@@ -18,8 +17,8 @@ use reqwest::Method;
 use std::collections::HashMap;
 use url::Url;
 
-/// Notifications per request (Mastodon's maximum since 4.1; servers cap lower).
-const NOTIFICATION_LIMIT: &str = "80";
+mod notifications;
+
 /// Statuses per request on timelines (Mastodon's maximum).
 const STATUS_LIMIT: &str = "40";
 /// DM conversations looked at per round (the newest; older ones came by notification).
@@ -29,7 +28,6 @@ const CONVERSATION_LIMIT: &str = "40";
 /// cost fades, small enough that a crash re-fetches little.
 const DEFAULT_COMMIT_BATCH: usize = 1000;
 
-const KEY_NOTIFICATIONS: &str = "notifications";
 const KEY_OWN: &str = "own_statuses";
 
 /// Who we are on the instance (verify_credentials).
@@ -202,117 +200,6 @@ impl Mastodon {
         }
         sink.accept(IngestPage { messages, cursor }).await?;
         Ok(())
-    }
-
-    /// Mentions and DMs. First run: backfill newest → oldest, each commit carrying
-    /// a cursor that says how far down it got (resumable); the newest id seen at
-    /// the start becomes the `min_id` cursor only when the backfill is complete.
-    /// Then: `min_id` pages, each the oldest items after the cursor. Several HTTP
-    /// pages go into one commit (`commit_batch` messages): SQLite is the slow part.
-    async fn sync_notifications(
-        &self,
-        sink: &mut dyn PageSink,
-        me: &str,
-        round: &mut Round,
-    ) -> Result<(), SyncError> {
-        let mut cursor = FeedCursor::parse(sink.cursor(KEY_NOTIFICATIONS).as_deref());
-        let mut pending: Vec<IncomingMessage> = Vec::new();
-        let mut pending_cursor: Option<FeedCursor> = None;
-        let outcome = loop {
-            let (messages, next) = match self.notification_page(&cursor, me, round).await {
-                Ok(Some(step)) => step,
-                Ok(None) => break Ok(()),
-                // Keep what was fetched before the failure.
-                Err(e) => break Err(e),
-            };
-            pending.extend(messages);
-            pending_cursor = Some(next.clone());
-            cursor = next;
-            if pending.len() >= self.commit_batch || round.spent() {
-                let value = pending_cursor.take().and_then(|c| c.value());
-                self.commit(sink, std::mem::take(&mut pending), KEY_NOTIFICATIONS, value)
-                    .await?;
-            }
-            if round.spent() {
-                break Ok(());
-            }
-        };
-        if let Some(c) = pending_cursor {
-            self.commit(sink, pending, KEY_NOTIFICATIONS, c.value())
-                .await?;
-        }
-        outcome
-    }
-
-    /// One notification page after `cursor`: its messages (oldest first) and the
-    /// cursor that covers them; `None` when there is nothing more.
-    async fn notification_page(
-        &self,
-        cursor: &FeedCursor,
-        me: &str,
-        round: &mut Round,
-    ) -> Result<Option<(Vec<IncomingMessage>, FeedCursor)>, SyncError> {
-        let mut query = vec![
-            ("types[]", "mention"),
-            ("limit", NOTIFICATION_LIMIT),
-            ("include_filtered", "true"),
-        ];
-        match cursor {
-            FeedCursor::Fresh => {}
-            FeedCursor::Backfill { next_max_id, .. } => query.push(("max_id", next_max_id)),
-            FeedCursor::Since(min_id) => query.push(("min_id", min_id)),
-        }
-        let reply = self
-            .get(self.url("api/v1/notifications", &query)?, round)
-            .await?;
-        let items: Vec<Notification> = reply.json()?;
-        let newest = match items.first() {
-            Some(n) if n.id.is_empty() => {
-                return Err(SyncError::Malformed {
-                    message: "a notification without an id".into(),
-                    snippet: reply.snippet(),
-                });
-            }
-            Some(n) => n.id.clone(),
-            // Past the oldest page: the backfill is complete.
-            None => {
-                return Ok(match cursor {
-                    FeedCursor::Backfill { top, .. } => {
-                        Some((Vec::new(), FeedCursor::Since(top.clone())))
-                    }
-                    _ => None,
-                });
-            }
-        };
-        let next = match cursor {
-            FeedCursor::Since(_) => FeedCursor::Since(newest),
-            FeedCursor::Fresh | FeedCursor::Backfill { .. } => {
-                let top = match cursor {
-                    FeedCursor::Backfill { top, .. } => top.clone(),
-                    _ => newest,
-                };
-                let oldest = items.last().map(|n| n.id.clone()).unwrap_or_default();
-                match next_link(&reply.headers) {
-                    Some(link) => FeedCursor::Backfill {
-                        top,
-                        next_max_id: query_param(&link, "max_id").unwrap_or(oldest),
-                    },
-                    None => FeedCursor::Since(top),
-                }
-            }
-        };
-        let ctx = self.context(me);
-        let mut messages = Vec::with_capacity(items.len());
-        for status in items.iter().rev().filter_map(normalise::mention_status) {
-            let thread = self.joined_thread(status, me, round).await?;
-            messages.extend(normalise::normalise_status(
-                status,
-                &ctx,
-                Feed::Mentions,
-                thread.as_deref(),
-            ));
-        }
-        Ok(Some((messages, next)))
     }
 
     /// The newest DM conversations' last statuses: catches DMs that never made a
