@@ -52,9 +52,15 @@ pub fn areas(area: Rect, state: &State) -> Areas {
             status,
         };
     }
-    let composer_h = composer_height(body.height, composing, 6);
+    // Short stacked screens (80×24) keep the composer out of the way until `r`:
+    // the queue and the thread need every line.
+    let composer_h = if composing || body.height >= 30 {
+        composer_height(body.height, composing, 6)
+    } else {
+        0
+    };
     let queue_h = if state.focus == Focus::Queue {
-        body.height / 3
+        body.height / 2
     } else {
         body.height / 4
     }
