@@ -59,6 +59,7 @@ fn account(name: &str, base_url: &str) -> AccountConfig {
         client_secret_env: None,
         token_url: None,
         hashtags: Vec::new(),
+        keywords: Vec::new(),
     }
 }
 

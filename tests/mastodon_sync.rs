@@ -19,22 +19,33 @@ use std::time::Duration;
 
 const ACCOUNT: &str = "shop-mastodon";
 
-fn account(base_url: &str, hashtags: &[&str]) -> AccountConfig {
-    let tags: Vec<String> = hashtags.iter().map(|t| format!("\"{t}\"")).collect();
+fn account_listening(base_url: &str, hashtags: &[&str], keywords: &[&str]) -> AccountConfig {
+    let list = |items: &[&str]| {
+        items
+            .iter()
+            .map(|t| format!("\"{t}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let text = format!(
-        "name = \"{ACCOUNT}\"\nplatform = \"mastodon\"\nbrand = \"Northwind\"\nbase_url = \"{base_url}\"\nhashtags = [{}]\n",
-        tags.join(", ")
+        "name = \"{ACCOUNT}\"\nplatform = \"mastodon\"\nbrand = \"Northwind\"\nbase_url = \"{base_url}\"\nhashtags = [{}]\nkeywords = [{}]\n",
+        list(hashtags),
+        list(keywords)
     );
     toml::from_str(&text).expect("account config")
 }
 
 fn connector(fake: &FakeMastodon, hashtags: &[&str]) -> Mastodon {
+    connector_listening(fake, hashtags, &[])
+}
+
+fn connector_listening(fake: &FakeMastodon, hashtags: &[&str], keywords: &[&str]) -> Mastodon {
     let timeouts = Timeouts {
         connect: Duration::from_secs(5),
         request: Duration::from_millis(400),
     };
     Mastodon::with_timeouts(
-        &account(&fake.base_url, hashtags),
+        &account_listening(&fake.base_url, hashtags, keywords),
         Secret::new("test-token"),
         timeouts,
     )
@@ -685,4 +696,162 @@ async fn a_public_back_and_forth_stays_one_conversation() {
         2,
         "no duplicate replies"
     );
+}
+
+const SEARCH: &str = "/api/v2/search";
+
+fn search_requests(fake: &FakeMastodon) -> Vec<mastodon_fake::RecordedRequest> {
+    fake.requests()
+        .into_iter()
+        .filter(|r| r.path == SEARCH)
+        .collect()
+}
+
+fn query_value(request: &mastodon_fake::RecordedRequest, key: &str) -> Option<String> {
+    request
+        .query_pairs()
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+}
+
+/// (platform id, kind, context, brand) of every cached message, by platform id.
+fn cached_rows(dir: &Path) -> Vec<(String, String, Option<String>, Option<String>)> {
+    db(dir)
+        .prepare(
+            "SELECT m.platform_id, c.kind, c.context, c.brand FROM messages m
+             JOIN conversations c ON c.id = m.conversation_id ORDER BY m.platform_id",
+        )
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .expect("query")
+        .map(|r| r.expect("row"))
+        .collect()
+}
+
+fn keyword_ids(dir: &Path, context: &str) -> Vec<String> {
+    cached_rows(dir)
+        .into_iter()
+        .filter(|(_, _, c, _)| c.as_deref() == Some(context))
+        .map(|(id, ..)| id)
+        .collect()
+}
+
+#[tokio::test]
+async fn keywords_are_a_monitor_feed() {
+    let fake = FakeMastodon::start(seed(3, 1, 40)).await;
+    let mut posts: Vec<String> = (0..3)
+        .map(|i| fake.add_keyword_post(&format!("Tried the NORTHWIND oat latte #{i}")))
+        .collect();
+    let ours = fake.add_our_post("Northwind opens on Sunday!");
+    let mention = fake.add_mention_with_text("is Northwind open on Sunday?");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut sink = sink(dir.path());
+    let mastodon = connector_listening(&fake, &[], &["northwind", " Northwind ", ""]);
+    mastodon.sync(&mut sink).await.expect("first sync");
+
+    // Every stranger's post once; ours is not a conversation; the mention is
+    // filed as a mention, not as a keyword hit.
+    assert_exactly_served(dir.path(), &fake);
+    assert_eq!(keyword_ids(dir.path(), "keyword: northwind"), posts);
+    let rows = cached_rows(dir.path());
+    assert!(rows.iter().all(|(id, ..)| *id != ours));
+    let mention_row = rows
+        .iter()
+        .find(|(id, ..)| *id == mention)
+        .expect("mention");
+    assert_eq!(mention_row.2.as_deref(), Some("Mention"));
+    for (id, kind, _, brand) in &rows {
+        if posts.contains(id) {
+            assert_eq!(
+                (kind.as_str(), brand.as_deref()),
+                ("mention", Some("Northwind"))
+            );
+        }
+    }
+    // One keyword despite the repeats; the first run asks for the newest page only.
+    let first = search_requests(&fake);
+    assert_eq!(first.len(), 1);
+    assert_eq!(query_value(&first[0], "q").as_deref(), Some("northwind"));
+    assert_eq!(query_value(&first[0], "type").as_deref(), Some("statuses"));
+    assert_eq!(query_value(&first[0], "min_id"), None);
+
+    fake.clear_requests();
+    posts.push(fake.add_keyword_post("Northwind vs the chain café: no contest"));
+    posts.push(fake.add_keyword_post("anyone been to northwind lately?"));
+    mastodon.sync(&mut sink).await.expect("incremental sync");
+    let second = search_requests(&fake);
+    assert_eq!(second.len(), 1);
+    // Forward from the newest match seen (the mention, the last one added).
+    assert_eq!(
+        query_value(&second[0], "min_id").as_deref(),
+        Some(mention.as_str())
+    );
+    assert_eq!(keyword_ids(dir.path(), "keyword: northwind"), posts);
+    assert_exactly_served(dir.path(), &fake);
+
+    // Nothing new: nothing changes.
+    let before = cached_rows(dir.path());
+    mastodon.sync(&mut sink).await.expect("repeat sync");
+    assert_eq!(cached_rows(dir.path()), before);
+    assert_eq!(
+        sink.store
+            .cursor(ACCOUNT, "keyword:northwind")
+            .expect("cursor"),
+        posts.last().cloned()
+    );
+}
+
+/// More than a page of new matches between rounds lands complete, whether the
+/// server answers `min_id` with the newest matches or with the ones right after.
+#[tokio::test]
+async fn keyword_backlog_beyond_one_page_is_not_skipped() {
+    for newest_first in [true, false] {
+        let fake = FakeMastodon::start(seed(2, 0, 40)).await;
+        fake.set_search_newest_first(newest_first);
+        fake.add_keyword_post("northwind first");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut sink = sink(dir.path());
+        let mastodon = connector_listening(&fake, &[], &["Northwind"]);
+        mastodon.sync(&mut sink).await.expect("first sync");
+        for i in 0..95 {
+            fake.add_keyword_post(&format!("northwind post {i}"));
+        }
+        mastodon.sync(&mut sink).await.expect("backlog sync");
+        assert_exactly_served(dir.path(), &fake);
+        assert_eq!(keyword_ids(dir.path(), "keyword: Northwind").len(), 96);
+        mastodon.sync(&mut sink).await.expect("repeat");
+        assert_eq!(keyword_ids(dir.path(), "keyword: Northwind").len(), 96);
+    }
+}
+
+#[tokio::test]
+async fn a_failing_search_does_not_fail_the_round() {
+    let fake = FakeMastodon::start(seed(6, 2, 40)).await;
+    fake.add_tagged("coffee", 2);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut sink = sink(dir.path());
+    let mastodon = connector_listening(&fake, &["coffee"], &["northwind", "latte"]);
+    fake.add_keyword_post("northwind is lovely");
+    fake.fail_next(SEARCH, 1, Fault::ServerError(503));
+    let outcome = mastodon.sync(&mut sink).await.expect("round is OK");
+    assert_eq!(outcome.pause_until, None);
+    // The other feeds synced (mentions, DMs, hashtag); the failed keyword waits,
+    // the next keyword was still searched.
+    assert_eq!(keyword_ids(dir.path(), "#coffee").len(), 2);
+    assert!(keyword_ids(dir.path(), "keyword: northwind").is_empty());
+    assert_eq!(cached(dir.path(), "inbound").len(), 6 + 2 + 2);
+    let searched: Vec<_> = search_requests(&fake)
+        .iter()
+        .filter_map(|r| query_value(r, "q"))
+        .collect();
+    assert_eq!(searched, ["northwind", "latte"]);
+
+    // Next round catches up; a 429 pauses the round instead of failing it.
+    mastodon.sync(&mut sink).await.expect("retry");
+    assert_exactly_served(dir.path(), &fake);
+    fake.fail_next(SEARCH, 1, Fault::RateLimited { reset_in_secs: 120 });
+    let outcome = mastodon.sync(&mut sink).await.expect("rate-limited round");
+    assert!(outcome.pause_until.is_some_and(|t| t > Utc::now()));
+    assert_exactly_served(dir.path(), &fake);
 }

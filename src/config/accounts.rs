@@ -49,6 +49,10 @@ pub struct AccountConfig {
     /// Mastodon listening: hashtags to watch (without '#').
     #[serde(default)]
     pub hashtags: Vec<String>,
+    /// Mastodon listening: words or phrases to search for (brand, product and
+    /// competitor names), where the instance's search allows it.
+    #[serde(default)]
+    pub keywords: Vec<String>,
 }
 
 fn default_poll_seconds() -> u64 {

@@ -179,6 +179,7 @@ mod tests {
             client_secret_env: None,
             token_url: None,
             hashtags: Vec::new(),
+            keywords: Vec::new(),
         }
     }
 

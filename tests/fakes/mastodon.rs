@@ -9,6 +9,7 @@
 //! `GET /api/v1/conversations`, `GET|DELETE /api/v1/statuses/:id`,
 //! `GET /api/v1/statuses/:id/context`, `POST /api/v1/statuses`,
 //! `GET /api/v1/accounts/:id/statuses`, `GET /api/v1/timelines/tag/:tag`,
+//! `GET /api/v2/search` (statuses whose text contains `q`),
 //! `POST /api/v1/apps`, `GET /oauth/authorize`, `POST /oauth/token`.
 
 use axum::Router;
@@ -178,6 +179,9 @@ struct Inner {
     idempotency: HashMap<String, u64>,
     rate_remaining: Option<u32>,
     text_counter: usize,
+    /// Search with `min_id`: the newest matches above it (an index sorted newest
+    /// first, the default) or, when false, the ones right after it (paginable).
+    search_newest_first: bool,
 }
 
 pub struct FakeMastodon {
@@ -296,6 +300,7 @@ impl Inner {
             idempotency: HashMap::new(),
             rate_remaining: None,
             text_counter: 0,
+            search_newest_first: true,
         };
         for n in 0..5 {
             let text = format!("<p>Our news number {n}: new opening hours from Monday.</p>");
@@ -479,6 +484,27 @@ impl Inner {
                 None,
             );
         }
+    }
+
+    /// A public status by a person with `text`, mentioning nobody.
+    fn add_plain_post(&mut self, text: &str) -> u64 {
+        let person = self.statuses.len() % self.people;
+        let content = format!("<p>{}</p>", escape_html(text));
+        let id = self.insert_status(
+            Author::Person(person),
+            None,
+            "public",
+            content,
+            Vec::new(),
+            None,
+        );
+        if let Some(rec) = self.statuses.get_mut(&id)
+            && let Ok(mut v) = serde_json::from_str::<Value>(&rec.json)
+        {
+            v["mentions"] = json!([]);
+            rec.json = v.to_string().into();
+        }
+        id
     }
 
     fn take_fault(&mut self, path: &str) -> Option<Fault> {
@@ -695,6 +721,48 @@ impl FakeMastodon {
         Some(id.to_string())
     }
 
+    /// A public post by a stranger containing `text` and mentioning nobody: what
+    /// keyword search finds. It counts as served: only add text an account's
+    /// keyword matches.
+    pub fn add_keyword_post(&self, text: &str) -> String {
+        self.lock().add_plain_post(text).to_string()
+    }
+
+    /// A public mention of us with `text` (and its notification).
+    pub fn add_mention_with_text(&self, text: &str) -> String {
+        let mut inner = self.lock();
+        let person = inner.statuses.len() % inner.people;
+        let content = format!(
+            "<p>{} {}</p>",
+            mention_html(OUR_ACCT, "https://brand.example/@brand"),
+            escape_html(text)
+        );
+        let id = inner.insert_status(
+            Author::Person(person),
+            None,
+            "public",
+            content,
+            Vec::new(),
+            None,
+        );
+        inner.push_notification("mention", person, Some(id));
+        id.to_string()
+    }
+
+    /// A standalone public post of ours with `text`.
+    pub fn add_our_post(&self, text: &str) -> String {
+        let mut inner = self.lock();
+        let content = format!("<p>{}</p>", escape_html(text));
+        let id = inner.insert_status(Author::Us, None, "public", content, Vec::new(), None);
+        inner.our_posts.push(id);
+        id.to_string()
+    }
+
+    /// See `Inner::search_newest_first`.
+    pub fn set_search_newest_first(&self, newest_first: bool) {
+        self.lock().search_newest_first = newest_first;
+    }
+
     /// Every inbound status id the fake holds (not deleted), ascending.
     pub fn served_status_ids(&self) -> Vec<String> {
         self.lock()
@@ -896,6 +964,7 @@ fn route(state: &mut Inner, method: &Method, req: &RecordedRequest) -> Answer {
                 .collect();
             status_list(state, req, &query, &ids)
         }
+        ("GET", ["api", "v2", "search"]) => search(state, &query),
         ("GET", ["api", "v1", "statuses", id]) => {
             match id.parse().ok().and_then(|id| state.status_value(id)) {
                 Some(v) => ok(v.to_string()),
@@ -946,6 +1015,81 @@ fn notifications(state: &Inner, req: &RecordedRequest, query: &[(String, String)
         body,
         link: link_header(&state.base_url, &req.path, query, &page, true),
     }
+}
+
+/// The text of a status's HTML content: tags dropped, a few entities decoded.
+fn plain_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
+/// `GET /api/v2/search`: public and unlisted statuses whose text contains `q`
+/// (case-insensitive), newest first; no `Link` header, as on Mastodon.
+fn search(state: &Inner, query: &[(String, String)]) -> Answer {
+    let get = |k: &str| {
+        query
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
+    let Some(q) = get("q").map(str::trim).filter(|q| !q.is_empty()) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "Validation failed: q can't be blank",
+        );
+    };
+    let q = q.to_lowercase();
+    let wants_statuses = get("type").is_none_or(|t| t == "statuses");
+    let ids: Vec<u64> = state
+        .statuses
+        .iter()
+        .filter(|_| wants_statuses)
+        .filter(|(_, r)| !r.deleted && matches!(r.visibility.as_str(), "public" | "unlisted"))
+        .filter(|(_, r)| {
+            serde_json::from_str::<Value>(&r.json)
+                .ok()
+                .and_then(|v| v["content"].as_str().map(plain_text))
+                .is_some_and(|text| text.to_lowercase().contains(&q))
+        })
+        .map(|(id, _)| *id)
+        .collect();
+    let page = if state.search_newest_first {
+        // Range filters, then newest first, then the limit (min_id not special).
+        let without_min: Vec<(String, String)> = query
+            .iter()
+            .filter(|(k, _)| k != "min_id")
+            .cloned()
+            .collect();
+        let min_id = get("min_id").and_then(|v| v.parse::<u64>().ok());
+        let above: Vec<u64> = ids
+            .iter()
+            .copied()
+            .filter(|id| min_id.is_none_or(|m| *id > m))
+            .collect();
+        paginate(&above, &without_min, 20, 40)
+    } else {
+        paginate(&ids, query, 20, 40)
+    };
+    let statuses = join_json(
+        page.iter()
+            .filter_map(|id| state.statuses.get(id))
+            .map(|r| &*r.json),
+    );
+    ok(format!(
+        "{{\"accounts\":[],\"statuses\":{statuses},\"hashtags\":[]}}"
+    ))
 }
 
 fn status_list(

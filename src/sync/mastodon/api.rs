@@ -108,3 +108,11 @@ pub struct Application {
 pub struct TokenResponse {
     pub access_token: String,
 }
+
+/// `GET /api/v2/search`: only the statuses are read (accounts and hashtags are
+/// skipped unparsed).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SearchResults {
+    #[serde(default, deserialize_with = "null_default")]
+    pub statuses: Vec<Status>,
+}

@@ -1,5 +1,5 @@
 //! The Mastodon connector: inbound mentions and DMs (notifications), DM
-//! conversations, our own replies fetched back, hashtag listening; replies and
+//! conversations, our own replies fetched back, hashtag and keyword listening; replies and
 //! deleting our own statuses; reconciling a reply after a crash.
 
 use super::api::{Conversation, Status, ThreadContext};
@@ -17,10 +17,12 @@ use reqwest::Method;
 use std::collections::HashMap;
 use url::Url;
 
+mod keywords;
 mod notifications;
 
-/// Statuses per request on timelines (Mastodon's maximum).
+/// Statuses per request on timelines and search (Mastodon's maximum).
 const STATUS_LIMIT: &str = "40";
+const STATUS_LIMIT_N: usize = 40;
 /// DM conversations looked at per round (the newest; older ones came by notification).
 const CONVERSATION_LIMIT: &str = "40";
 
@@ -41,6 +43,8 @@ pub struct Mastodon {
     brand: Option<String>,
     location: Option<String>,
     hashtags: Vec<String>,
+    /// Search terms, trimmed, without case-insensitive repeats.
+    keywords: Vec<String>,
     http: Http,
     token: Secret,
     me: tokio::sync::OnceCell<Me>,
@@ -60,8 +64,13 @@ struct Round {
 impl Round {
     fn note(&mut self, reply: &Reply) {
         if let Some(t) = rate_limit::pause_until(&reply.headers, Utc::now()) {
-            self.pause_until = Some(self.pause_until.map_or(t, |p| p.max(t)));
+            self.pause(t);
         }
+    }
+
+    /// A 429 answer: stop until `until` (the latest deadline wins).
+    fn pause(&mut self, until: DateTime<Utc>) {
+        self.pause_until = Some(self.pause_until.map_or(until, |p| p.max(until)));
     }
 
     /// The budget is spent: stop asking until the pause is over.
@@ -103,6 +112,7 @@ impl Mastodon {
                 .map(|t| t.trim().trim_start_matches('#').to_string())
                 .filter(|t| !t.is_empty())
                 .collect(),
+            keywords: keywords::clean(&account.keywords),
             http: Http::new(&base, timeouts)?,
             token,
             me: tokio::sync::OnceCell::new(),
@@ -254,29 +264,9 @@ impl Mastodon {
             else {
                 return Ok(());
             };
-            let mut messages = Vec::new();
-            for status in items.iter().rev() {
-                let ours = normalise::is_ours(status, me);
-                let keep = match feed {
-                    // Our replies and DMs; our standalone posts are not conversations.
-                    Feed::Own => {
-                        ours && (status.in_reply_to_id.is_some() || normalise::is_direct(status))
-                    }
-                    // Mentions of us come through notifications (same thread either way).
-                    _ => !ours && !status.mentions.iter().any(|m| m.id == me),
-                };
-                if !keep {
-                    continue;
-                }
-                let parent_thread = self.joined_thread(status, me, round).await?;
-                let ctx = self.context(me);
-                messages.extend(normalise::normalise_status(
-                    status,
-                    &ctx,
-                    feed,
-                    parent_thread.as_deref(),
-                ));
-            }
+            let messages = self
+                .feed_messages(items.iter().rev(), me, round, feed)
+                .await?;
             let first_run = since.is_none();
             self.commit(sink, messages, key, Some(newest.clone()))
                 .await?;
@@ -285,6 +275,42 @@ impl Mastodon {
                 return Ok(());
             }
         }
+    }
+
+    /// The statuses of a status feed that hearth keeps, as messages in the order
+    /// given (pass them oldest first). Listening feeds (hashtags, keywords) skip
+    /// our own posts and posts mentioning us: those come as mentions, in their
+    /// threads.
+    async fn feed_messages<'s>(
+        &self,
+        statuses: impl Iterator<Item = &'s Status>,
+        me: &str,
+        round: &mut Round,
+        feed: Feed<'_>,
+    ) -> Result<Vec<IncomingMessage>, SyncError> {
+        let mut messages = Vec::new();
+        for status in statuses {
+            let ours = normalise::is_ours(status, me);
+            let keep = match feed {
+                // Our replies and DMs; our standalone posts are not conversations.
+                Feed::Own => {
+                    ours && (status.in_reply_to_id.is_some() || normalise::is_direct(status))
+                }
+                _ => !ours && !status.mentions.iter().any(|m| m.id == me),
+            };
+            if !keep {
+                continue;
+            }
+            let parent_thread = self.joined_thread(status, me, round).await?;
+            let ctx = self.context(me);
+            messages.extend(normalise::normalise_status(
+                status,
+                &ctx,
+                feed,
+                parent_thread.as_deref(),
+            ));
+        }
+        Ok(messages)
     }
 
     /// The thread `status` joins (see `normalise`): `None` when it starts one,
@@ -379,6 +405,7 @@ impl Connector for Mastodon {
             self.sync_status_feed(sink, &me, &mut round, &path, &key, Feed::Hashtag(tag))
                 .await?;
         }
+        self.sync_keywords(sink, &me, &mut round).await?;
         Ok(RoundOutcome {
             pause_until: round.pause_until,
         })

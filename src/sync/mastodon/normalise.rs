@@ -39,6 +39,8 @@ pub enum Feed<'a> {
     Mentions,
     Own,
     Hashtag(&'a str),
+    /// A keyword search (brand, product or competitor name).
+    Keyword(&'a str),
 }
 
 pub fn is_direct(status: &Status) -> bool {
@@ -161,6 +163,7 @@ pub fn normalise_status(
     };
     let context = match (feed, kind) {
         (Feed::Hashtag(tag), _) => Some(format!("#{tag}")),
+        (Feed::Keyword(word), _) => Some(format!("keyword: {word}")),
         (_, Kind::Dm) => None,
         _ if !ours && status.in_reply_to_account_id.as_deref() == Some(ctx.me) => {
             Some("Reply to our post".to_string())

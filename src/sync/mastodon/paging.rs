@@ -42,6 +42,14 @@ pub fn query_param(url: &str, key: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
+/// Orders two status ids oldest → newest without parsing them: Mastodon's are
+/// decimal numbers without leading zeros (a longer one is newer), GoToSocial's
+/// fixed-length ULIDs (text order is time order). Needed where a server does not
+/// promise newest-first order (search results).
+pub fn id_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
 /// Where the notification feed stands. Stored as one cursor value so that every
 /// page commits its position atomically with its messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,6 +127,21 @@ mod tests {
             HeaderValue::from_static("<https://host/x?min_id=1>; rel=\"prev\""),
         );
         assert_eq!(next_link(&only_prev), None);
+    }
+
+    #[test]
+    fn ids_order_by_length_then_text() {
+        use std::cmp::Ordering::*;
+        assert_eq!(id_cmp("99", "100"), Less);
+        assert_eq!(id_cmp("112345678901234567", "112345678901234566"), Greater);
+        assert_eq!(
+            id_cmp("01FC0SKA48HNSVR6YKZCQGS2V8", "01FC0SKA48HNSVR6YKZCQGS2V9"),
+            Less
+        );
+        assert_eq!(id_cmp("7", "7"), Equal);
+        let mut ids = vec!["1000", "20", "999", "3"];
+        ids.sort_by(|a, b| id_cmp(a, b));
+        assert_eq!(ids, ["3", "20", "999", "1000"]);
     }
 
     #[test]

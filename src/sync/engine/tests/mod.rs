@@ -31,6 +31,7 @@ fn account(name: &str) -> AccountConfig {
         client_secret_env: None,
         token_url: None,
         hashtags: Vec::new(),
+        keywords: Vec::new(),
     }
 }
 

@@ -98,6 +98,9 @@ fn hashtags_follows_boosts_and_missing_fields() {
     let s = status("105", ("971", "zsc@remote.example"), "public");
     let m = normalise_status_json(&s, &ctx(), Feed::Hashtag("coffee")).unwrap();
     assert_eq!(m.context.as_deref(), Some("#coffee"));
+    let m = normalise_status_json(&s, &ctx(), Feed::Keyword("Northwind")).unwrap();
+    assert_eq!(m.context.as_deref(), Some("keyword: Northwind"));
+    assert_eq!((m.kind, m.thread_id.as_str()), (Kind::Mention, "105"));
     let follow = json!({"id": "2", "type": "follow", "account": {"id": "9"}});
     assert!(normalise_notification_json(&follow, &ctx()).is_none());
     let mut boost = s.clone();
@@ -225,7 +228,7 @@ proptest! {
     fn normalise_never_panics_on_arbitrary_json(v in arbitrary_json()) {
         let c = ctx();
         let _ = normalise_notification_json(&v, &c);
-        for feed in [Feed::Mentions, Feed::Own, Feed::Hashtag("t")] {
+        for feed in [Feed::Mentions, Feed::Own, Feed::Hashtag("t"), Feed::Keyword("k")] {
             if let Some(m) = normalise_status_json(&v, &c, feed) {
                 prop_assert!(!m.platform_id.is_empty());
                 prop_assert!(!m.thread_id.is_empty());
