@@ -42,24 +42,11 @@ impl Setup {
 
 fn account(name: &str, base_url: &str) -> AccountConfig {
     AccountConfig {
-        name: name.into(),
-        platform: Platform::Mastodon,
         brand: Some("Northwind".into()),
-        location: None,
         base_url: Some(base_url.into()),
-        poll_seconds: 60,
-        token_env: None,
         // A command, not an env var: tests run in parallel threads.
         token_cmd: Some(format!("printf {TOKEN}")),
-        page_id: None,
-        ig_user_id: None,
-        gbp_account: None,
-        gbp_locations: Vec::new(),
-        client_id: None,
-        client_secret_env: None,
-        token_url: None,
-        hashtags: Vec::new(),
-        keywords: Vec::new(),
+        ..AccountConfig::new(name, Platform::Mastodon)
     }
 }
 

@@ -5,7 +5,7 @@
 #[path = "fakes/google.rs"]
 mod google_fake;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use google_fake::{
     ACCOUNT, CLIENT_ID, CLIENT_SECRET, FakeGoogle, Fault, GoogleSeed, REFRESH_TOKEN, Route,
 };
@@ -544,24 +544,7 @@ async fn our_reply_fetched_back_is_not_shown_twice() {
     let google = connector(&fake);
     sync(&google, &mut sink).await.expect("sync");
     let review = fake.review_names()[1].clone();
-    let conv = sink.store.conversation_id(NAME, &review).unwrap().unwrap();
-    let now: DateTime<Utc> = Utc::now();
-    let outbox = sink
-        .store
-        .record_reply(conv, "Alex", "Thanks, see you soon!", now)
-        .expect("queue reply");
-    let platform_id = google
-        .perform(
-            &target(&review),
-            &Action::Reply {
-                body: "Thanks, see you soon!".into(),
-            },
-        )
-        .await
-        .expect("send");
-    sink.store
-        .mark_outbox_sent(outbox, &platform_id, now)
-        .expect("mark sent");
+    let platform_id = send_reply(&fake, &google, &mut sink, &review, "Thanks, see you soon!").await;
     // The reply bumps the review's updateTime, so sync reads it again.
     sync(&google, &mut sink).await.expect("sync back");
     let messages = sink.messages_of(&review);

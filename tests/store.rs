@@ -450,3 +450,19 @@ fn distinct_filter_values_skip_empty_ones() {
         ["Oslo"]
     );
 }
+
+#[test]
+fn opening_a_new_cache_from_many_threads_at_once_migrates_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.sqlite3");
+    let openers: Vec<_> = (0..8)
+        .map(|_| {
+            let path = path.clone();
+            std::thread::spawn(move || Store::open(&path).map(|_| ()))
+        })
+        .collect();
+    for opener in openers {
+        opener.join().unwrap().expect("every opener succeeds");
+    }
+    assert_eq!(Store::open(&path).unwrap().totals().unwrap(), (0, 0));
+}

@@ -60,6 +60,30 @@ fn default_poll_seconds() -> u64 {
 }
 
 impl AccountConfig {
+    /// An account with every optional key unset (what an `[[account]]` table with
+    /// only `name` and `platform` parses to).
+    pub fn new(name: &str, platform: Platform) -> AccountConfig {
+        AccountConfig {
+            name: name.into(),
+            platform,
+            brand: None,
+            location: None,
+            base_url: None,
+            poll_seconds: default_poll_seconds(),
+            token_env: None,
+            token_cmd: None,
+            page_id: None,
+            ig_user_id: None,
+            gbp_account: None,
+            gbp_locations: Vec::new(),
+            client_id: None,
+            client_secret_env: None,
+            token_url: None,
+            hashtags: Vec::new(),
+            keywords: Vec::new(),
+        }
+    }
+
     /// The documented API root for the platform when `base_url` is unset.
     pub fn api_base(&self) -> Option<String> {
         if let Some(url) = &self.base_url {

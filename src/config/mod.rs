@@ -419,6 +419,16 @@ mod tests {
     }
 
     #[test]
+    fn a_minimal_account_table_parses_to_account_config_new() {
+        let text = "[[account]]\nname = \"nw\"\nplatform = \"mastodon\"\n";
+        let config = Config::from_toml(&p(), text).unwrap();
+        assert_eq!(
+            config.accounts,
+            vec![AccountConfig::new("nw", crate::model::Platform::Mastodon)]
+        );
+    }
+
+    #[test]
     fn line_col_counts_characters_not_bytes() {
         let text = "a = 1\nbé = x";
         assert_eq!(line_col(text, text.find('x').unwrap()), (2, 6));

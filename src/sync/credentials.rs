@@ -163,23 +163,8 @@ mod tests {
 
     fn account(name: &str) -> AccountConfig {
         AccountConfig {
-            name: name.into(),
-            platform: Platform::Mastodon,
-            brand: None,
-            location: None,
             base_url: Some("http://127.0.0.1:9".into()),
-            poll_seconds: 60,
-            token_env: None,
-            token_cmd: None,
-            page_id: None,
-            ig_user_id: None,
-            gbp_account: None,
-            gbp_locations: Vec::new(),
-            client_id: None,
-            client_secret_env: None,
-            token_url: None,
-            hashtags: Vec::new(),
-            keywords: Vec::new(),
+            ..AccountConfig::new(name, Platform::Mastodon)
         }
     }
 

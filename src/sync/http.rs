@@ -67,6 +67,18 @@ impl Reply {
     }
 }
 
+#[cfg(test)]
+impl Reply {
+    /// A canned response, for unit tests of status and error handling.
+    pub(crate) fn canned(status: u16, body: &str) -> Reply {
+        Reply {
+            status: StatusCode::from_u16(status).expect("a valid status code"),
+            headers: HeaderMap::new(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Http {
     client: reqwest::Client,
@@ -263,11 +275,7 @@ mod tests {
     }
 
     fn reply(status: u16, body: &str) -> Reply {
-        Reply {
-            status: StatusCode::from_u16(status).unwrap(),
-            headers: HeaderMap::new(),
-            body: body.as_bytes().to_vec(),
-        }
+        Reply::canned(status, body)
     }
 
     #[test]

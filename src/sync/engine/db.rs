@@ -54,10 +54,6 @@ impl Db {
 
     /// Open without the sync lock (`hearth reply` sends one claimed item).
     pub async fn open(path: &Path) -> Result<Db, SyncError> {
-        // Account tasks start together; on a fresh cache their migrations would
-        // race ("table already exists"). One opener at a time.
-        static OPENING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-        let _one_at_a_time = OPENING.lock().await;
         let path = path.to_path_buf();
         let store = tokio::task::spawn_blocking(move || Store::open(&path))
             .await

@@ -66,6 +66,30 @@ impl Default for EngineOptions {
     }
 }
 
+/// What every account task of one engine shares.
+#[derive(Clone)]
+struct Shared {
+    db: Db,
+    paths: Paths,
+    assess: Arc<dyn Assess + Send + Sync>,
+    events: UnboundedSender<SyncEvent>,
+    options: EngineOptions,
+}
+
+impl Shared {
+    async fn task(self, account: AccountConfig) -> AccountTask {
+        AccountTask::new(
+            account,
+            self.db,
+            self.paths,
+            self.assess,
+            self.events,
+            self.options,
+        )
+        .await
+    }
+}
+
 /// The running engine. Dropping it leaves the tasks running until the runtime ends;
 /// call [`EngineHandle::shutdown`] to stop them.
 pub struct EngineHandle {
@@ -131,22 +155,19 @@ pub fn spawn_with(
                 return;
             }
         };
+        let shared = Shared {
+            db,
+            paths,
+            assess,
+            events,
+            options,
+        };
         let tasks: Vec<JoinHandle<()>> = config
             .accounts
             .into_iter()
             .map(|account| {
-                let db = db.clone();
-                let paths = paths.clone();
-                let assess = Arc::clone(&assess);
-                let events = events.clone();
-                let options = options.clone();
-                let watcher = watcher.clone();
-                tokio::spawn(async move {
-                    AccountTask::new(account, db, paths, assess, events, options)
-                        .await
-                        .run(watcher)
-                        .await;
-                })
+                let (shared, watcher) = (shared.clone(), watcher.clone());
+                tokio::spawn(async move { shared.task(account).await.run(watcher).await })
             })
             .collect();
         for task in tasks {
@@ -177,6 +198,19 @@ pub struct AccountReport {
     pub inserted: usize,
     pub sent: usize,
     pub error: Option<String>,
+}
+
+impl AccountReport {
+    /// An account whose round could not run at all.
+    fn failed(account: &str, error: String) -> AccountReport {
+        AccountReport {
+            account: account.to_string(),
+            state: status::ERROR.into(),
+            inserted: 0,
+            sent: 0,
+            error: Some(error),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -228,56 +262,41 @@ pub async fn run_once_with(
             let mut report = SyncReport::default();
             for account in &config.accounts {
                 report_unstartable(&events, &account.name, &e);
-                report.accounts.push(AccountReport {
-                    account: account.name.clone(),
-                    state: status::ERROR.into(),
-                    inserted: 0,
-                    sent: 0,
-                    error: Some(e.to_string()),
-                });
+                report
+                    .accounts
+                    .push(AccountReport::failed(&account.name, e.to_string()));
             }
             return report;
         }
+    };
+    let shared = Shared {
+        db,
+        paths,
+        assess,
+        events,
+        options,
     };
     let tasks: Vec<_> = config
         .accounts
         .into_iter()
         .map(|account| {
-            let db = db.clone();
-            let paths = paths.clone();
-            let assess = Arc::clone(&assess);
-            let events = events.clone();
-            let options = options.clone();
+            let shared = shared.clone();
             let name = account.name.clone();
-            let handle = tokio::spawn(async move {
-                one_round(account, db, paths, assess, events, options).await
-            });
+            let handle = tokio::spawn(async move { one_round(shared.task(account).await).await });
             (name, handle)
         })
         .collect();
     let mut report = SyncReport::default();
     for (name, handle) in tasks {
-        let account_report = handle.await.unwrap_or_else(|e| AccountReport {
-            account: name,
-            state: status::ERROR.into(),
-            inserted: 0,
-            sent: 0,
-            error: Some(format!("the account task failed: {e}")),
+        let account_report = handle.await.unwrap_or_else(|e| {
+            AccountReport::failed(&name, format!("the account task failed: {e}"))
         });
         report.accounts.push(account_report);
     }
     report
 }
 
-async fn one_round(
-    account: AccountConfig,
-    db: Db,
-    paths: Paths,
-    assess: Arc<dyn Assess + Send + Sync>,
-    events: UnboundedSender<SyncEvent>,
-    options: EngineOptions,
-) -> AccountReport {
-    let mut task = AccountTask::new(account, db, paths, assess, events, options).await;
+async fn one_round(mut task: AccountTask) -> AccountReport {
     task.reporter
         .set(status::SYNCING, None, None, None, false)
         .await;
@@ -304,9 +323,14 @@ pub async fn send_outbox_item(
 ) -> Result<Option<ItemOutcome>, SyncError> {
     let (events, _ignored) = tokio::sync::mpsc::unbounded_channel();
     let assess: Arc<dyn Assess + Send + Sync> = Arc::new(NoAssess);
-    let db = Db::open(db_path).await?;
-    let mut task =
-        AccountTask::new(account.clone(), db, paths.clone(), assess, events, options).await;
+    let shared = Shared {
+        db: Db::open(db_path).await?,
+        paths: paths.clone(),
+        assess,
+        events,
+        options,
+    };
+    let mut task = shared.task(account.clone()).await;
     task.send_item(outbox_id).await
 }
 

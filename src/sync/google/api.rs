@@ -115,14 +115,9 @@ pub fn google_error_text(reply: &Reply) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::header::HeaderMap;
 
     fn reply(status: u16, body: &str) -> Reply {
-        Reply {
-            status: StatusCode::from_u16(status).unwrap(),
-            headers: HeaderMap::new(),
-            body: body.as_bytes().to_vec(),
-        }
+        Reply::canned(status, body)
     }
 
     fn envelope(code: u16, status: &str, message: &str) -> String {

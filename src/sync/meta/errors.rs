@@ -99,7 +99,6 @@ pub fn check(reply: &Reply, now: DateTime<Utc>) -> Result<Value, SyncError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::StatusCode;
     use reqwest::header::{HeaderMap, HeaderValue};
 
     fn now() -> DateTime<Utc> {
@@ -108,9 +107,8 @@ mod tests {
 
     fn reply(status: u16, body: &str, headers: HeaderMap) -> Reply {
         Reply {
-            status: StatusCode::from_u16(status).unwrap(),
             headers,
-            body: body.as_bytes().to_vec(),
+            ..Reply::canned(status, body)
         }
     }
 
