@@ -193,3 +193,40 @@ fn the_inbox_refuses_to_start_without_a_terminal() {
     assert!(text(&out.stderr).contains("terminal"));
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn a_bad_key_binding_is_reported_at_its_line_before_the_terminal_is_touched() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("keys.toml");
+    std::fs::write(
+        &config,
+        "agent = \"Sam\"\n\n[keymap]\n\"ctrl-q\" = \"fly\"\n",
+    )
+    .unwrap();
+    let out = hearth(
+        home.path(),
+        &["--config", config.to_str().unwrap(), "demo"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("keys.toml:4:1:"), "{stderr}");
+    assert!(stderr.contains("unknown action 'fly'"), "{stderr}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn a_bad_colour_is_reported_at_its_line() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("colours.toml");
+    std::fs::write(&config, "[theme]\ntier1 = \"red\"\noverdue = \"blurple\"\n").unwrap();
+    let out = hearth(
+        home.path(),
+        &["--config", config.to_str().unwrap(), "demo"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("colours.toml:3:1:"), "{stderr}");
+    assert!(stderr.contains("blurple"), "{stderr}");
+}

@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 pub fn run(env: Env, args: DemoArgs) -> anyhow::Result<ExitCode> {
+    if !args.seed_only {
+        super::check_ui_config(&env)?;
+    }
     // The demo never touches the real cache: it has its own file unless --db names one.
     let db = env
         .db_override

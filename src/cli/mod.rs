@@ -117,17 +117,48 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Key bindings and colours are understood by the UI, so they are checked here,
+/// before anything else happens, with the line they are on.
+fn check_ui_config(env: &Env) -> anyhow::Result<()> {
+    check_keymap(env)?;
+    check_theme(env)
+}
+
+/// Each `[keymap]` entry on its own, so an error can name the line it is on.
+fn check_keymap(env: &Env) -> anyhow::Result<()> {
+    for (key, action) in &env.config.keymap {
+        let entry = std::collections::BTreeMap::from([(key.clone(), action.clone())]);
+        if let Err(e) = crate::ui::Keymap::from_config(&entry) {
+            let at = crate::config::locate_key(&env.config_path, "keymap", key);
+            return Err(Failure::bad_input(format!("{at}: {e}")));
+        }
+    }
+    Ok(())
+}
+
+/// Colours are checked up front too; the error names the `[theme]` key.
+fn check_theme(env: &Env) -> anyhow::Result<()> {
+    crate::ui::Theme::from_config(&env.config.theme).map_err(|e| {
+        let key = e
+            .strip_prefix("theme.")
+            .and_then(|rest| rest.split(':').next())
+            .unwrap_or_default();
+        let at = crate::config::locate_key(&env.config_path, "theme", key);
+        Failure::bad_input(format!("{at}: {e}"))
+    })?;
+    Ok(())
+}
+
 /// Open the TUI on `db`. With `demo`, a feeder delivers new messages while it runs.
 fn run_tui(env: Env, db: PathBuf, demo: bool) -> anyhow::Result<()> {
     use std::io::IsTerminal;
+    // Everything that can fail on bad input fails here, before the terminal changes.
+    check_ui_config(&env)?;
     if !std::io::stdout().is_terminal() {
         return Err(Failure::bad_input(
             "the inbox needs a terminal; for scripts use `hearth queue --json` or `hearth show ID`",
         ));
     }
-    // Everything that can fail on bad input fails here, before the terminal changes.
-    crate::ui::Keymap::from_config(&env.config.keymap)
-        .map_err(|e| Failure::bad_input(format!("{}: [keymap] {e}", env.config_path.display())))?;
     let (playbooks, problems) = crate::playbook::Library::load(&env.playbook_dirs());
     for problem in &problems {
         tracing::warn!(%problem, "playbook skipped");

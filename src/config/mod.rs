@@ -338,6 +338,21 @@ pub fn parse_weekday(day: &str) -> Option<chrono::Weekday> {
     })
 }
 
+/// "path:line:col" of `key` in `[table]` of the config file at `path`, for errors
+/// found after parsing (by the layer that understands the value). Falls back to
+/// the bare path when the file or the key cannot be found.
+pub fn locate_key(path: &Path, table: &str, key: &str) -> String {
+    let place = std::fs::read_to_string(path).ok().and_then(|text| {
+        let offset = find_key(&text, table, &format!("\"{key}\""))
+            .or_else(|| find_key(&text, table, key))?;
+        Some(line_col(&text, offset))
+    });
+    match place {
+        Some((line, col)) => format!("{}:{line}:{col}", path.display()),
+        None => path.display().to_string(),
+    }
+}
+
 /// Byte offset of `key =` inside `[table]`, to point semantic errors at their line.
 fn find_key(text: &str, table: &str, key: &str) -> Option<usize> {
     let header = format!("[{table}]");
@@ -426,6 +441,21 @@ mod tests {
             config.accounts,
             vec![AccountConfig::new("nw", crate::model::Platform::Mastodon)]
         );
+    }
+
+    #[test]
+    fn keys_are_located_quoted_or_bare() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(
+            &path,
+            "agent = \"Sam\"\n[keymap]\nj = \"down\"\n  \"ctrl-q\" = \"fly\"\n",
+        )
+        .unwrap();
+        let at = |key| locate_key(&path, "keymap", key);
+        assert_eq!(at("ctrl-q"), format!("{}:4:3", path.display()));
+        assert_eq!(at("j"), format!("{}:3:1", path.display()));
+        assert_eq!(at("k"), path.display().to_string());
     }
 
     #[test]
