@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod inbox;
 pub mod demo;
 pub mod model;
 pub mod playbook;

@@ -7,10 +7,11 @@ mod meta_fake;
 use chrono::{Duration, Utc};
 use hearth::config::Config;
 use hearth::config::accounts::AccountConfig;
-use hearth::model::{Direction, IngestPage, Kind, Platform};
+use hearth::model::{Direction, IngestPage, Kind, Platform, reply_window};
 use hearth::store::{IngestStats, Store};
 use hearth::sync::http::Timeouts;
-use hearth::sync::meta::{Facebook, Instagram, messaging_window_open};
+
+use hearth::sync::meta::{Facebook, Instagram};
 use hearth::sync::{Action, Connector, PageSink, Reconciled, Secret, SyncError, Target};
 use hearth::triage::Triage;
 use meta_fake::{FakeMeta, Fault, IG_USER_ID, PAGE_ID, Route, Seed, TOKEN};
@@ -551,10 +552,15 @@ async fn messages_respect_the_24_hour_window() {
         assert!(matches!(err, SyncError::WindowClosed(_)), "{err:?}");
     }
     assert!(fake.requests().is_empty(), "no request outside the window");
-    assert!(!messaging_window_open(
-        Some(Utc::now() - Duration::hours(25)),
-        Utc::now()
-    ));
+    assert!(
+        !reply_window(
+            Platform::Facebook,
+            Kind::Dm,
+            Some(Utc::now() - Duration::hours(25)),
+            Utc::now()
+        )
+        .is_open()
+    );
 
     // Open: Send API with messaging_type RESPONSE to the customer's id.
     let id = perform(&fb, &dm_target(FB, "t_1", 1), &say)

@@ -52,6 +52,69 @@ pub enum Command {
     Login(LoginArgs),
     /// Import messages from a JSON Lines file (one message per line).
     Import(ImportArgs),
+    /// Hide, unhide or delete the customer's newest comment (a strike against its author).
+    Moderate(ModerateArgs),
+    /// Authors with moderation strikes, and what each strike led to.
+    Strikes(StrikesArgs),
+    /// Override a conversation's tier (or clear the override).
+    Tier(TierArgs),
+    /// Scheduled and failed outbox items; `outbox cancel ID` withdraws a scheduled one.
+    Outbox(OutboxArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ModerateArgs {
+    /// The conversation id.
+    pub id: i64,
+    /// hide, unhide or delete.
+    #[arg(value_parser = ["hide", "unhide", "delete"])]
+    pub action: String,
+    /// Why (required for hide and delete): hate, troll, spam, promo or other.
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// The platform id of the message (default: the customer's newest).
+    #[arg(long)]
+    pub message: Option<String>,
+    /// Go ahead although it looks like a genuine complaint (the override is recorded).
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StrikesArgs {
+    /// JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TierArgs {
+    /// The conversation id.
+    pub id: i64,
+    /// The tier, 1-5.
+    #[arg(value_parser = clap::value_parser!(u8).range(1..=5), required_unless_present = "clear")]
+    pub tier: Option<u8>,
+    /// Clear the override: the automatic tier applies again.
+    #[arg(long, conflicts_with = "tier")]
+    pub clear: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OutboxArgs {
+    #[command(subcommand)]
+    pub command: Option<OutboxCommand>,
+    /// JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// Withdraw a queued (scheduled) item before it is sent.
+    Cancel {
+        /// The outbox id.
+        id: i64,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -88,6 +151,15 @@ pub struct ReplyArgs {
     /// Queue only; do not try to send now.
     #[arg(long)]
     pub no_send: bool,
+    /// Send even though reply guards warn (each override is recorded).
+    #[arg(long)]
+    pub force: bool,
+    /// Only report what the guards say; queue nothing.
+    #[arg(long, conflicts_with_all = ["force", "no_send", "at"])]
+    pub check: bool,
+    /// Send later: RFC 3339, or HH:MM (business-hours zone, else local), or "opening".
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -13,7 +13,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 /// Open an existing cache; a missing one is a usage error, not an empty queue.
-fn open_existing(env: &Env) -> anyhow::Result<Store> {
+pub(super) fn open_existing(env: &Env) -> anyhow::Result<Store> {
     let path = env.db_path();
     if !path.exists() {
         return Err(Failure::bad_input(format!(

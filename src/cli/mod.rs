@@ -1,6 +1,7 @@
 //! Command-line entry: parse arguments (clap), load config, dispatch. No product
 //! logic lives here; each subcommand's wiring has its own small module.
 
+mod actions;
 mod args;
 mod demo;
 mod headless;
@@ -19,6 +20,8 @@ use std::process::ExitCode;
 
 /// Exit status for unusable input (config, playbooks, arguments).
 pub const EXIT_BAD_INPUT: u8 = 2;
+/// Exit status when reply guards (or the complaint guard) stopped an action.
+pub const EXIT_GUARDED: u8 = 3;
 
 /// An error that already carries the exit status it should produce.
 #[derive(Debug, thiserror::Error)]
@@ -114,6 +117,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reply(args) => sync_cmd::reply(&env, &args),
         Command::Login(args) => login::login(&env, &args),
         Command::Import(args) => import::import(&env, &args),
+        Command::Moderate(args) => actions::moderate(&env, &args),
+        Command::Strikes(args) => actions::strikes(&env, &args),
+        Command::Tier(args) => actions::tier(&env, &args),
+        Command::Outbox(args) => actions::outbox(&env, &args),
     }
 }
 
@@ -198,6 +205,7 @@ fn run_tui(env: Env, db: PathBuf, demo: bool) -> anyhow::Result<()> {
             config: env.config,
             playbooks,
             demo,
+            assess: assess.clone(),
             log_path: Some(env.paths.log_file()),
         };
         let result = crate::ui::run(ctx, receiver).await;

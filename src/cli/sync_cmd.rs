@@ -108,6 +108,10 @@ async fn print_events(mut events: UnboundedReceiver<SyncEvent>) {
                 outbox_id,
                 error: Some(e),
             } => format!("{time} outbox #{outbox_id}: {e}"),
+            SyncEvent::Alert {
+                conversation_id,
+                why,
+            } => format!("{time} ALERT conversation {conversation_id}: {why}"),
             SyncEvent::Ingested { .. } => continue,
         };
         let mut out = std::io::stdout().lock();
@@ -154,7 +158,10 @@ fn account_rows(env: &Env) -> anyhow::Result<Vec<AccountRow>> {
                 platform: a.platform.as_str().to_string(),
                 brand: a.brand.clone(),
                 location: a.location.clone(),
-                state: saved.map_or_else(|| "never synced".to_string(), |s| s.state.clone()),
+                state: saved.map_or_else(
+                    || "never synced".to_string(),
+                    |s| s.state.as_str().to_string(),
+                ),
                 last_sync_at: saved.and_then(|s| s.last_sync_at).map(rfc3339),
                 next_attempt_at: saved.and_then(|s| s.next_attempt_at).map(rfc3339),
                 last_error: saved.and_then(|s| s.last_error.clone()),

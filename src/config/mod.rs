@@ -2,6 +2,8 @@
 //! name the file, line and column.
 
 pub mod accounts;
+pub mod guards;
+pub mod moderation;
 pub mod triage;
 
 use crate::model::Tier;
@@ -10,6 +12,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use accounts::{AccountConfig, check_base_url};
+pub use guards::GuardConfig;
+pub use moderation::ModerationConfig;
 pub use triage::TriageConfig;
 
 /// A config or data file that could not be used, located as precisely as we can.
@@ -80,6 +84,13 @@ pub struct Config {
     /// Connected platform accounts (`[[account]]` tables).
     #[serde(rename = "account")]
     pub accounts: Vec<AccountConfig>,
+    /// Hold replies written outside business hours until the next opening.
+    pub hold_outside_hours: bool,
+    /// Run for an urgent message after hours (or a crisis at any hour), with the
+    /// conversation as JSON on stdin, e.g. "notify-send hearth" or a script.
+    pub alert_command: Option<String>,
+    pub moderation: ModerationConfig,
+    pub guards: GuardConfig,
 }
 
 impl Default for Config {
@@ -95,6 +106,10 @@ impl Default for Config {
             keymap: BTreeMap::new(),
             theme: ThemeConfig::default(),
             accounts: Vec::new(),
+            hold_outside_hours: false,
+            alert_command: None,
+            moderation: ModerationConfig::default(),
+            guards: GuardConfig::default(),
         }
     }
 }

@@ -174,13 +174,14 @@ impl Feeder {
     }
 }
 
-/// Pretend every queued reply went out.
+/// Pretend every queued item whose time has come went out (scheduled ones wait).
 fn drain_outbox(
     store: &mut Store,
     now: DateTime<Utc>,
     events: &mut Vec<SyncEvent>,
 ) -> Result<(), DemoError> {
-    for item in store.outbox("queued", OUTBOX_BATCH)? {
+    let due = store.outbox(crate::model::OutboxState::Queued, OUTBOX_BATCH)?;
+    for item in due.into_iter().filter(|i| !i.is_scheduled(now)) {
         store.mark_outbox_sent(item.id, &format!("demo-{}", item.id), now)?;
         events.push(SyncEvent::OutboxUpdated {
             outbox_id: item.id,

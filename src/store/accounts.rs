@@ -1,7 +1,9 @@
 //! Each synced account's state (for the TUI, `hearth accounts` and `doctor`) and
 //! its cursors.
 
+use super::rows::{classify, word};
 use super::{Result, Store, from_ms, to_ms};
+use crate::model::AccountStatus;
 use chrono::{DateTime, Utc};
 
 /// How an account's sync stands.
@@ -9,8 +11,7 @@ use chrono::{DateTime, Utc};
 pub struct AccountState {
     pub account: String,
     pub platform: String,
-    /// ok, syncing, offline, rate-limited, needs-reauth, error
-    pub state: String,
+    pub state: AccountStatus,
     pub last_sync_at: Option<DateTime<Utc>>,
     pub next_attempt_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
@@ -29,7 +30,7 @@ impl Store {
             rusqlite::params![
                 s.account,
                 s.platform,
-                s.state,
+                s.state.as_str(),
                 s.last_sync_at.map(to_ms),
                 s.next_attempt_at.map(to_ms),
                 s.last_error,
@@ -49,14 +50,38 @@ impl Store {
                 Ok(AccountState {
                     account: r.get(0)?,
                     platform: r.get(1)?,
-                    state: r.get(2)?,
+                    state: word(r, 2)?,
                     last_sync_at: r.get::<_, Option<i64>>(3)?.map(from_ms),
                     next_attempt_at: r.get::<_, Option<i64>>(4)?.map(from_ms),
                     last_error: r.get(5)?,
                 })
             })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(classify)?;
         Ok(rows)
+    }
+
+    /// The longest reply the platform says this account takes (Mastodon's
+    /// `max_characters`), when a connector has learned it.
+    pub fn set_reply_limit(&self, account: &str, limit: usize) -> Result<()> {
+        self.conn.execute(
+            "UPDATE account_state SET reply_limit = ?2 WHERE account = ?1",
+            (account, limit as i64),
+        )?;
+        Ok(())
+    }
+
+    pub fn reply_limit(&self, account: &str) -> Result<Option<usize>> {
+        use rusqlite::OptionalExtension;
+        let limit: Option<Option<i64>> = self
+            .conn
+            .query_row(
+                "SELECT reply_limit FROM account_state WHERE account = ?1",
+                [account],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(limit.flatten().and_then(|n| usize::try_from(n).ok()))
     }
 
     /// Every cursor of one account, as (key, value).

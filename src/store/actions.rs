@@ -14,13 +14,45 @@ impl Store {
         }
     }
 
-    /// Pin a tier (or clear the pin with `None`). The override always wins over triage.
-    pub fn set_tier_override(&self, id: i64, tier: Option<Tier>) -> Result<()> {
-        let n = self.conn.execute(
+    /// Pin a tier (or clear the pin with `None`). The override always wins over
+    /// triage. The choice is also kept with the text it was made on, as a labelled
+    /// example of this user's stream.
+    pub fn set_tier_override(
+        &mut self,
+        id: i64,
+        tier: Option<Tier>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let n = tx.execute(
             "UPDATE conversations SET tier_override = ?2, tier = COALESCE(?2, tier_auto) WHERE id = ?1",
             (id, tier.map(|t| i64::from(t.number()))),
         )?;
-        self.require(id, n)
+        if n == 0 {
+            return Err(StoreError::NoSuchConversation(id));
+        }
+        tx.execute(
+            "INSERT INTO tier_examples (conversation_id, tier_auto, tier, text, created_at)
+             SELECT c.id, c.tier_auto, ?2,
+                    COALESCE((SELECT group_concat(body, char(10)) FROM
+                                (SELECT substr(body, 1, 2000) AS body FROM messages
+                                 WHERE conversation_id = c.id AND direction = 'inbound'
+                                 ORDER BY sent_at DESC, id DESC LIMIT 3)), ''),
+                    ?3
+             FROM conversations c WHERE c.id = ?1",
+            (id, tier.map(|t| i64::from(t.number())), to_ms(now)),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// How many tier overrides have been recorded as examples.
+    pub fn tier_example_count(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM tier_examples", [], |r| r.get(0))?)
     }
 
     /// Mark open, waiting or done. (Use `snooze` for snoozing.)
@@ -42,13 +74,14 @@ impl Store {
     }
 
     /// Write a reply: the outbound message and its outbox entry, in one transaction.
-    /// The conversation leaves the queue until the customer writes again.
-    /// Returns the outbox id.
+    /// The conversation leaves the queue until the customer writes again. With
+    /// `send_after` the engine holds it until then. Returns the outbox id.
     pub fn record_reply(
         &mut self,
         conversation_id: i64,
         author: &str,
         body: &str,
+        send_after: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> Result<i64> {
         // IMMEDIATE: take the write lock up front, so a concurrent writer waits
@@ -76,9 +109,10 @@ impl Store {
         )?;
         let at = to_ms(now).max(last + 1);
         tx.execute(
-            "INSERT INTO outbox (conversation_id, account, body, state, created_at, updated_at)
-             VALUES (?1, ?2, ?3, 'queued', ?4, ?4)",
-            (conversation_id, &account, body, at),
+            "INSERT INTO outbox (conversation_id, account, body, state, send_after, created_at,
+                 updated_at)
+             VALUES (?1, ?2, ?3, 'queued', ?4, ?5, ?5)",
+            (conversation_id, &account, body, send_after.map(to_ms), at),
         )?;
         let outbox_id = tx.last_insert_rowid();
         tx.execute(

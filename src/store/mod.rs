@@ -6,6 +6,7 @@
 mod accounts;
 mod actions;
 mod ingest;
+mod moderation;
 pub mod outbox;
 mod queue;
 mod rows;
@@ -18,7 +19,8 @@ use std::time::Duration;
 
 pub use accounts::{AccountState, FilterColumn};
 pub use ingest::IngestStats;
-pub use outbox::{ConversationRef, OutboxItem};
+pub use moderation::{AuthorStrikes, NewStrike};
+pub use outbox::{ConversationRef, NewAction, OutboxItem};
 pub use queue::QueueKey;
 
 #[derive(Debug, thiserror::Error)]

@@ -21,7 +21,7 @@ fn bad(index: usize, what: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(index, Type::Text, what.into())
 }
 
-fn word<T: FromStr>(row: &Row, index: usize) -> rusqlite::Result<T>
+pub(super) fn word<T: FromStr>(row: &Row, index: usize) -> rusqlite::Result<T>
 where
     T::Err: std::fmt::Display,
 {
@@ -44,7 +44,7 @@ fn opt_tier(row: &Row, index: usize) -> rusqlite::Result<Option<Tier>> {
     }
 }
 
-fn opt_time(row: &Row, index: usize) -> rusqlite::Result<Option<chrono::DateTime<chrono::Utc>>> {
+pub(super) fn opt_time(row: &Row, index: usize) -> rusqlite::Result<Option<chrono::DateTime<chrono::Utc>>> {
     Ok(row.get::<_, Option<i64>>(index)?.map(from_ms))
 }
 

@@ -102,6 +102,60 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (account, key)
     );
     "#,
+    // 2: the application core: scheduled sends, moderation reasons and strikes,
+    // recorded guard overrides, tier overrides kept as labelled examples, alerts.
+    r#"
+    ALTER TABLE outbox ADD COLUMN send_after INTEGER;     -- epoch ms; NULL = as soon as possible
+    ALTER TABLE outbox ADD COLUMN reason TEXT;            -- moderation reason word
+    ALTER TABLE outbox ADD COLUMN author TEXT;            -- the moderated author (strike actions)
+    CREATE INDEX outbox_due ON outbox (account, state, send_after);
+
+    -- Longest reply an account takes when the platform says (Mastodon's max_characters).
+    ALTER TABLE account_state ADD COLUMN reply_limit INTEGER;
+
+    CREATE TABLE strikes (
+        id              INTEGER PRIMARY KEY,
+        account         TEXT NOT NULL,
+        author          TEXT NOT NULL,
+        conversation_id INTEGER NOT NULL REFERENCES conversations (id),
+        target_id       TEXT,               -- platform id of the moderated message
+        action          TEXT NOT NULL,      -- hide, delete
+        reason          TEXT NOT NULL,      -- hate, troll, spam, promo, other
+        step            TEXT NOT NULL,      -- none, warning, suspension, ban
+        enforced_by     INTEGER REFERENCES outbox (id),  -- the outbox item carrying the step
+        reminder        TEXT,               -- what the user must do by hand, when the platform cannot
+        created_at      INTEGER NOT NULL
+    );
+    CREATE INDEX strikes_author ON strikes (account, author);
+
+    CREATE TABLE guard_overrides (
+        id              INTEGER PRIMARY KEY,
+        conversation_id INTEGER NOT NULL REFERENCES conversations (id),
+        outbox_id       INTEGER REFERENCES outbox (id),
+        guard           TEXT NOT NULL,
+        message         TEXT NOT NULL,
+        created_at      INTEGER NOT NULL
+    );
+
+    -- Every manual tier choice, with the text it was made on: labelled examples of
+    -- this user's stream, for learning.
+    CREATE TABLE tier_examples (
+        id              INTEGER PRIMARY KEY,
+        conversation_id INTEGER NOT NULL REFERENCES conversations (id),
+        tier_auto       INTEGER NOT NULL,
+        tier            INTEGER,            -- NULL: the override was cleared
+        text            TEXT NOT NULL,
+        created_at      INTEGER NOT NULL
+    );
+
+    -- One alert per inbound message, so a re-sync never rings twice.
+    CREATE TABLE alerts (
+        message_id      INTEGER PRIMARY KEY REFERENCES messages (id),
+        conversation_id INTEGER NOT NULL,
+        why             TEXT NOT NULL,
+        created_at      INTEGER NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -48,6 +48,12 @@ pub enum Action {
     Delete,
     /// Remove our reply (Google reviews).
     DeleteReply,
+    /// Mute the author of the target message for `days` (a strike's suspension).
+    Mute { days: u32 },
+    /// Block the author of the target message (a strike's ban, Mastodon).
+    Block,
+    /// Ban the author of the target message from the Page (a strike's ban, Facebook).
+    Ban,
 }
 
 impl Action {
@@ -58,6 +64,9 @@ impl Action {
             Action::Unhide => "unhide",
             Action::Delete => "delete",
             Action::DeleteReply => "delete_reply",
+            Action::Mute { .. } => "mute",
+            Action::Block => "block",
+            Action::Ban => "ban",
         }
     }
 }

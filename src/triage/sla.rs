@@ -81,6 +81,30 @@ impl Schedule {
         cursor + left
     }
 
+    /// The zone business hours are kept in.
+    pub fn tz(&self) -> Tz {
+        self.tz
+    }
+
+    /// Whether `at` falls inside business hours.
+    pub fn is_open(&self, at: DateTime<Utc>) -> bool {
+        let day = at.with_timezone(&self.tz).date_naive();
+        // Yesterday's window may run past midnight into today.
+        [day - Duration::days(1), day]
+            .into_iter()
+            .filter_map(|d| self.window(d))
+            .any(|(open, close)| open <= at && at < close)
+    }
+
+    /// The first opening time after `at` (`at` itself when it is an opening).
+    pub fn next_opening(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let first = at.with_timezone(&self.tz).date_naive();
+        (0..15)
+            .filter_map(|offset| self.window(first + Duration::days(offset)))
+            .map(|(open, _)| open)
+            .find(|open| *open >= at)
+    }
+
     /// The open window that starts on local `day`, as UTC instants.
     fn window(&self, day: NaiveDate) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
         use chrono::Datelike;

@@ -2,10 +2,11 @@
 //! bindable commands a keymap names (`Command`), and the I/O the UI asks the
 //! runtime to do on its behalf (`Effect`).
 
-use super::outbox::{Moderation, OutboxSummary};
+use super::popups::outbox::OutboxSummary;
 use super::state::Facets;
+use crate::inbox::{ModerateDecision, ModerateRequest, ReplyDecision, When};
 use crate::model::{Conversation, Message, QueueCounts, QueueFilter, SyncEvent, Tier};
-use crate::store::{AccountState, QueueKey};
+use crate::store::{AccountState, AuthorStrikes, QueueKey};
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
@@ -25,6 +26,13 @@ pub enum Command {
     Reply,
     Playbooks,
     Send,
+    /// Send although the reply guards warned (only after they have).
+    SendAnyway,
+    /// Send the draft later: in an hour, at opening time, or at a typed time.
+    SendLater,
+    /// Jump to the next fill-in blank of the draft (previous with `PrevBlank`).
+    NextBlank,
+    PrevBlank,
     Editor,
     Cancel,
     /// Show one tier only; `None` shows every tier.
@@ -53,7 +61,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 38] = [
+    pub const ALL: [Command; 42] = [
         Command::Down,
         Command::Up,
         Command::PageDown,
@@ -66,6 +74,10 @@ impl Command {
         Command::Reply,
         Command::Playbooks,
         Command::Send,
+        Command::SendAnyway,
+        Command::SendLater,
+        Command::NextBlank,
+        Command::PrevBlank,
         Command::Editor,
         Command::Cancel,
         Command::Retier,
@@ -109,6 +121,10 @@ impl Command {
             Command::Reply => "reply",
             Command::Playbooks => "playbooks",
             Command::Send => "send",
+            Command::SendAnyway => "send-anyway",
+            Command::SendLater => "send-later",
+            Command::NextBlank => "next-blank",
+            Command::PrevBlank => "prev-blank",
             Command::Editor => "editor",
             Command::Cancel => "cancel",
             Command::TierFilter(Some(Tier::Revenue)) => "tier-1",
@@ -151,7 +167,11 @@ impl Command {
             Command::Open => "open the selected conversation",
             Command::Reply => "write a reply (composer)",
             Command::Playbooks => "pick a reply playbook",
-            Command::Send => "send the draft reply",
+            Command::Send => "send the draft reply (reply guards check it first)",
+            Command::SendAnyway => "send anyway, after the guards warned (recorded)",
+            Command::SendLater => "send later: in 1 h, at opening time, or a typed time",
+            Command::NextBlank => "next [[blank]] to fill in (Tab in the composer)",
+            Command::PrevBlank => "previous [[blank]] (Shift-Tab in the composer)",
             Command::Editor => "edit the draft in $EDITOR",
             Command::Cancel => "close / leave search / back",
             Command::TierFilter(Some(Tier::Revenue)) => "show tier 1 only",
@@ -173,10 +193,10 @@ impl Command {
             Command::Help => "this help",
             Command::Refresh => "re-read the cache",
             Command::Accounts => "accounts: sync state, next attempt, errors",
-            Command::Outbox => "outbox: failed sends to resend or dismiss",
-            Command::Hide => "hide the newest inbound comment (spam, trolls)",
+            Command::Outbox => "outbox: scheduled replies to cancel, failed sends to resend",
+            Command::Hide => "hide the newest inbound comment (asks why: a strike)",
             Command::Unhide => "unhide the newest inbound comment",
-            Command::Delete => "delete the newest inbound comment (asks first)",
+            Command::Delete => "delete the newest inbound comment (asks why, then confirms)",
         }
     }
 
@@ -213,14 +233,30 @@ pub enum Action {
     ConversationLoaded {
         conversation: Option<Box<Conversation>>,
         messages: Vec<Message>,
+        /// The author's moderation strikes on this account, if any.
+        strikes: Option<AuthorStrikes>,
     },
     SearchResults {
         query: String,
         rows: Vec<Conversation>,
     },
-    ReplySent {
+    /// What the core decided about a reply (queued, or stopped by guards).
+    ReplyDecided {
         conversation_id: i64,
+        text: String,
+        when: When,
+        decision: ReplyDecision,
+    },
+    /// What the core decided about a moderation request.
+    ModerationDecided {
+        request: ModerateRequest,
+        decision: ModerateDecision,
+    },
+    /// A scheduled reply was withdrawn; its text comes back as the draft.
+    OutboxCancelled {
         outbox_id: i64,
+        conversation_id: i64,
+        text: String,
     },
     /// A write went through; `message` is what the user sees.
     Applied {
@@ -235,7 +271,7 @@ pub enum Action {
     OutboxLoaded(OutboxSummary),
     /// The platforms, brands and locations in the cache, for the filters.
     FacetsLoaded(Facets),
-    /// An outbox write went through (resolved, or moderation queued).
+    /// An outbox write went through (resolved).
     OutboxChanged {
         message: String,
     },
@@ -258,6 +294,8 @@ pub enum Effect {
     SendReply {
         conversation_id: i64,
         text: String,
+        when: When,
+        force: bool,
     },
     SetTier {
         conversation_id: i64,
@@ -277,10 +315,8 @@ pub enum Effect {
         id: i64,
         resend: bool,
     },
-    /// Queue a moderation action on one message through the outbox.
-    Moderate {
-        conversation_id: i64,
-        target_id: String,
-        action: Moderation,
-    },
+    /// Moderate one message through the core (reason, strikes, complaint guard).
+    Moderate(ModerateRequest),
+    /// Withdraw a scheduled outbox item.
+    CancelOutbox(i64),
 }

@@ -2,24 +2,27 @@
 //! runs inline; the answer comes back as an action for `update`.
 
 use super::action::{Action, Effect};
-use super::outbox::{ATTENTION_LIMIT, OutboxEntry, OutboxSummary};
+use super::popups::outbox::{ATTENTION_LIMIT, OutboxEntry, OutboxSummary};
 use super::state::{Facets, State, THREAD_LIMIT};
-use crate::model::{Platform, Status};
-use crate::store::outbox::state as outbox_state;
-use crate::store::{FilterColumn, Store};
+use crate::inbox::{Inbox, InboxError};
+use crate::model::{Assess, OutboxState, Platform};
+use crate::store::{FilterColumn, OutboxItem, Store};
 use chrono::{DateTime, Utc};
 
 /// Search results shown at most.
 const SEARCH_LIMIT: usize = 200;
 
-/// Run one effect (not `Quit` or `OpenEditor`, which the loop handles).
+/// Run one effect (not `Quit` or `OpenEditor`, which the loop handles). Every
+/// user action goes through the application core (`crate::inbox`), the same
+/// functions the CLI calls.
 pub fn execute(
     store: &mut Store,
+    assess: &dyn Assess,
     state: &State,
     effect: Effect,
     now: DateTime<Utc>,
 ) -> Option<Action> {
-    let result = match effect {
+    let result: Result<Action, InboxError> = match effect {
         Effect::Quit | Effect::OpenEditor(_) => return None,
         Effect::LoadQueue {
             filter,
@@ -32,62 +35,77 @@ pub fn execute(
                 more: rows.len() >= limit,
                 rows,
                 append,
-            }),
-        Effect::LoadCounts(filter) => store.counts(&filter, now).map(Action::Counts),
-        Effect::LoadConversation(id) => store.conversation(id).and_then(|conversation| {
-            let messages = match &conversation {
-                Some(_) => store.messages(id, THREAD_LIMIT)?,
-                None => Vec::new(),
-            };
-            Ok(Action::ConversationLoaded {
-                conversation: conversation.map(Box::new),
-                messages,
             })
-        }),
+            .map_err(InboxError::from),
+        Effect::LoadCounts(filter) => store
+            .counts(&filter, now)
+            .map(Action::Counts)
+            .map_err(InboxError::from),
+        Effect::LoadConversation(id) => load_conversation(store, id).map_err(InboxError::from),
         Effect::Search(query) => store
             .search(&query, SEARCH_LIMIT)
-            .map(|rows| Action::SearchResults { query, rows }),
+            .map(|rows| Action::SearchResults { query, rows })
+            .map_err(InboxError::from),
         Effect::SendReply {
             conversation_id,
             text,
-        } => store
-            .record_reply(conversation_id, &state.config.agent, &text, now)
-            .map(|outbox_id| Action::ReplySent {
+            when,
+            force,
+        } => {
+            let request = crate::inbox::ReplyRequest {
                 conversation_id,
-                outbox_id,
-            }),
+                text: text.clone(),
+                when,
+                force,
+            };
+            Inbox::new(store, &state.config, assess)
+                .reply(&request, now)
+                .map(|decision| Action::ReplyDecided {
+                    conversation_id,
+                    text,
+                    when,
+                    decision,
+                })
+        }
         Effect::SetTier {
             conversation_id,
             tier,
-        } => store
-            .set_tier_override(conversation_id, tier)
+        } => Inbox::new(store, &state.config, assess)
+            .retier(conversation_id, tier, now)
             .map(|()| Action::Applied {
                 message: match tier {
                     Some(t) => format!("tier set to T{} ({})", t.number(), t.name()),
                     None => "tier override cleared".into(),
                 },
             }),
-        Effect::MarkDone(id) => store
-            .set_status(id, Status::Done)
+        Effect::MarkDone(id) => Inbox::new(store, &state.config, assess)
+            .done(id)
             .map(|()| Action::Applied {
                 message: "marked done".into(),
             }),
         Effect::Snooze {
             conversation_id,
             until,
-        } => store
-            .snooze(conversation_id, until)
+        } => Inbox::new(store, &state.config, assess)
+            .snooze(conversation_id, until, now)
             .map(|()| Action::Applied {
                 message: format!(
                     "snoozed until {}",
                     super::text::local_time(until, now, state.offset)
                 ),
             }),
-        Effect::LoadAccounts => store.account_states().map(Action::AccountsLoaded),
-        Effect::LoadOutbox => load_outbox(store).map(Action::OutboxLoaded),
-        Effect::LoadFacets => load_facets(store).map(Action::FacetsLoaded),
+        Effect::LoadAccounts => store
+            .account_states()
+            .map(Action::AccountsLoaded)
+            .map_err(InboxError::from),
+        Effect::LoadOutbox => load_outbox(store, now)
+            .map(Action::OutboxLoaded)
+            .map_err(InboxError::from),
+        Effect::LoadFacets => load_facets(store)
+            .map(Action::FacetsLoaded)
+            .map_err(InboxError::from),
         Effect::ResolveOutbox { id, resend } => {
-            store
+            Inbox::new(store, &state.config, assess)
                 .resolve_outbox(id, resend, now)
                 .map(|()| Action::OutboxChanged {
                     message: if resend {
@@ -97,31 +115,52 @@ pub fn execute(
                     },
                 })
         }
-        Effect::Moderate {
-            conversation_id,
-            target_id,
-            action,
-        } => store
-            .queue_moderation(conversation_id, &target_id, action.as_str(), now)
-            .map(|outbox_id| Action::OutboxChanged {
-                message: format!("{} queued (outbox #{outbox_id})", action.as_str()),
+        Effect::Moderate(request) => Inbox::new(store, &state.config, assess)
+            .moderate(&request, Some(&state.playbooks), now)
+            .map(|decision| Action::ModerationDecided { request, decision }),
+        Effect::CancelOutbox(id) => Inbox::new(store, &state.config, assess)
+            .cancel_outbox(id, now)
+            .map(|item| Action::OutboxCancelled {
+                outbox_id: item.id,
+                conversation_id: item.conversation_id,
+                text: item.body,
             }),
     };
     Some(result.unwrap_or_else(|e| {
-        tracing::warn!(error = %e, "store call failed");
+        tracing::warn!(error = %e, "action failed");
         Action::Error(e.to_string())
     }))
 }
 
-/// Queued count, needing-a-decision count, and the oldest of those with their author.
-fn load_outbox(store: &Store) -> crate::store::Result<OutboxSummary> {
-    let queued = store.outbox_count(outbox_state::QUEUED)?;
+/// A conversation with its newest messages and its author's strikes.
+fn load_conversation(store: &Store, id: i64) -> crate::store::Result<Action> {
+    let conversation = store.conversation(id)?;
+    let (messages, strikes) = match &conversation {
+        Some(c) => (
+            store.messages(id, THREAD_LIMIT)?,
+            store.author_strikes(&c.account, &c.author)?,
+        ),
+        None => (Vec::new(), None),
+    };
+    Ok(Action::ConversationLoaded {
+        conversation: conversation.map(Box::new),
+        messages,
+        strikes,
+    })
+}
+
+/// Queued count, needing-a-decision count, scheduled replies and the oldest items
+/// needing a decision, with their authors.
+fn load_outbox(store: &Store, now: DateTime<Utc>) -> crate::store::Result<OutboxSummary> {
+    let queued = store.outbox_count(OutboxState::Queued)?;
     let attention_count =
-        store.outbox_count(outbox_state::FAILED)? + store.outbox_count(outbox_state::UNKNOWN)?;
-    let mut attention = Vec::new();
-    for item in store.outbox_needing_attention(ATTENTION_LIMIT)? {
+        store.outbox_count(OutboxState::Failed)? + store.outbox_count(OutboxState::Unknown)?;
+    let mut items: Vec<OutboxItem> = store.outbox_scheduled(now, ATTENTION_LIMIT)?;
+    items.extend(store.outbox_needing_attention(ATTENTION_LIMIT)?);
+    let mut entries = Vec::with_capacity(items.len());
+    for item in items {
         let conv = store.conversation(item.conversation_id)?;
-        attention.push(OutboxEntry {
+        entries.push(OutboxEntry {
             author: conv.as_ref().map(|c| c.author.clone()),
             platform: conv.as_ref().map(|c| c.platform),
             kind: conv.as_ref().map(|c| c.kind),
@@ -131,7 +170,7 @@ fn load_outbox(store: &Store) -> crate::store::Result<OutboxSummary> {
     Ok(OutboxSummary {
         queued,
         attention_count,
-        attention,
+        entries,
     })
 }
 

@@ -2,6 +2,7 @@
 //! through the keymap to a `Command`.
 
 use super::action::{Command, Effect};
+use super::popups;
 use super::state::{Focus, Overlay, Picker, SnoozeChoice, State};
 use super::update::{command, follow_cursor, notice};
 use crate::model::Tier;
@@ -115,9 +116,11 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, ev: KeyEvent) -> Vec<Effe
             }
         }
         Overlay::Picker(picker) => on_picker_key(state, picker, ev),
-        Overlay::Accounts { scroll } => super::accounts::on_key(state, scroll, cmd),
-        Overlay::Outbox { selected } => super::outbox::on_outbox_key(state, selected, ev, cmd),
-        Overlay::Confirm(confirm) => super::outbox::on_confirm_key(state, confirm, ev),
+        Overlay::Accounts { scroll } => popups::accounts::on_key(state, scroll, cmd),
+        Overlay::Outbox { selected } => popups::outbox::on_outbox_key(state, selected, ev, cmd),
+        Overlay::Confirm(confirm) => popups::outbox::on_confirm_key(state, confirm, ev),
+        Overlay::Reason(prompt) => popups::outbox::on_reason_key(state, prompt, ev),
+        Overlay::Schedule(prompt) => popups::schedule::on_key(state, prompt, ev),
     }
 }
 
@@ -238,9 +241,59 @@ fn insert_template(state: &mut State, picker: &Picker) {
     // Placeholders carry cache text (the author's name): clean it like any other.
     let text = super::text::clean(&render(&template.text, &ctx)).into_owned();
     let name = playbook.name.clone();
+    let has_blanks = !crate::playbook::blanks(&text).is_empty();
     state.composer.insert_str(text);
     state.focus = Focus::Composer;
-    notice(state, format!("inserted playbook '{name}'"), false);
+    if has_blanks {
+        // Start on the first blank, so the writer fills it in right away.
+        state.composer.move_cursor(ratatui_textarea::CursorMove::Jump(0, 0));
+        jump_to_blank(state, true);
+        notice(
+            state,
+            format!("inserted '{name}': fill each [[blank]] (Tab: next blank)"),
+            false,
+        );
+    } else {
+        notice(state, format!("inserted playbook '{name}'"), false);
+    }
+}
+
+/// Select the next (or previous) `[[blank]]` of the draft, wrapping around, so
+/// typing replaces it. False when the draft has none.
+pub fn jump_to_blank(state: &mut State, forward: bool) -> bool {
+    let text = state.draft_text();
+    let ratatui_textarea::DataCursor(row, col) = state.composer.cursor();
+    // The cursor as a byte offset into the joined draft.
+    let at: usize = text
+        .split('\n')
+        .take(row)
+        .map(|l| l.len() + 1)
+        .sum::<usize>()
+        + text
+            .split('\n')
+            .nth(row)
+            .map_or(0, |l| l.char_indices().nth(col).map_or(l.len(), |(i, _)| i));
+    let blank = if forward {
+        // From just after the cursor, so a selected blank moves on to the next one.
+        crate::playbook::next_blank(&text, at + 1)
+    } else {
+        crate::playbook::prev_blank(&text, at)
+    };
+    let Some(blank) = blank else {
+        return false;
+    };
+    let (r0, c0) = crate::playbook::line_col_of(&text, blank.range.start);
+    let (r1, c1) = crate::playbook::line_col_of(&text, blank.range.end);
+    let to_u16 = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+    state.composer.cancel_selection();
+    state
+        .composer
+        .move_cursor(ratatui_textarea::CursorMove::Jump(to_u16(r0), to_u16(c0)));
+    state.composer.start_selection();
+    state
+        .composer
+        .move_cursor(ratatui_textarea::CursorMove::Jump(to_u16(r1), to_u16(c1)));
+    true
 }
 
 fn on_search_key(state: &mut State, ev: KeyEvent) -> Vec<Effect> {
@@ -271,6 +324,12 @@ fn on_search_key(state: &mut State, ev: KeyEvent) -> Vec<Effect> {
 }
 
 fn on_composer_key(state: &mut State, ev: KeyEvent) -> Vec<Effect> {
+    // Tab moves between fill-in blanks while the draft has any; otherwise focus.
+    if matches!(ev.code, KeyCode::Tab | KeyCode::BackTab)
+        && jump_to_blank(state, ev.code == KeyCode::Tab)
+    {
+        return Vec::new();
+    }
     let modified = ev
         .modifiers
         .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
@@ -279,6 +338,10 @@ fn on_composer_key(state: &mut State, ev: KeyEvent) -> Vec<Effect> {
         // Only commands that make sense while typing may steal a key from the editor.
         if let Some(
             cmd @ (Command::Send
+            | Command::SendAnyway
+            | Command::SendLater
+            | Command::NextBlank
+            | Command::PrevBlank
             | Command::Editor
             | Command::Playbooks
             | Command::Cancel

@@ -178,6 +178,8 @@ impl Default for Keymap {
             (ch('p'), C::Playbooks),
             (ctrl('p'), C::Playbooks),
             (ctrl('s'), C::Send),
+            (ctrl('g'), C::SendAnyway),
+            (ctrl('t'), C::SendLater),
             (ctrl('e'), C::Editor),
             (p(K::Esc), C::Cancel),
             (ch('t'), C::Retier),

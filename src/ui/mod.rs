@@ -1,12 +1,11 @@
 //! The terminal UI: state, actions, a pure `update`, views, keymap, theme and the
 //! runtime loop that owns the terminal and the store connection.
 
-pub mod accounts;
 pub mod action;
 pub mod effects;
 pub mod input;
 pub mod keymap;
-pub mod outbox;
+pub mod popups;
 pub mod runtime;
 pub mod state;
 pub mod sync_events;
@@ -31,6 +30,8 @@ pub struct UiContext {
     pub config: crate::config::Config,
     pub playbooks: crate::playbook::Library,
     pub demo: bool,
+    /// The triage engine: the core re-assesses a conversation a cancelled reply reopens.
+    pub assess: std::sync::Arc<dyn crate::model::Assess + Send + Sync>,
     /// Where tracing goes (never stdout while the TUI runs); `None` = no log.
     pub log_path: Option<PathBuf>,
 }

@@ -11,7 +11,7 @@ use super::terminal::TerminalGuard;
 use super::theme::Theme;
 use super::update::{reload, startup, update};
 use super::view;
-use crate::model::SyncEvent;
+use crate::model::{Assess, SyncEvent};
 use crate::store::Store;
 use anyhow::Context;
 use chrono::{Local, Utc};
@@ -39,7 +39,10 @@ pub async fn run(ctx: UiContext, mut events: UnboundedReceiver<SyncEvent>) -> an
         *Local::now().offset(),
     );
     state.demo = ctx.demo;
-    let _ = store.wake_snoozed(now);
+    let assess = ctx.assess.clone();
+    if let Err(e) = store.wake_snoozed(now) {
+        tracing::warn!(error = %e, "cannot wake snoozed conversations");
+    }
 
     let mut guard = TerminalGuard::enter().context("setting up the terminal")?;
     let size = guard.terminal.size()?;
@@ -48,7 +51,7 @@ pub async fn run(ctx: UiContext, mut events: UnboundedReceiver<SyncEvent>) -> an
         height: size.height,
     }]);
     let first = startup(&mut state);
-    run_effects(&mut store, &mut state, first, &mut pending);
+    run_effects(&mut store, &*assess, &mut state, first, &mut pending);
 
     let mut input = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -72,7 +75,7 @@ pub async fn run(ctx: UiContext, mut events: UnboundedReceiver<SyncEvent>) -> an
                         input = EventStream::new();
                         pending.push_back(Action::EditorDone(result));
                     }
-                    other => run_effects(&mut store, &mut state, vec![other], &mut pending),
+                    other => run_effects(&mut store, &*assess, &mut state, vec![other], &mut pending),
                 }
             }
         }
@@ -82,6 +85,11 @@ pub async fn run(ctx: UiContext, mut events: UnboundedReceiver<SyncEvent>) -> an
         if dirty {
             guard.terminal.draw(|f| view::render(&state, f))?;
             dirty = false;
+            // What the drawn layout allows: the reducer reads these, never view code.
+            view::measure(&mut state);
+            if std::mem::take(&mut state.bell) {
+                guard.bell();
+            }
             // Debug builds only: lets the end-to-end test prove a panic restores the terminal.
             #[cfg(debug_assertions)]
             if std::env::var_os("HEARTH_DEBUG_PANIC_AFTER_DRAW").is_some() {
@@ -120,20 +128,20 @@ pub async fn run(ctx: UiContext, mut events: UnboundedReceiver<SyncEvent>) -> an
                 if matches!(state.overlay, Some(super::state::Overlay::Accounts { .. })) {
                     dirty = true;
                 }
-                run_effects(&mut store, &mut state, tick_effects, &mut pending);
+                run_effects(&mut store, &*assess, &mut state, tick_effects, &mut pending);
                 // Countdowns move by the minute; redraw then, or when a message expires.
                 if now.timestamp() / 60 != minute || had_notice != state.notice.is_some() {
                     minute = now.timestamp() / 60;
                     dirty = true;
                     if store.wake_snoozed(now).unwrap_or(0) > 0 {
-                        pending.extend(reload_actions(&mut store, &mut state));
+                        pending.extend(reload_actions(&mut store, &*assess, &mut state));
                     }
                 }
                 // Another writer (sync, a second hearth) committed: re-read.
                 let version = store.data_version().ok();
                 if version != last_version {
                     last_version = version;
-                    pending.extend(reload_actions(&mut store, &mut state));
+                    pending.extend(reload_actions(&mut store, &*assess, &mut state));
                 }
             }
         }
@@ -142,7 +150,7 @@ pub async fn run(ctx: UiContext, mut events: UnboundedReceiver<SyncEvent>) -> an
     Ok(())
 }
 
-fn reload_actions(store: &mut Store, state: &mut State) -> VecDeque<Action> {
+fn reload_actions(store: &mut Store, assess: &dyn Assess, state: &mut State) -> VecDeque<Action> {
     let mut out = VecDeque::new();
     let mut effects = reload(state);
     if let Some(c) = &state.open {
@@ -150,19 +158,20 @@ fn reload_actions(store: &mut Store, state: &mut State) -> VecDeque<Action> {
     }
     // The engine (or another process) may have moved outbox items or account states.
     effects.extend([Effect::LoadOutbox, Effect::LoadAccounts]);
-    run_effects(store, state, effects, &mut out);
+    run_effects(store, assess, state, effects, &mut out);
     out
 }
 
 fn run_effects(
     store: &mut Store,
+    assess: &dyn Assess,
     state: &mut State,
     effects: Vec<Effect>,
     out: &mut VecDeque<Action>,
 ) {
     let now = Utc::now();
     for fx in effects {
-        if let Some(action) = execute(store, state, fx, now) {
+        if let Some(action) = execute(store, assess, state, fx, now) {
             out.push_back(action);
         }
     }

@@ -1,7 +1,11 @@
 //! The UI's state: plain data. `update` changes it; views only read it.
 
 use super::keymap::Keymap;
-use super::outbox::{Confirm, OutboxSummary};
+use super::popups::outbox::{Confirm, OutboxSummary, ReasonPrompt};
+use super::popups::schedule::SchedulePrompt;
+use crate::inbox::{Warning, When};
+use crate::model::AccountStatus;
+use crate::store::AuthorStrikes;
 use super::theme::Theme;
 use crate::config::Config;
 use crate::model::{Conversation, Message, Platform, QueueCounts, QueueFilter};
@@ -85,6 +89,20 @@ pub enum Overlay {
     },
     /// A y/n question before something hard to undo.
     Confirm(Confirm),
+    /// Why a message is hidden or deleted (each reason is a strike).
+    Reason(ReasonPrompt),
+    /// When to send the draft.
+    Schedule(SchedulePrompt),
+}
+
+/// Reply guards stopped this draft; the composer shows why until it changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GuardStop {
+    pub conversation_id: i64,
+    /// The draft the warnings are about (editing it makes them stale).
+    pub text: String,
+    pub when: When,
+    pub warnings: Vec<Warning>,
 }
 
 /// Full-text search: its query and the conversations that matched.
@@ -158,17 +176,24 @@ pub struct State {
     /// The conversation shown in the thread pane.
     pub open: Option<Conversation>,
     pub messages: Vec<Message>,
+    /// The open conversation's author's moderation strikes on its account.
+    pub open_strikes: Option<AuthorStrikes>,
     /// Lines scrolled up from the newest message (0 = newest at the bottom).
     pub thread_scroll: usize,
+    /// How far the thread can scroll at the last drawn size (the runtime sets it
+    /// after each draw, so `update` never calls view code).
+    pub thread_max_scroll: usize,
 
     pub composer: TextArea<'static>,
     /// The conversation the composer's text belongs to.
     pub draft_for: Option<i64>,
     /// Drafts of other conversations, kept while you look elsewhere.
     pub drafts: HashMap<i64, Vec<String>>,
+    /// Guard warnings about the current draft, until it is sent or changed.
+    pub guard: Option<GuardStop>,
 
     /// Account → sync state ("ok", "syncing", "offline"...), from events and the store.
-    pub accounts: BTreeMap<String, String>,
+    pub accounts: BTreeMap<String, AccountStatus>,
     /// Each account's full state as the store last had it (the accounts overlay).
     pub account_rows: Vec<crate::store::AccountState>,
     pub outbox: OutboxSummary,
@@ -178,6 +203,8 @@ pub struct State {
     /// The terminal size (columns, rows).
     pub size: (u16, u16),
     pub quit: bool,
+    /// Ring the terminal bell at the next draw (an urgent message arrived).
+    pub bell: bool,
 }
 
 impl State {
@@ -209,7 +236,10 @@ impl State {
             facets: Facets::default(),
             open: None,
             messages: Vec::new(),
+            open_strikes: None,
             thread_scroll: 0,
+            thread_max_scroll: 0,
+            guard: None,
             composer: new_composer(Vec::new()),
             draft_for: None,
             drafts: HashMap::new(),
@@ -220,6 +250,7 @@ impl State {
             page: 8,
             size: (80, 24),
             quit: false,
+            bell: false,
         }
     }
 
@@ -250,7 +281,7 @@ impl State {
     pub fn offline(&self) -> bool {
         self.accounts
             .values()
-            .any(|s| super::accounts::Health::parse(s) == super::accounts::Health::Offline)
+            .any(|s| *s == AccountStatus::Offline)
     }
 }
 

@@ -36,6 +36,15 @@ pub fn merge_ingested(events: Vec<SyncEvent>) -> Vec<SyncEvent> {
 
 pub fn on_sync(state: &mut State, ev: SyncEvent) -> Vec<Effect> {
     match ev {
+        SyncEvent::Alert {
+            conversation_id,
+            why,
+        } => {
+            // The runtime rings the bell; the line says which and why.
+            state.bell = true;
+            notice(state, format!("URGENT #{conversation_id}: {why}"), true);
+            reload(state)
+        }
         SyncEvent::Ingested { conversations } => {
             let mut fx = reload(state);
             fx.push(Effect::LoadFacets);
@@ -62,8 +71,12 @@ pub fn on_sync(state: &mut State, ev: SyncEvent) -> Vec<Effect> {
             detail,
         } => {
             if let Some(detail) = detail {
-                let bad = !matches!(account_state.as_str(), "ok" | "syncing" | "live");
-                notice(state, format!("{account}: {account_state}: {detail}"), bad);
+                let bad = !account_state.is_good();
+                notice(
+                    state,
+                    format!("{account}: {}: {detail}", account_state.label()),
+                    bad,
+                );
             }
             state.accounts.insert(account, account_state);
             vec![Effect::LoadAccounts]
@@ -79,7 +92,7 @@ mod tests {
     fn bursts_of_ingested_events_become_one() {
         let state = |account: &str| SyncEvent::AccountState {
             account: account.into(),
-            state: "ok".into(),
+            state: crate::model::AccountStatus::Ok,
             detail: None,
         };
         let merged = merge_ingested(vec![

@@ -37,6 +37,16 @@ impl TerminalGuard {
         restore();
     }
 
+    /// Ring the terminal bell (an urgent message arrived). A failed write is only
+    /// logged: the bell is a courtesy, the status line says the same.
+    pub fn bell(&mut self) {
+        use io::Write;
+        let mut out = io::stdout();
+        if let Err(e) = out.write_all(b"\x07").and_then(|()| out.flush()) {
+            tracing::warn!(error = %e, "cannot ring the bell");
+        }
+    }
+
     /// Take the terminal back after `suspend`; the next draw repaints everything.
     pub fn resume(&mut self) -> io::Result<()> {
         enter_tui_mode()?;

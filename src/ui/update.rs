@@ -2,11 +2,12 @@
 
 use super::action::{Action, Command, Effect};
 use super::input;
-use super::outbox::Moderation;
+use super::popups;
 use super::state::{
-    Focus, NOTICE_SECS, Notice, Overlay, QUEUE_PAGE, QUEUE_PREFETCH, Search, State, new_composer,
+    Focus, GuardStop, NOTICE_SECS, Notice, Overlay, QUEUE_PAGE, QUEUE_PREFETCH, Search, State,
+    new_composer,
 };
-use super::view::layout;
+use crate::inbox::{ModerateDecision, Moderation, ReplyDecision, When};
 use crate::model::Family;
 use crate::store::QueueKey;
 
@@ -32,9 +33,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::Resize { width, height } => {
+            // The page size and the thread's scroll limit follow from the drawn
+            // layout; the runtime measures them after each draw.
             state.size = (width, height);
-            let areas = layout::areas(ratatui::layout::Rect::new(0, 0, width, height), state);
-            state.page = usize::from(areas.queue.height.saturating_sub(2) / 2).max(1);
             Vec::new()
         }
         Action::Sync(ev) => super::sync_events::on_sync(state, ev),
@@ -46,7 +47,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ConversationLoaded {
             conversation,
             messages,
+            strikes,
         } => {
+            state.open_strikes = strikes;
             if let Some(c) = &conversation {
                 switch_draft(state, c.id);
                 if state.open.as_ref().map(|o| o.id) != Some(c.id) {
@@ -68,28 +71,59 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Action::ReplySent {
+        Action::ReplyDecided {
             conversation_id,
-            outbox_id,
-        } => {
-            if state.draft_for == Some(conversation_id) {
-                state.composer = new_composer(Vec::new());
+            text,
+            when,
+            decision,
+        } => on_reply_decided(state, conversation_id, text, when, decision),
+        Action::ModerationDecided { request, decision } => match decision {
+            ModerateDecision::Blocked(warnings) => {
+                popups::outbox::on_moderation_blocked(state, request, &warnings);
+                Vec::new()
             }
-            state.drafts.remove(&conversation_id);
-            state.focus = Focus::Queue;
-            let closed = state.open.as_ref().is_some_and(|c| c.id == conversation_id)
-                && super::outbox::window_closed_since(state).is_some();
-            let text = if closed {
-                format!(
-                    "reply queued (outbox #{outbox_id}); Meta's 24-hour window has closed, so it will likely be refused"
-                )
+            ModerateDecision::Queued(outcome) => {
+                let mut text = format!(
+                    "{} queued (outbox #{})",
+                    request.action.as_str(),
+                    outcome.outbox_id
+                );
+                if let Some(strike) = &outcome.strike {
+                    text.push_str("; ");
+                    text.push_str(&strike.describe());
+                }
+                notice(state, text, false);
+                let mut fx = vec![Effect::LoadOutbox];
+                fx.push(Effect::LoadConversation(request.conversation_id));
+                fx
+            }
+        },
+        Action::OutboxCancelled {
+            outbox_id,
+            conversation_id,
+            text,
+        } => {
+            // The withdrawn reply comes back as that conversation's draft.
+            if state.draft_for == Some(conversation_id) {
+                if state.composer.is_empty() {
+                    state.composer = new_composer(text.lines().map(String::from).collect());
+                }
             } else {
-                format!("reply queued (outbox #{outbox_id})")
-            };
-            notice(state, text, closed);
+                state
+                    .drafts
+                    .entry(conversation_id)
+                    .or_insert_with(|| text.lines().map(String::from).collect());
+            }
+            notice(
+                state,
+                format!("outbox #{outbox_id} cancelled; the reply is back as a draft"),
+                false,
+            );
             let mut fx = reload(state);
-            fx.push(Effect::LoadConversation(conversation_id));
             fx.push(Effect::LoadOutbox);
+            if let Some(c) = &state.open {
+                fx.push(Effect::LoadConversation(c.id));
+            }
             fx
         }
         Action::Applied { message } => {
@@ -129,11 +163,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::AccountsLoaded(rows) => {
-            super::accounts::on_loaded(state, rows);
+            popups::accounts::on_loaded(state, rows);
             Vec::new()
         }
         Action::OutboxLoaded(summary) => {
-            super::outbox::on_outbox_loaded(state, summary);
+            popups::outbox::on_outbox_loaded(state, summary);
             Vec::new()
         }
         Action::FacetsLoaded(facets) => {
@@ -258,7 +292,7 @@ fn move_cursor(state: &mut State, to: impl FnOnce(usize, usize) -> usize) -> Vec
 }
 
 fn scroll_thread(state: &mut State, to: impl FnOnce(usize, usize) -> usize) {
-    let max = super::view::thread::max_scroll(state);
+    let max = state.thread_max_scroll;
     state.thread_scroll = to(state.thread_scroll, max).min(max);
 }
 
@@ -365,7 +399,7 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Command::Send => {
+        Command::Send | Command::SendAnyway => {
             let Some(id) = require_open(state) else {
                 return Vec::new();
             };
@@ -374,10 +408,27 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
                 notice(state, "the draft is empty".into(), true);
                 return Vec::new();
             }
+            // "Anyway" applies only to the warnings already shown for this very draft.
+            let seen = state
+                .guard
+                .as_ref()
+                .filter(|g| g.conversation_id == id && g.text == text);
+            let (when, force) = match (cmd, seen) {
+                (Command::SendAnyway, Some(g)) => (g.when, true),
+                (_, Some(g)) => (g.when, false),
+                _ => (When::Now, false),
+            };
             vec![Effect::SendReply {
                 conversation_id: id,
                 text,
+                when,
+                force,
             }]
+        }
+        Command::SendLater => popups::schedule::open(state),
+        Command::NextBlank | Command::PrevBlank => {
+            input::jump_to_blank(state, cmd == Command::NextBlank);
+            Vec::new()
         }
         Command::Editor => match require_open(state) {
             Some(_) => vec![Effect::OpenEditor(state.draft_text())],
@@ -473,10 +524,73 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
             fx.extend([Effect::LoadFacets, Effect::LoadAccounts, Effect::LoadOutbox]);
             fx
         }
-        Command::Accounts => super::accounts::toggle(state),
-        Command::Outbox => super::outbox::open_outbox(state),
-        Command::Hide => super::outbox::moderate(state, Moderation::Hide),
-        Command::Unhide => super::outbox::moderate(state, Moderation::Unhide),
-        Command::Delete => super::outbox::moderate(state, Moderation::Delete),
+        Command::Accounts => popups::accounts::toggle(state),
+        Command::Outbox => popups::outbox::open_outbox(state),
+        Command::Hide => popups::outbox::moderate(state, Moderation::Hide),
+        Command::Unhide => popups::outbox::moderate(state, Moderation::Unhide),
+        Command::Delete => popups::outbox::moderate(state, Moderation::Delete),
     }
+}
+
+/// The core queued the reply, or its guards stopped it.
+fn on_reply_decided(
+    state: &mut State,
+    conversation_id: i64,
+    text: String,
+    when: When,
+    decision: ReplyDecision,
+) -> Vec<Effect> {
+    let outcome = match decision {
+        ReplyDecision::Blocked(warnings) => {
+            let n = warnings.len();
+            state.guard = Some(GuardStop {
+                conversation_id,
+                text,
+                when,
+                warnings,
+            });
+            state.focus = Focus::Composer;
+            let key = state
+                .keymap
+                .first_key_while_typing(Command::SendAnyway)
+                .unwrap_or_else(|| "send-anyway".into());
+            notice(
+                state,
+                format!("not sent: {n} reply guard(s) warn (see the composer); edit, or {key} to send anyway"),
+                true,
+            );
+            return Vec::new();
+        }
+        ReplyDecision::Queued(outcome) => outcome,
+    };
+    state.guard = None;
+    if state.draft_for == Some(conversation_id) {
+        state.composer = new_composer(Vec::new());
+    }
+    state.drafts.remove(&conversation_id);
+    state.focus = Focus::Queue;
+    let id = outcome.outbox_id;
+    let text = match outcome.send_after {
+        Some(at) => {
+            let why = if outcome.held_for_opening {
+                " (outside business hours)"
+            } else {
+                ""
+            };
+            format!(
+                "reply scheduled for {}{why} (outbox #{id}; o to cancel)",
+                super::text::local_time(at, state.now, state.offset)
+            )
+        }
+        None if !outcome.overridden.is_empty() => format!(
+            "reply queued (outbox #{id}) despite {} guard warning(s), recorded",
+            outcome.overridden.len()
+        ),
+        None => format!("reply queued (outbox #{id})"),
+    };
+    notice(state, text, false);
+    let mut fx = reload(state);
+    fx.push(Effect::LoadConversation(conversation_id));
+    fx.push(Effect::LoadOutbox);
+    fx
 }

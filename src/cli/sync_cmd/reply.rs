@@ -1,9 +1,12 @@
-//! `hearth reply ID --text T | --playbook NAME [--template NAME] [--no-send]`:
-//! the same outbox as the TUI, then (unless --no-send) one attempt to send it now.
+//! `hearth reply ID --text T | --playbook NAME [--template NAME] [--no-send]
+//! [--force] [--check] [--at TIME]`: the same core use case as the TUI (window,
+//! guards, schedule), then (unless --no-send or scheduled) one attempt to send now.
 
 use super::super::args::ReplyArgs;
 use super::super::{Env, Failure};
-use crate::model::{Conversation, Kind, Platform};
+use super::super::actions::{inbox_failure, report_guards, triage};
+use crate::inbox::{Inbox, ReplyDecision, ReplyRequest, When};
+use crate::model::Conversation;
 use crate::playbook::{Library, RenderContext, render};
 use crate::sanitize::sanitize_line;
 use crate::store::Store;
@@ -28,18 +31,61 @@ pub fn reply(env: &Env, args: &ReplyArgs) -> anyhow::Result<ExitCode> {
         )));
     };
     let text = reply_text(env, args, &conversation)?;
-    if text.trim().is_empty() {
-        return Err(Failure::bad_input("the reply is empty"));
-    }
     let now = Utc::now();
-    if window_closed(&store, &conversation, now)? {
-        return Err(Failure::bad_input(format!(
-            "the 24-hour messaging window for conversation {} has closed: {} only allows \
-             replies within 24 hours of the customer's last message. Nothing was queued.",
-            conversation.id, conversation.platform
-        )));
+    let triage = triage(env)?;
+    let mut inbox = Inbox::new(&mut store, &env.config, &triage);
+    if args.check {
+        let warnings = inbox
+            .check_reply(conversation.id, &text, now)
+            .map_err(inbox_failure)?;
+        if warnings.is_empty() {
+            println!("no guard warns about this reply");
+            return Ok(ExitCode::SUCCESS);
+        }
+        for w in &warnings {
+            println!("guard {}: {}", w.guard, sanitize_line(&w.message));
+        }
+        return Ok(ExitCode::from(super::super::EXIT_GUARDED));
     }
-    let outbox_id = store.record_reply(conversation.id, &env.config.agent, &text, now)?;
+    let when = match args.at.as_deref() {
+        None => When::Now,
+        Some("opening") => When::Opening,
+        Some(t) => When::At(
+            crate::inbox::schedule::parse_at(t, &env.config, now).map_err(inbox_failure)?,
+        ),
+    };
+    let request = ReplyRequest {
+        conversation_id: conversation.id,
+        text,
+        when,
+        force: args.force,
+    };
+    let outcome = match inbox.reply(&request, now).map_err(inbox_failure)? {
+        ReplyDecision::Blocked(warnings) => return Ok(report_guards(&warnings, "reply")),
+        ReplyDecision::Queued(outcome) => outcome,
+    };
+    let outbox_id = outcome.outbox_id;
+    for w in &outcome.overridden {
+        eprintln!(
+            "hearth: sent despite guard {}: {}",
+            w.guard,
+            sanitize_line(&w.message)
+        );
+    }
+    if let Some(at) = outcome.send_after {
+        let why = if outcome.held_for_opening {
+            " (written outside business hours: hold_outside_hours)"
+        } else {
+            ""
+        };
+        println!(
+            "scheduled reply (outbox #{outbox_id}) to conversation {} for {}{why}; \
+             `hearth sync` sends it then, `hearth outbox cancel {outbox_id}` withdraws it",
+            conversation.id,
+            crate::timefmt::local_short(at)
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     drop(store);
     let mut out = std::io::stdout().lock();
     writeln!(
@@ -148,24 +194,9 @@ fn reply_text(env: &Env, args: &ReplyArgs, c: &Conversation) -> anyhow::Result<S
             names.join(", ")
         )));
     };
+    // The core cleans what goes out; render() only fills placeholders.
     Ok(render(
         &template.text,
         &RenderContext::for_conversation(c, &env.config),
-    ))
-}
-
-/// Meta only lets a Page message a customer within 24 hours of their last message.
-fn window_closed(
-    store: &Store,
-    c: &Conversation,
-    now: chrono::DateTime<Utc>,
-) -> anyhow::Result<bool> {
-    if !matches!(c.platform, Platform::Facebook | Platform::Instagram) || c.kind != Kind::Dm {
-        return Ok(false);
-    }
-    let r = store.conversation_ref(c.id)?;
-    Ok(!crate::sync::meta::messaging_window_open(
-        r.last_inbound_at,
-        now,
     ))
 }

@@ -8,7 +8,7 @@ use super::outbox::{ItemOutcome, OutboxSender};
 use super::sink::StoreSink;
 use super::status::{self, Reporter};
 use crate::config::{AccountConfig, Paths};
-use crate::model::{Assess, SyncEvent};
+use crate::model::{AccountStatus, Assess, SyncEvent};
 use crate::sync::{Connector, SyncError};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -132,8 +132,8 @@ impl AccountTask {
                 self.backoff.reset();
                 let poll = chrono::Duration::from_std(self.poll()).unwrap_or_default();
                 let (state, next) = match r.pause_until {
-                    Some(until) if until > now + poll => (status::RATE_LIMITED, until),
-                    _ => (status::OK, now + poll),
+                    Some(until) if until > now + poll => (AccountStatus::RateLimited, until),
+                    _ => (AccountStatus::Ok, now + poll),
                 };
                 let detail = (r.inserted > 0 || r.sent > 0)
                     .then(|| format!("{} new, {} sent", r.inserted, r.sent));
@@ -177,7 +177,7 @@ impl AccountTask {
     /// The long-running loop of `spawn`.
     pub async fn run(mut self, mut shutdown: watch::Receiver<bool>) {
         self.reporter
-            .set(status::SYNCING, None, None, None, false)
+            .set(AccountStatus::Syncing, None, None, None, false)
             .await;
         loop {
             let result = tokio::select! {

@@ -23,7 +23,7 @@ pub use backoff::Backoff;
 pub use outbox::ItemOutcome;
 
 use crate::config::{AccountConfig, Config, Paths};
-use crate::model::{Assess, SyncEvent};
+use crate::model::{AccountStatus, Assess, SyncEvent};
 use crate::sync::{Connector, SyncError, registry};
 use account::AccountTask;
 use db::Db;
@@ -185,7 +185,7 @@ fn report_unstartable(events: &UnboundedSender<SyncEvent>, account: &str, e: &Sy
     tracing::error!(%account, error = %e, "account task cannot start");
     let _ = events.send(SyncEvent::AccountState {
         account: account.to_string(),
-        state: status::ERROR.into(),
+        state: AccountStatus::Error,
         detail: Some(e.to_string()),
     });
 }
@@ -194,7 +194,7 @@ fn report_unstartable(events: &UnboundedSender<SyncEvent>, account: &str, e: &Sy
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountReport {
     pub account: String,
-    pub state: String,
+    pub state: AccountStatus,
     pub inserted: usize,
     pub sent: usize,
     pub error: Option<String>,
@@ -205,7 +205,7 @@ impl AccountReport {
     fn failed(account: &str, error: String) -> AccountReport {
         AccountReport {
             account: account.to_string(),
-            state: status::ERROR.into(),
+            state: AccountStatus::Error,
             inserted: 0,
             sent: 0,
             error: Some(error),
@@ -298,14 +298,14 @@ pub async fn run_once_with(
 
 async fn one_round(mut task: AccountTask) -> AccountReport {
     task.reporter
-        .set(status::SYNCING, None, None, None, false)
+        .set(AccountStatus::Syncing, None, None, None, false)
         .await;
     let result = task.round().await;
     task.settle(&result).await;
     let (inserted, sent) = result.as_ref().map_or((0, 0), |r| (r.inserted, r.sent));
     AccountReport {
         account: task.name().to_string(),
-        state: task.reporter.state().to_string(),
+        state: task.reporter.state(),
         inserted,
         sent,
         error: result.err().map(|e| e.to_string()),

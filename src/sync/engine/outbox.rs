@@ -4,9 +4,8 @@
 
 use super::backoff::delay_for_attempt;
 use super::db::Db;
-use crate::model::SyncEvent;
+use crate::model::{OutboxAction, OutboxState, SyncEvent};
 use crate::store::OutboxItem;
-use crate::store::outbox::state;
 use crate::sync::{Action, Connector, Reconciled, SyncError, Target};
 use chrono::Utc;
 use std::collections::HashMap;
@@ -90,7 +89,7 @@ impl OutboxSender {
         let account = self.account.clone();
         let pending = self
             .db
-            .call(move |s| s.outbox_for(&account, state::SENDING, 1000))
+            .call(move |s| s.outbox_for(&account, OutboxState::Sending, 1000))
             .await?;
         for item in pending {
             let (target, action) = match self.prepare(&item).await {
@@ -150,7 +149,7 @@ impl OutboxSender {
         let account = self.account.clone();
         let queued = self
             .db
-            .call(move |s| s.outbox_for(&account, state::QUEUED, BATCH))
+            .call(move |s| s.outbox_due(&account, Utc::now(), BATCH))
             .await?;
         let mut outcomes = Vec::new();
         let now = Instant::now();
@@ -300,24 +299,24 @@ impl OutboxSender {
 }
 
 fn parse_action(item: &OutboxItem) -> Result<Action, String> {
-    let needs_target = || {
-        if item.target_id.as_deref().is_some_and(|t| !t.is_empty()) {
-            Ok(())
-        } else {
-            Err(format!(
-                "{} needs the id of the message to act on",
-                item.action
-            ))
-        }
-    };
-    match item.action.as_str() {
-        "reply" => Ok(Action::Reply {
-            body: item.body.clone(),
-        }),
-        "hide" => needs_target().map(|()| Action::Hide),
-        "unhide" => needs_target().map(|()| Action::Unhide),
-        "delete" => needs_target().map(|()| Action::Delete),
-        "delete_reply" => Ok(Action::DeleteReply),
-        other => Err(format!("unknown outbox action '{other}'")),
+    if item.action.needs_target() && item.target_id.as_deref().is_none_or(str::is_empty) {
+        return Err(format!(
+            "{} needs the id of the message to act on",
+            item.action
+        ));
     }
+    Ok(match item.action {
+        OutboxAction::Reply => Action::Reply {
+            body: item.body.clone(),
+        },
+        OutboxAction::Hide => Action::Hide,
+        OutboxAction::Unhide => Action::Unhide,
+        OutboxAction::Delete => Action::Delete,
+        OutboxAction::DeleteReply => Action::DeleteReply,
+        OutboxAction::Mute => Action::Mute {
+            days: item.body.trim().parse().unwrap_or(7),
+        },
+        OutboxAction::Block => Action::Block,
+        OutboxAction::Ban => Action::Ban,
+    })
 }

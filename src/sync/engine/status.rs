@@ -2,26 +2,19 @@
 //! and announced on the event channel.
 
 use super::db::Db;
-use crate::model::SyncEvent;
+use crate::model::{AccountStatus, SyncEvent};
 use crate::store::AccountState;
 use crate::sync::SyncError;
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc::UnboundedSender;
 
-pub const OK: &str = "ok";
-pub const SYNCING: &str = "syncing";
-pub const OFFLINE: &str = "offline";
-pub const RATE_LIMITED: &str = "rate-limited";
-pub const NEEDS_REAUTH: &str = "needs-reauth";
-pub const ERROR: &str = "error";
-
 /// The state an error puts an account in.
-pub fn state_for(error: &SyncError) -> &'static str {
+pub fn state_for(error: &SyncError) -> AccountStatus {
     match error {
-        SyncError::Connect { .. } | SyncError::Timeout { .. } => OFFLINE,
-        SyncError::RateLimited { .. } => RATE_LIMITED,
-        SyncError::Auth { .. } | SyncError::Config(_) => NEEDS_REAUTH,
-        _ => ERROR,
+        SyncError::Connect { .. } | SyncError::Timeout { .. } => AccountStatus::Offline,
+        SyncError::RateLimited { .. } => AccountStatus::RateLimited,
+        SyncError::Auth { .. } | SyncError::Config(_) => AccountStatus::NeedsReauth,
+        _ => AccountStatus::Error,
     }
 }
 
@@ -48,7 +41,7 @@ impl Reporter {
         let current = AccountState {
             account: account.to_string(),
             platform: platform.to_string(),
-            state: String::new(),
+            state: AccountStatus::Pending,
             last_sync_at: saved.and_then(|s| s.last_sync_at),
             next_attempt_at: None,
             last_error: None,
@@ -60,8 +53,8 @@ impl Reporter {
         }
     }
 
-    pub fn state(&self) -> &str {
-        &self.current.state
+    pub fn state(&self) -> AccountStatus {
+        self.current.state
     }
 
     pub fn last_error(&self) -> Option<&str> {
@@ -72,7 +65,7 @@ impl Reporter {
     /// news (`detail`) worth a line.
     pub async fn set(
         &mut self,
-        state: &str,
+        state: AccountStatus,
         next_attempt_at: Option<DateTime<Utc>>,
         error: Option<String>,
         detail: Option<String>,
@@ -80,7 +73,7 @@ impl Reporter {
     ) {
         let now = Utc::now();
         let changed = self.current.state != state || self.current.last_error != error;
-        self.current.state = state.to_string();
+        self.current.state = state;
         self.current.next_attempt_at = next_attempt_at;
         self.current.last_error = error.clone();
         if synced {
@@ -93,7 +86,7 @@ impl Reporter {
         if changed || detail.is_some() {
             let _ = self.events.send(SyncEvent::AccountState {
                 account: self.current.account.clone(),
-                state: state.to_string(),
+                state,
                 detail: detail.or(error),
             });
         }
@@ -113,30 +106,30 @@ mod tests {
                 host: "h".into(),
                 reason: "refused".into()
             }),
-            OFFLINE
+            AccountStatus::Offline
         );
-        assert_eq!(state_for(&SyncError::Timeout { host: "h".into() }), OFFLINE);
-        assert_eq!(state_for(&SyncError::RateLimited { until }), RATE_LIMITED);
+        assert_eq!(state_for(&SyncError::Timeout { host: "h".into() }), AccountStatus::Offline);
+        assert_eq!(state_for(&SyncError::RateLimited { until }), AccountStatus::RateLimited);
         assert_eq!(
             state_for(&SyncError::Auth {
                 status: 401,
                 message: "x".into()
             }),
-            NEEDS_REAUTH
+            AccountStatus::NeedsReauth
         );
         assert_eq!(
             state_for(&SyncError::Malformed {
                 message: "eof".into(),
                 snippet: "[".into()
             }),
-            ERROR
+            AccountStatus::Error
         );
         assert_eq!(
             state_for(&SyncError::Server {
                 status: 503,
                 message: "x".into()
             }),
-            ERROR
+            AccountStatus::Error
         );
     }
 }

@@ -235,6 +235,9 @@ impl Connector for Google {
             Action::Hide | Action::Unhide | Action::Delete => Err(SyncError::Unsupported(
                 "Google reviews cannot be hidden or deleted by the owner".into(),
             )),
+            Action::Mute { .. } | Action::Block | Action::Ban => Err(SyncError::Unsupported(
+                "Google reviewers cannot be muted or blocked by the owner".into(),
+            )),
         }
     }
 
@@ -260,7 +263,12 @@ impl Connector for Google {
                     Reconciled::NotSent
                 })
             }
-            Action::Hide | Action::Unhide | Action::Delete => Ok(Reconciled::NotSent),
+            Action::Hide
+            | Action::Unhide
+            | Action::Delete
+            | Action::Mute { .. }
+            | Action::Block
+            | Action::Ban => Ok(Reconciled::NotSent),
         }
     }
 }

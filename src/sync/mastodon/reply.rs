@@ -30,7 +30,37 @@ pub async fn perform(m: &Mastodon, target: &Target, action: &Action) -> Result<S
         Action::DeleteReply => Err(SyncError::Unsupported(
             "Mastodon has no separate review replies; delete our status instead".into(),
         )),
+        Action::Mute { days } => {
+            let seconds = (u64::from(*days) * 24 * 3600).to_string();
+            relationship(m, target, "mute", &[("duration", &seconds)]).await
+        }
+        Action::Block => relationship(m, target, "block", &[]).await,
+        Action::Ban => Err(SyncError::Unsupported(
+            "Mastodon has no page bans; block the account instead".into(),
+        )),
     }
+}
+
+/// Mute or block the author of the target status: `POST /api/v1/accounts/:id/{verb}`.
+/// Both are idempotent on the instance, so a retry after a crash is harmless.
+async fn relationship(
+    m: &Mastodon,
+    target: &Target,
+    verb: &str,
+    form: &[(&str, &str)],
+) -> Result<String, SyncError> {
+    let status = m.fetch_status(target_message(target)?).await?;
+    let account = status.account.id;
+    if account.is_empty() {
+        return Err(SyncError::Malformed {
+            message: "status without an account id".into(),
+            snippet: String::new(),
+        });
+    }
+    let encoded: String = url::form_urlencoded::byte_serialize(account.as_bytes()).collect();
+    let url = m.url(&format!("api/v1/accounts/{encoded}/{verb}"), &[])?;
+    m.call(reqwest::Method::POST, url, Some(form), None).await?;
+    Ok(account)
 }
 
 fn target_message(target: &Target) -> Result<&str, SyncError> {

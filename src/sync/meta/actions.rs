@@ -54,6 +54,37 @@ pub async fn perform(
         (_, Action::DeleteReply) => Err(SyncError::Unsupported(
             "delete the reply comment itself instead".into(),
         )),
+        (_, Action::Ban) if api.inbox_name == "Messenger" => {
+            ban_from_page(graph, inbox.page_id, moderated_id(target)).await
+        }
+        (_, Action::Mute { .. } | Action::Block | Action::Ban) => Err(SyncError::Unsupported(
+            format!("{} offers no API to restrict a commenter", api.inbox_name),
+        )),
+    }
+}
+
+/// Ban a comment's author from the Page: read who wrote it, then add them to the
+/// Page's `blocked` edge. Blocking someone already blocked changes nothing.
+async fn ban_from_page(graph: &Graph, page_id: &str, comment_id: &str) -> Result<String, SyncError> {
+    let (comment, _) = graph.get(comment_id, &[("fields", "from".into())]).await?;
+    let user = comment["from"]["id"]
+        .as_str()
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| SyncError::Malformed {
+            message: "the comment does not say who wrote it".into(),
+            snippet: comment.to_string().chars().take(300).collect(),
+        })?
+        .to_string();
+    let reply = graph
+        .post_form(&format!("{page_id}/blocked"), &[("user", user.clone())])
+        .await?;
+    // Graph answers with a map of user id → true.
+    match reply.get(&user).and_then(Value::as_bool) {
+        Some(true) => Ok(user),
+        _ => Err(SyncError::Rejected {
+            status: 200,
+            message: format!("the Page could not block that user ({reply})"),
+        }),
     }
 }
 

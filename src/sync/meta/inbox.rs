@@ -11,24 +11,18 @@
 use super::graph::{Graph, Round};
 use super::marks::Mark;
 use super::normalise::{Origin, dm_message, parse_time};
-use crate::model::{Cursor, IncomingMessage, IngestPage};
+use crate::model::{
+    Cursor, IncomingMessage, IngestPage, Kind, MESSAGING_WINDOW_HOURS, Platform, reply_window,
+};
 use crate::sync::connector::{PageSink, Target};
 use crate::sync::error::SyncError;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
-/// The standard messaging window opened by the customer's last message.
-pub const WINDOW_HOURS: i64 = 24;
 const CONVERSATIONS_PER_PAGE: &str = "25";
 const MESSAGES_PER_PAGE: &str = "50";
 const MESSAGE_FIELDS: &str = "id,created_time,from,to,message,attachments";
-
-/// True while the customer's last message is less than 24 hours old. Without a
-/// known inbound message there is no open window.
-pub fn messaging_window_open(last_inbound_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
-    last_inbound_at.is_some_and(|t| now - t < Duration::hours(WINDOW_HOURS))
-}
 
 /// Which inbox: `messenger` or `instagram` conversations of the Page.
 pub struct Inbox<'a> {
@@ -38,6 +32,14 @@ pub struct Inbox<'a> {
 }
 
 impl Inbox<'_> {
+    fn platform_enum(&self) -> Platform {
+        if self.platform == "instagram" {
+            Platform::Instagram
+        } else {
+            Platform::Facebook
+        }
+    }
+
     fn cursor_key(&self) -> String {
         format!("{}:conversations", self.platform)
     }
@@ -206,9 +208,11 @@ impl Inbox<'_> {
         text: &str,
         now: DateTime<Utc>,
     ) -> Result<String, SyncError> {
-        if !messaging_window_open(target.last_inbound_at, now) {
+        // The same rule the application core applies before queueing (one copy, in model).
+        let window = reply_window(self.platform_enum(), Kind::Dm, target.last_inbound_at, now);
+        if !window.is_open() {
             return Err(SyncError::WindowClosed(format!(
-                "the customer last wrote more than {WINDOW_HOURS} hours ago; \
+                "the customer last wrote more than {MESSAGING_WINDOW_HOURS} hours ago; \
                  they must write again before the Page can answer"
             )));
         }
@@ -229,23 +233,5 @@ impl Inbox<'_> {
                 message: "Send API reply without message_id".into(),
                 snippet: reply.to_string().chars().take(300).collect(),
             })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_window_is_24_hours_from_the_last_inbound_message() {
-        let now = DateTime::from_timestamp(1_714_641_302, 0).unwrap();
-        assert!(messaging_window_open(Some(now - Duration::hours(23)), now));
-        assert!(messaging_window_open(
-            Some(now - Duration::minutes(1439)),
-            now
-        ));
-        assert!(!messaging_window_open(Some(now - Duration::hours(24)), now));
-        assert!(!messaging_window_open(Some(now - Duration::days(3)), now));
-        assert!(!messaging_window_open(None, now));
     }
 }

@@ -16,5 +16,4 @@ pub mod marks;
 pub mod normalise;
 
 pub use facebook::Facebook;
-pub use inbox::messaging_window_open;
 pub use instagram::Instagram;

@@ -2,7 +2,7 @@
 
 use super::pane;
 use crate::ui::action::Command;
-use crate::ui::outbox::window_closed_since;
+use crate::ui::popups::outbox::window_closed_since;
 use crate::ui::state::{Focus, State};
 use crate::ui::text::{clean_line, countdown};
 use ratatui::Frame;

@@ -1,17 +1,16 @@
 //! Views: pure functions of `State` that draw into a frame. Snapshot tests use
 //! the very same functions the terminal does.
 
-pub mod accounts;
 pub mod composer;
 pub mod help;
 pub mod layout;
-pub mod outbox;
 pub mod picker;
 pub mod prompt;
 pub mod queue;
 pub mod status;
 pub mod thread;
 
+use super::popups;
 use super::state::{Overlay, State};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -33,11 +32,23 @@ pub fn render(state: &State, frame: &mut Frame) {
         Some(Overlay::Help { .. }) => help::render(state, frame, area),
         Some(Overlay::Picker(_)) => picker::render(state, frame, area),
         Some(Overlay::Snooze { .. } | Overlay::Retier) => prompt::render(state, frame, area),
-        Some(Overlay::Accounts { .. }) => accounts::render(state, frame, area),
-        Some(Overlay::Outbox { .. }) => outbox::render(state, frame, area),
-        Some(Overlay::Confirm(_)) => outbox::render_confirm(state, frame, area),
+        Some(Overlay::Accounts { .. }) => popups::accounts::view::render(state, frame, area),
+        Some(Overlay::Outbox { .. }) => popups::outbox::view::render(state, frame, area),
+        Some(Overlay::Confirm(_)) => popups::outbox::view::render_confirm(state, frame, area),
+        Some(Overlay::Reason(_)) => popups::outbox::view::render_reason(state, frame, area),
+        Some(Overlay::Schedule(_)) => popups::schedule::render(state, frame, area),
         None => {}
     }
+}
+
+/// Record what the current layout allows, for `update` to clamp against: the
+/// half-page step and how far the thread can scroll.
+pub fn measure(state: &mut State) {
+    let (w, h) = state.size;
+    let areas = layout::areas(Rect::new(0, 0, w, h), state);
+    state.page = usize::from(areas.queue.height.saturating_sub(2) / 2).max(1);
+    state.thread_max_scroll = thread::max_scroll(state);
+    state.thread_scroll = state.thread_scroll.min(state.thread_max_scroll);
 }
 
 /// A bordered pane, highlighted when it has the focus.

@@ -1,7 +1,7 @@
 //! The two bottom lines: counts, sync state and filter; then a message or key hints.
 
 use crate::model::Tier;
-use crate::ui::accounts::{Health, troubles};
+use crate::ui::popups::accounts::troubles;
 use crate::ui::action::Command;
 use crate::ui::state::State;
 use crate::ui::text::{clean_line, fit};
@@ -190,13 +190,13 @@ fn sync_summary(state: &State) -> String {
             .accounts
             .iter()
             .next()
-            .map_or(("", ""), |(a, s)| (a, s));
-        return format!("{}: {}", clean_line(account), clean_line(s));
+            .map_or(("", ""), |(a, s)| (a.as_str(), s.label()));
+        return format!("{}: {s}", clean_line(account));
     }
     let ok = state
         .accounts
         .values()
-        .filter(|s| Health::parse(s).is_good())
+        .filter(|s| s.is_good())
         .count();
     format!("{ok}/{} accounts ok", state.accounts.len())
 }

@@ -7,7 +7,7 @@ use super::*;
 use crate::demo::test_assess::KeywordAssess;
 use crate::model::{Cursor, Direction, IncomingMessage, IngestPage, Kind, Platform};
 use crate::store::Store;
-use crate::store::outbox::state;
+use crate::model::OutboxState as state;
 use crate::sync::{Action, Reconciled};
 use chrono::{TimeZone, Utc};
 use scripted::Scripted;
@@ -264,7 +264,7 @@ async fn a_lost_answer_is_reconciled_not_resent() {
     });
     let opts = options(vec![("a", Ok(c.clone()))]);
     once(&s, &["a"], opts.clone()).await;
-    assert_eq!(outbox_item(&s, id).state, state::SENDING);
+    assert_eq!(outbox_item(&s, id).state, state::Sending);
     once(&s, &["a"], opts).await;
     let item = outbox_item(&s, id);
     assert_eq!(
@@ -293,7 +293,7 @@ async fn crash_leftovers_follow_the_platforms_answer() {
         s.performs.push_back(Ok("p-2".into()));
     });
     once(&s, &["a"], options(vec![("a", Ok(c.clone()))])).await;
-    assert_eq!(outbox_item(&s, unknown).state, state::UNKNOWN);
+    assert_eq!(outbox_item(&s, unknown).state, state::Unknown);
     let item = outbox_item(&s, not_sent);
     assert_eq!(
         (item.state.as_str(), item.platform_id.as_deref()),
@@ -314,7 +314,7 @@ async fn refusals_fail_and_transient_errors_retry() {
     });
     once(&s, &["a"], options(vec![("a", Ok(c.clone()))])).await;
     let item = outbox_item(&s, closed);
-    assert_eq!(item.state, state::FAILED);
+    assert_eq!(item.state, state::Failed);
     assert!(item.error.unwrap().contains("window"));
 
     let retry = Store::open(&s.db)
@@ -329,10 +329,10 @@ async fn refusals_fail_and_transient_errors_retry() {
     });
     once(&s, &["a"], options(vec![("a", Ok(c.clone()))])).await;
     let item = outbox_item(&s, retry);
-    assert_eq!(item.state, state::QUEUED);
+    assert_eq!(item.state, state::Queued);
     assert!(item.error.is_some());
     once(&s, &["a"], options(vec![("a", Ok(c.clone()))])).await;
-    assert_eq!(outbox_item(&s, retry).state, state::SENT);
+    assert_eq!(outbox_item(&s, retry).state, state::Sent);
     let performed = &c.script().performed;
     assert_eq!(
         performed[1].0.message_id.as_deref(),
@@ -354,7 +354,7 @@ async fn auth_failure_on_send_leaves_the_reply_queued() {
     });
     let (report, _) = once(&s, &["a"], options(vec![("a", Ok(c))])).await;
     assert_eq!(report.accounts[0].state, "needs-reauth");
-    assert_eq!(outbox_item(&s, id).state, state::QUEUED);
+    assert_eq!(outbox_item(&s, id).state, state::Queued);
 }
 
 async fn wait_for(mut cond: impl FnMut() -> bool) {
@@ -442,7 +442,7 @@ async fn offline_start_backs_off_then_drains_the_queue() {
         options(vec![("a", Ok(c.clone()))]),
     );
     let db = s.db.clone();
-    wait_for(|| outbox_item(&s, id).state == state::SENT).await;
+    wait_for(|| outbox_item(&s, id).state == state::Sent).await;
     engine.shutdown().await;
     assert!(c.script().sync_calls >= 4);
     let mut states = Vec::new();

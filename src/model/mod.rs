@@ -45,6 +45,16 @@ macro_rules! word_enum {
     };
 }
 
+mod account;
+mod moderation;
+mod outbox;
+mod window;
+
+pub use account::AccountStatus;
+pub use moderation::{ModerationReason, StrikeStep};
+pub use outbox::{OutboxAction, OutboxState};
+pub use window::{MESSAGING_WINDOW_HOURS, ReplyWindow, reply_limit, reply_window};
+
 /// Where a conversation comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -372,12 +382,15 @@ pub enum SyncEvent {
         outbox_id: i64,
         error: Option<String>,
     },
-    /// An account's sync state changed ("syncing", "ok", "offline", "needs re-auth"...).
+    /// An account's sync state changed.
     AccountState {
         account: String,
-        state: String,
+        state: AccountStatus,
         detail: Option<String>,
     },
+    /// A message that needs someone now arrived (after hours, or a crisis at any
+    /// hour): the TUI rings the bell.
+    Alert { conversation_id: i64, why: String },
 }
 
 #[cfg(test)]

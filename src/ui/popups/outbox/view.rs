@@ -1,7 +1,7 @@
 //! The outbox overlay (items needing a decision) and the y/n confirmation prompt.
 
-use super::centered;
-use crate::ui::outbox::{Confirm, OutboxEntry};
+use super::{Confirm, OutboxEntry, REASONS, ReasonPrompt};
+use crate::ui::view::centered;
 use crate::ui::state::{Overlay, State};
 use crate::ui::text::{cap, clean_line, fit, local_time, pad, wrap};
 use ratatui::Frame;
@@ -29,11 +29,17 @@ fn entry_lines(state: &State, e: &OutboxEntry, selected: bool, width: usize) -> 
         (Some(p), Some(k)) => format!(" · {} {}", p.short(), k.as_str()),
         _ => String::new(),
     };
-    let state_word = if e.is_unknown() { "UNKNOWN" } else { "failed" };
+    let state_word = match item.send_after {
+        Some(at) if e.is_scheduled() => {
+            format!("scheduled {}", local_time(at, state.now, state.offset))
+        }
+        _ if e.is_unknown() => "UNKNOWN".to_string(),
+        _ => item.state.to_string(),
+    };
     let head = format!(
         "#{} {} → {who}{place} · {state_word} · {}",
         item.id,
-        clean_line(&item.action),
+        item.action,
         local_time(item.created_at, state.now, state.offset)
     );
     let head_style = if selected {
@@ -91,12 +97,16 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     );
     frame.render_widget(Clear, rect);
     let summary = &state.outbox;
-    let title = format!(" Outbox: {} need a decision ", summary.attention_count);
+    let title = format!(
+        " Outbox: {} scheduled · {} need a decision ",
+        summary.scheduled_count(),
+        summary.attention_count
+    );
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(state.theme.focused_border())
         .title(title)
-        .title_bottom(" r resend · d dismiss · j/k move · esc close ");
+        .title_bottom(" c cancel scheduled · r resend · d dismiss · j/k move · esc close ");
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     if inner.width == 0 || inner.height == 0 {
@@ -116,10 +126,10 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
             dim,
         ));
     }
-    if summary.attention.is_empty() {
+    if summary.entries.is_empty() {
         lines.push(Line::styled(
             fit(
-                "Nothing needs a decision. Failed or interrupted sends show up here.",
+                "Nothing scheduled or waiting for a decision. Scheduled replies and failed or interrupted sends show up here.",
                 width,
             ),
             dim,
@@ -127,17 +137,18 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     }
     // Lay out every item, then scroll so the selected one is wholly visible.
     let mut selected_end = 0;
-    for (i, e) in summary.attention.iter().enumerate() {
+    for (i, e) in summary.entries.iter().enumerate() {
         lines.extend(entry_lines(state, e, i == selected, width));
         if i == selected {
             selected_end = lines.len();
         }
     }
-    if summary.attention_count > summary.attention.len() as i64 {
+    let listed = summary.entries.iter().filter(|e| !e.is_scheduled()).count() as i64;
+    if summary.attention_count > listed {
         lines.push(Line::styled(
             format!(
                 "… and {} more (oldest first)",
-                summary.attention_count - summary.attention.len() as i64
+                summary.attention_count - listed
             ),
             dim,
         ));
@@ -192,4 +203,46 @@ pub fn render_confirm(state: &State, frame: &mut Frame, area: Rect) {
         .border_style(Style::default().fg(state.theme.overdue))
         .title(" Confirm ");
     frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+/// The reason chooser before a hide or delete.
+pub fn render_reason(state: &State, frame: &mut Frame, area: Rect) {
+    let Some(Overlay::Reason(prompt)) = &state.overlay else {
+        return;
+    };
+    let lines = reason_lines(state, prompt, usize::from(area.width.saturating_sub(4).min(68)));
+    let width = area.width.saturating_sub(2).min(70);
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let rect = centered(area, width, height);
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(state.theme.focused_border())
+        .title(format!(" {} — why? ", prompt.request.action.as_str()));
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+fn reason_lines(state: &State, prompt: &ReasonPrompt, width: usize) -> Vec<Line<'static>> {
+    let theme = &state.theme;
+    let mut out = vec![Line::styled(
+        fit(
+            &format!("{}'s message:", clean_line(&prompt.author)),
+            width,
+        ),
+        Style::default().add_modifier(Modifier::BOLD),
+    )];
+    let text = format!("“{}”", clean_line(cap(&prompt.preview, PREVIEW_CAP).0));
+    for l in wrap(&text, width.max(1)).into_iter().take(2) {
+        out.push(Line::styled(l, Style::default().fg(theme.inbound)));
+    }
+    out.push(Line::raw(""));
+    for (key, reason) in REASONS {
+        out.push(Line::raw(format!("  {key}  {reason}")));
+    }
+    out.push(Line::raw(""));
+    out.push(Line::styled(
+        fit("each reason is a strike against the author · esc cancel", width),
+        Style::default().fg(theme.dim),
+    ));
+    out
 }

@@ -1,9 +1,10 @@
 //! The accounts overlay: each account's sync state, last sync, next attempt
 //! (counting down) and last error.
 
-use super::centered;
+use crate::ui::view::centered;
 use crate::store::AccountState;
-use crate::ui::accounts::{Health, rows};
+use super::rows;
+use crate::model::AccountStatus;
 use crate::ui::state::{Overlay, State};
 use crate::ui::text::{cap, clean_line, countdown, fit, local_time, pad, short_wait};
 use ratatui::Frame;
@@ -44,12 +45,8 @@ pub fn lines(state: &State, width: usize) -> Vec<Line<'static>> {
 }
 
 fn account_lines(state: &State, row: &AccountState, width: usize) -> Vec<Line<'static>> {
-    let health = Health::parse(&row.state);
-    let colour = health_colour(state, health);
-    let word = match health {
-        Health::Other => clean_line(&row.state).into_owned(),
-        h => h.label().to_string(),
-    };
+    let colour = status_colour(state, row.state);
+    let word = row.state.label().to_string();
     let mut when = match row.last_sync_at {
         // Narrow: just how long ago; wide: the time as well.
         Some(at) => {
@@ -98,13 +95,13 @@ fn account_lines(state: &State, row: &AccountState, width: usize) -> Vec<Line<'s
     out
 }
 
-pub fn health_colour(state: &State, health: Health) -> Color {
-    match health {
-        Health::Ok => state.theme.outbound,
-        Health::Syncing => state.theme.accent,
-        Health::RateLimited => state.theme.tier(crate::model::Tier::Retention),
-        Health::Offline | Health::NeedsReauth | Health::Error => state.theme.overdue,
-        Health::Pending | Health::Other => state.theme.dim,
+pub fn status_colour(state: &State, status: AccountStatus) -> Color {
+    match status {
+        AccountStatus::Ok => state.theme.outbound,
+        AccountStatus::Syncing => state.theme.accent,
+        AccountStatus::RateLimited => state.theme.tier(crate::model::Tier::Retention),
+        AccountStatus::Offline | AccountStatus::NeedsReauth | AccountStatus::Error => state.theme.overdue,
+        AccountStatus::Pending => state.theme.dim,
     }
 }
 

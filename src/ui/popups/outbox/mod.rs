@@ -1,52 +1,24 @@
-//! The outbox side of the UI: items waiting for a decision (resend or dismiss),
-//! moderation queued through the outbox with its guard against hiding complaints,
-//! the y/n confirmation both use, and Meta's 24-hour messaging window.
+//! The outbox popup (scheduled replies to cancel, failed or interrupted items to
+//! resend or dismiss), the moderation flow that starts from a key (reason, then
+//! the core's verdict), and the y/n confirmation both use. Drawing is in `view`.
 
-use super::action::{Command, Effect};
-use super::state::{Overlay, State};
-use super::update::{notice, require_open};
-use crate::model::{Direction, Kind, Message, Platform, Tier};
+pub mod view;
+
+use crate::inbox::{ModerateRequest, Moderation, Warning};
+use crate::model::{
+    Direction, Kind, Message, ModerationReason, OutboxState, Platform, ReplyWindow, reply_window,
+};
 use crate::store::OutboxItem;
-use chrono::{DateTime, Duration, Utc};
+use crate::ui::action::{Command, Effect};
+use crate::ui::state::{Overlay, State};
+use crate::ui::update::{notice, require_open};
+use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent};
 
-/// How many needing-a-decision items the overlay lists (the count is exact).
+/// How many items of each list the popup shows (the counts are exact).
 pub const ATTENTION_LIMIT: usize = 100;
 
-/// Hours Meta lets a business answer a DM after the customer's last message.
-pub const MESSAGING_WINDOW_HOURS: i64 = 24;
-
-/// The warning the guard shows before hiding or deleting a likely complaint.
-pub const COMPLAINT_WARNING: &str = "hiding an unhappy customer backfires; reply instead";
-
-/// A moderation action the keys can queue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Moderation {
-    Hide,
-    Unhide,
-    Delete,
-}
-
-impl Moderation {
-    /// The outbox's action name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Moderation::Hide => "hide",
-            Moderation::Unhide => "unhide",
-            Moderation::Delete => "delete",
-        }
-    }
-
-    fn verb(self) -> &'static str {
-        match self {
-            Moderation::Hide => "Hide",
-            Moderation::Unhide => "Unhide",
-            Moderation::Delete => "Delete",
-        }
-    }
-}
-
-/// An outbox item with what the overlay shows about its conversation.
+/// An outbox item with what the popup shows about its conversation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutboxEntry {
     pub item: OutboxItem,
@@ -59,33 +31,42 @@ pub struct OutboxEntry {
 impl OutboxEntry {
     /// The crash left it unclear whether the platform got it.
     pub fn is_unknown(&self) -> bool {
-        self.item.state == crate::store::outbox::state::UNKNOWN
+        self.item.state == OutboxState::Unknown
+    }
+
+    /// Waiting for its time; it can still be cancelled.
+    pub fn is_scheduled(&self) -> bool {
+        self.item.state == OutboxState::Queued && self.item.send_after.is_some()
     }
 }
 
-/// What the status bar and the outbox overlay know about the outbox.
+/// What the status bar and the outbox popup know about the outbox.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OutboxSummary {
-    /// Items waiting to go out (shown while offline).
+    /// Items waiting to go out now (shown while offline).
     pub queued: i64,
-    /// Failed or unknown items: exact count, and the oldest of them listed.
+    /// Failed or unknown items: exact count.
     pub attention_count: i64,
-    pub attention: Vec<OutboxEntry>,
+    /// Scheduled replies first (soonest first), then items needing a decision (oldest first).
+    pub entries: Vec<OutboxEntry>,
+}
+
+impl OutboxSummary {
+    pub fn scheduled_count(&self) -> usize {
+        self.entries.iter().filter(|e| e.is_scheduled()).count()
+    }
 }
 
 /// What a "yes" carries out.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pending {
-    Moderate {
-        conversation_id: i64,
-        target_id: String,
-        action: Moderation,
-    },
+    /// Moderate, with `force` set: the user saw the warnings and said yes.
+    Moderate(ModerateRequest),
     /// Send again an item that may already have gone out; back to the outbox after.
     ResendUnknown { outbox_id: i64, selected: usize },
 }
 
-/// A y/n question in an overlay.
+/// A y/n question in a popup.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Confirm {
     pub pending: Pending,
@@ -95,21 +76,22 @@ pub struct Confirm {
     pub warnings: Vec<String>,
 }
 
-/// Whether a business may still send a message in this thread. Only Facebook and
-/// Instagram DMs have a window: 24 hours after the customer's last message. With no
-/// inbound message known there is nothing to say it has closed.
-pub fn messaging_window_open(
-    platform: Platform,
-    kind: Kind,
-    last_inbound_at: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-) -> bool {
-    let meta_dm = kind == Kind::Dm && matches!(platform, Platform::Facebook | Platform::Instagram);
-    match last_inbound_at {
-        Some(at) if meta_dm => now - at <= Duration::hours(MESSAGING_WINDOW_HOURS),
-        _ => true,
-    }
+/// The reason chooser shown before a hide or delete: each reason is a strike.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReasonPrompt {
+    pub request: ModerateRequest,
+    pub author: String,
+    pub preview: String,
 }
+
+/// The reasons in chooser order, with their keys.
+pub const REASONS: [(char, ModerationReason); 5] = [
+    ('h', ModerationReason::Hate),
+    ('t', ModerationReason::Troll),
+    ('s', ModerationReason::Spam),
+    ('p', ModerationReason::Promo),
+    ('o', ModerationReason::Other),
+];
 
 /// The newest inbound message of conversation `id` among the loaded ones.
 pub fn newest_inbound(messages: &[Message], id: i64) -> Option<&Message> {
@@ -120,18 +102,18 @@ pub fn newest_inbound(messages: &[Message], id: i64) -> Option<&Message> {
 }
 
 /// When the open conversation's messaging window closed (`None`: open or no window).
+/// The rule itself is `model::reply_window`, the one the core and connectors use.
 pub fn window_closed_since(state: &State) -> Option<DateTime<Utc>> {
     let c = state.open.as_ref()?;
     let last = newest_inbound(&state.messages, c.id).map(|m| m.sent_at);
-    if messaging_window_open(c.platform, c.kind, last, state.now) {
-        return None;
+    match reply_window(c.platform, c.kind, last, state.now) {
+        ReplyWindow::Closed { since } => Some(since.unwrap_or(state.now)),
+        _ => None,
     }
-    last.map(|at| at + Duration::hours(MESSAGING_WINDOW_HOURS))
 }
 
 /// Hide, unhide or delete the newest inbound message of the open conversation.
-/// Deleting always asks; hiding or deleting in a tier-2 (retention) conversation
-/// asks with a warning, because that is most likely a genuine complaint.
+/// Hiding and deleting first ask why (each reason is a strike against the author).
 pub fn moderate(state: &mut State, action: Moderation) -> Vec<Effect> {
     let Some(id) = require_open(state) else {
         return Vec::new();
@@ -151,7 +133,6 @@ pub fn moderate(state: &mut State, action: Moderation) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    let tier = conv.tier;
     let author = conv.author.clone();
     let Some(target) = newest_inbound(&state.messages, id) else {
         notice(
@@ -161,38 +142,78 @@ pub fn moderate(state: &mut State, action: Moderation) -> Vec<Effect> {
         );
         return Vec::new();
     };
-    let target_id = target.platform_id.clone();
-    let preview = Some(target.body.clone());
-    let pending = Pending::Moderate {
+    let request = ModerateRequest {
         conversation_id: id,
-        target_id: target_id.clone(),
         action,
+        reason: None,
+        target_id: Some(target.platform_id.clone()),
+        force: false,
     };
-    let mut warnings = Vec::new();
-    if tier == Tier::Retention && action != Moderation::Unhide {
-        warnings.push("tier 2 (retention): this looks like a genuine complaint.".to_string());
-        warnings.push(COMPLAINT_WARNING.to_string());
+    if !action.is_strike() {
+        return vec![Effect::Moderate(request)];
     }
-    if action == Moderation::Delete {
-        warnings.push("deleting cannot be undone.".to_string());
-    }
-    if warnings.is_empty() {
-        return vec![Effect::Moderate {
-            conversation_id: id,
-            target_id,
-            action,
-        }];
-    }
-    state.overlay = Some(Overlay::Confirm(Confirm {
-        pending,
-        question: format!("{} {author}'s message?", action.verb()),
-        preview,
-        warnings,
+    state.overlay = Some(Overlay::Reason(ReasonPrompt {
+        request,
+        author,
+        preview: target.body.clone(),
     }));
     Vec::new()
 }
 
-/// Open the outbox overlay (and refresh what it lists).
+/// Keys in the reason chooser: a reason's letter (or 1-5) picks it, esc cancels.
+pub fn on_reason_key(state: &mut State, mut prompt: ReasonPrompt, ev: KeyEvent) -> Vec<Effect> {
+    let picked = match ev.code {
+        KeyCode::Esc => {
+            notice(state, format!("{} cancelled", prompt.request.action.as_str()), false);
+            return Vec::new();
+        }
+        KeyCode::Char(c @ '1'..='5') => c
+            .to_digit(10)
+            .and_then(|n| REASONS.get(n as usize - 1))
+            .map(|(_, r)| *r),
+        KeyCode::Char(c) => REASONS
+            .iter()
+            .find(|(k, _)| *k == c.to_ascii_lowercase())
+            .map(|(_, r)| *r),
+        _ => None,
+    };
+    let Some(reason) = picked else {
+        state.overlay = Some(Overlay::Reason(prompt));
+        return Vec::new();
+    };
+    prompt.request.reason = Some(reason);
+    if prompt.request.action == Moderation::Delete {
+        // Deleting cannot be undone: always ask, whatever the guards say.
+        state.overlay = Some(Overlay::Confirm(Confirm {
+            question: format!("Delete {}'s message ({reason})?", prompt.author),
+            preview: Some(prompt.preview),
+            warnings: vec!["deleting cannot be undone.".into()],
+            pending: Pending::Moderate(prompt.request),
+        }));
+        return Vec::new();
+    }
+    vec![Effect::Moderate(prompt.request)]
+}
+
+/// The core stopped a moderation: show why and let the user go ahead on purpose.
+pub fn on_moderation_blocked(state: &mut State, mut request: ModerateRequest, warnings: &[Warning]) {
+    let preview = state
+        .open
+        .as_ref()
+        .filter(|c| c.id == request.conversation_id)
+        .and_then(|c| newest_inbound(&state.messages, c.id))
+        .map(|m| m.body.clone());
+    request.force = true;
+    let verb = request.action.as_str();
+    state.overlay = Some(Overlay::Confirm(Confirm {
+        question: format!("{verb} it anyway?"),
+        preview,
+        warnings: warnings.iter().map(|w| w.message.clone()).collect(),
+        pending: Pending::Moderate(request),
+    }));
+}
+
+/// Open the outbox popup (and refresh what it lists).
 pub fn open_outbox(state: &mut State) -> Vec<Effect> {
     state.overlay = match state.overlay {
         Some(Overlay::Outbox { .. }) => None,
@@ -201,24 +222,37 @@ pub fn open_outbox(state: &mut State) -> Vec<Effect> {
     vec![Effect::LoadOutbox]
 }
 
-/// Keys in the outbox overlay: move, `r`/enter resend, `d` dismiss, esc/q/o close.
+/// Keys in the outbox popup: move, `c` cancel a scheduled reply, `r`/enter resend,
+/// `d` dismiss, esc/q/o close.
 pub fn on_outbox_key(
     state: &mut State,
     selected: usize,
     ev: KeyEvent,
     cmd: Option<Command>,
 ) -> Vec<Effect> {
-    let last = state.outbox.attention.len().saturating_sub(1);
+    let last = state.outbox.entries.len().saturating_sub(1);
     let keep = |state: &mut State, selected: usize| {
         state.overlay = Some(Overlay::Outbox {
             selected: selected.min(last),
         });
     };
+    let entry = state.outbox.entries.get(selected).cloned();
     match (ev.code, cmd) {
         (KeyCode::Esc | KeyCode::Char('q' | 'o'), _) => Vec::new(),
+        (KeyCode::Char('c'), _) => {
+            keep(state, selected);
+            match entry {
+                Some(e) if e.is_scheduled() => vec![Effect::CancelOutbox(e.item.id)],
+                Some(_) => {
+                    notice(state, "only a scheduled item can be cancelled".into(), true);
+                    Vec::new()
+                }
+                None => Vec::new(),
+            }
+        }
         (KeyCode::Char('r') | KeyCode::Enter, _) => {
             keep(state, selected);
-            let Some(entry) = state.outbox.attention.get(selected) else {
+            let Some(entry) = entry.filter(|e| e.item.state.needs_decision()) else {
                 return Vec::new();
             };
             let id = entry.item.id;
@@ -242,7 +276,7 @@ pub fn on_outbox_key(
         }
         (KeyCode::Char('d'), _) => {
             keep(state, selected);
-            match state.outbox.attention.get(selected) {
+            match entry.filter(|e| e.item.state.needs_decision()) {
                 Some(entry) => vec![Effect::ResolveOutbox {
                     id: entry.item.id,
                     resend: false,
@@ -284,19 +318,11 @@ pub fn on_confirm_key(state: &mut State, confirm: Confirm, ev: KeyEvent) -> Vec<
         }
     };
     match confirm.pending {
-        Pending::Moderate {
-            conversation_id,
-            target_id,
-            action,
-        } => {
+        Pending::Moderate(request) => {
             if yes {
-                vec![Effect::Moderate {
-                    conversation_id,
-                    target_id,
-                    action,
-                }]
+                vec![Effect::Moderate(request)]
             } else {
-                notice(state, format!("{} cancelled", action.as_str()), false);
+                notice(state, format!("{} cancelled", request.action.as_str()), false);
                 Vec::new()
             }
         }
@@ -317,74 +343,11 @@ pub fn on_confirm_key(state: &mut State, confirm: Confirm, ev: KeyEvent) -> Vec<
     }
 }
 
-/// New outbox facts from the store: keep the overlay's cursor in range.
+/// New outbox facts from the store: keep the popup's cursor in range.
 pub fn on_outbox_loaded(state: &mut State, summary: OutboxSummary) {
-    let last = summary.attention.len().saturating_sub(1);
+    let last = summary.entries.len().saturating_sub(1);
     state.outbox = summary;
     if let Some(Overlay::Outbox { selected }) = &mut state.overlay {
         *selected = (*selected).min(last);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    fn at(h: i64) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2025, 3, 12, 10, 0, 0)
-            .single()
-            .expect("valid time")
-            + Duration::hours(h)
-    }
-
-    #[test]
-    fn only_meta_dms_have_a_24_hour_window() {
-        let now = at(0);
-        let old = Some(at(-25));
-        let fresh = Some(at(-23));
-        assert!(!messaging_window_open(
-            Platform::Facebook,
-            Kind::Dm,
-            old,
-            now
-        ));
-        assert!(!messaging_window_open(
-            Platform::Instagram,
-            Kind::Dm,
-            old,
-            now
-        ));
-        assert!(messaging_window_open(
-            Platform::Instagram,
-            Kind::Dm,
-            fresh,
-            now
-        ));
-        assert!(messaging_window_open(
-            Platform::Facebook,
-            Kind::Comment,
-            old,
-            now
-        ));
-        assert!(messaging_window_open(
-            Platform::Mastodon,
-            Kind::Dm,
-            old,
-            now
-        ));
-        assert!(messaging_window_open(
-            Platform::Facebook,
-            Kind::Dm,
-            None,
-            now
-        ));
-        // Exactly 24 hours is still inside.
-        assert!(messaging_window_open(
-            Platform::Facebook,
-            Kind::Dm,
-            Some(at(-24)),
-            now
-        ));
     }
 }

@@ -1,0 +1,196 @@
+//! `hearth moderate`, `strikes`, `tier`, `outbox`: thin callers of the application
+//! core (`crate::inbox`), with its decisions turned into lines and exit statuses.
+
+use super::args::{ModerateArgs, OutboxArgs, OutboxCommand, StrikesArgs, TierArgs};
+use super::headless::open_existing;
+use super::{EXIT_GUARDED, Env, Failure};
+use crate::inbox::{
+    Inbox, InboxError, ModerateDecision, ModerateRequest, Moderation, Warning,
+};
+use crate::model::{ModerationReason, Tier};
+use crate::sanitize::sanitize_line;
+use crate::triage::Triage;
+use chrono::Utc;
+use std::io::Write;
+use std::process::ExitCode;
+
+/// The triage engine the core re-assesses with (a cancelled reply reopens a thread).
+pub(super) fn triage(env: &Env) -> anyhow::Result<Triage> {
+    Triage::new(&env.config).map_err(|e| Failure::bad_input(e.to_string()))
+}
+
+/// A core error as the CLI reports it: the user's mistakes exit 2, the rest 1.
+pub(super) fn inbox_failure(e: InboxError) -> anyhow::Error {
+    match e {
+        InboxError::Store(e) => e.into(),
+        other => Failure::bad_input(other.to_string()),
+    }
+}
+
+/// Guard warnings on stderr, one per line, with the way through.
+pub(super) fn report_guards(warnings: &[Warning], what: &str) -> ExitCode {
+    let mut err = std::io::stderr().lock();
+    for w in warnings {
+        let _ = writeln!(err, "hearth: guard {}: {}", w.guard, sanitize_line(&w.message));
+    }
+    let _ = writeln!(
+        err,
+        "hearth: {what} not queued; fix it, or pass --force to go ahead (the override is recorded)"
+    );
+    ExitCode::from(EXIT_GUARDED)
+}
+
+pub fn moderate(env: &Env, args: &ModerateArgs) -> anyhow::Result<ExitCode> {
+    let action = match args.action.as_str() {
+        "hide" => Moderation::Hide,
+        "unhide" => Moderation::Unhide,
+        _ => Moderation::Delete,
+    };
+    let reason = args
+        .reason
+        .as_deref()
+        .map(str::parse::<ModerationReason>)
+        .transpose()
+        .map_err(|e| Failure::bad_input(sanitize_line(&e.to_string()).into_owned()))?;
+    let mut store = open_existing(env)?;
+    let triage = triage(env)?;
+    let (playbooks, _) = crate::playbook::Library::load(&env.playbook_dirs());
+    let request = ModerateRequest {
+        conversation_id: args.id,
+        action,
+        reason,
+        target_id: args.message.clone(),
+        force: args.force,
+    };
+    let decision = Inbox::new(&mut store, &env.config, &triage)
+        .moderate(&request, Some(&playbooks), Utc::now())
+        .map_err(inbox_failure)?;
+    match decision {
+        ModerateDecision::Blocked(warnings) => Ok(report_guards(&warnings, action.as_str())),
+        ModerateDecision::Queued(outcome) => {
+            let mut out = std::io::stdout().lock();
+            writeln!(
+                out,
+                "{} queued (outbox #{}); `hearth sync` carries it out",
+                action.as_str(),
+                outcome.outbox_id
+            )?;
+            if let Some(strike) = &outcome.strike {
+                writeln!(out, "{}", strike.describe())?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+pub fn strikes(env: &Env, args: &StrikesArgs) -> anyhow::Result<ExitCode> {
+    let store = open_existing(env)?;
+    let rows = store.strikes(1000)?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &rows)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if rows.is_empty() {
+        writeln!(out, "No strikes.")?;
+    }
+    for r in &rows {
+        let line = format!(
+            "{:>3}  {:<24} {:<20} last: {} → {} {}",
+            r.count,
+            r.author,
+            r.account,
+            r.last_reason,
+            r.last_step,
+            r.reminder.as_deref().map(|m| format!("(to do: {m})")).unwrap_or_default()
+        );
+        writeln!(out, "{}", sanitize_line(&line))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn tier(env: &Env, args: &TierArgs) -> anyhow::Result<ExitCode> {
+    let tier = args.tier.and_then(Tier::from_number);
+    let mut store = open_existing(env)?;
+    let triage = triage(env)?;
+    Inbox::new(&mut store, &env.config, &triage)
+        .retier(args.id, tier, Utc::now())
+        .map_err(inbox_failure)?;
+    match tier {
+        Some(t) => println!("conversation {}: tier {} ({})", args.id, t, t.name()),
+        None => println!("conversation {}: tier override cleared", args.id),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(serde::Serialize)]
+struct OutboxRow {
+    id: i64,
+    conversation_id: i64,
+    account: String,
+    action: crate::model::OutboxAction,
+    state: crate::model::OutboxState,
+    send_after: Option<String>,
+    error: Option<String>,
+    body: String,
+}
+
+pub fn outbox(env: &Env, args: &OutboxArgs) -> anyhow::Result<ExitCode> {
+    let mut store = open_existing(env)?;
+    let now = Utc::now();
+    if let Some(OutboxCommand::Cancel { id }) = args.command {
+        let triage = triage(env)?;
+        let item = Inbox::new(&mut store, &env.config, &triage)
+            .cancel_outbox(id, now)
+            .map_err(inbox_failure)?;
+        println!(
+            "outbox #{id} cancelled; conversation {} is back in the queue",
+            item.conversation_id
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut items = store.outbox_scheduled(now, 500)?;
+    items.extend(store.outbox_needing_attention(500)?);
+    let rows: Vec<OutboxRow> = items
+        .into_iter()
+        .map(|i| OutboxRow {
+            id: i.id,
+            conversation_id: i.conversation_id,
+            account: i.account,
+            action: i.action,
+            state: i.state,
+            send_after: i
+                .send_after
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            error: i.error,
+            body: i.body,
+        })
+        .collect();
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &rows)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if rows.is_empty() {
+        writeln!(out, "Nothing scheduled or waiting for a decision.")?;
+    }
+    for r in &rows {
+        let when = match (&r.send_after, r.state) {
+            (Some(t), _) => format!("scheduled {t}"),
+            (None, state) => state.to_string(),
+        };
+        let line = format!(
+            "#{:<5} conv {:<6} {:<7} {:<28} {}",
+            r.id,
+            r.conversation_id,
+            r.action,
+            when,
+            r.error.as_deref().unwrap_or(&r.body)
+        );
+        let line: String = sanitize_line(&line).chars().take(160).collect();
+        writeln!(out, "{line}")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,83 @@
+//! The application core: every action a user takes on the inbox (reply, moderate,
+//! re-tier, snooze, done, schedule, cancel) as one function with one set of rules.
+//! The TUI and the CLI are thin callers of these; neither repeats a rule.
+//!
+//! The core sits between the front ends and the store: it reads what it needs,
+//! applies the platform rules (`model::reply_window`, `model::reply_limit`), the
+//! reply guards and the moderation policy, and writes through the store. It does
+//! no network I/O: platform actions go through the outbox, which the sync engine
+//! sends exactly once.
+
+pub mod alert;
+pub mod guards;
+pub mod moderate;
+pub mod reply;
+pub mod schedule;
+pub mod workflow;
+
+use crate::config::Config;
+use crate::model::{Assess, Conversation, Kind, Platform};
+use crate::store::{Store, StoreError};
+use chrono::{DateTime, Utc};
+
+pub use guards::{Guard, Warning};
+pub use moderate::{ModerateDecision, ModerateOutcome, ModerateRequest, Moderation, StrikeOutcome};
+pub use reply::{ReplyDecision, ReplyOutcome, ReplyRequest, When};
+
+/// Why an action could not be carried out. Each reads as one sentence to the user.
+#[derive(Debug, thiserror::Error)]
+pub enum InboxError {
+    #[error("no conversation with id {0}")]
+    NoConversation(i64),
+    #[error("the reply is empty")]
+    EmptyReply,
+    #[error(
+        "the messaging window has closed{}: {platform} only accepts a reply within 24 hours \
+         of the customer's last message. Nothing was queued.",
+        since.map(|t| format!(" (since {})", t.format("%Y-%m-%d %H:%M UTC"))).unwrap_or_default()
+    )]
+    WindowClosed {
+        platform: Platform,
+        since: Option<DateTime<Utc>>,
+    },
+    #[error("{action} works on comments and mentions, not on a {kind}")]
+    NotModeratable { action: &'static str, kind: Kind },
+    #[error("no message from the customer to {0}")]
+    NoTarget(&'static str),
+    #[error("say why you {0} it: hate, troll, spam, promo or other")]
+    ReasonRequired(&'static str),
+    #[error("outbox #{0} is not waiting to be sent (it went out, or is being sent)")]
+    NotQueued(i64),
+    #[error("{0}")]
+    BadTime(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub type Result<T, E = InboxError> = std::result::Result<T, E>;
+
+/// The core bound to one store connection, the config and the triage engine.
+pub struct Inbox<'a> {
+    store: &'a mut Store,
+    config: &'a Config,
+    assess: &'a dyn Assess,
+}
+
+impl<'a> Inbox<'a> {
+    pub fn new(store: &'a mut Store, config: &'a Config, assess: &'a dyn Assess) -> Inbox<'a> {
+        Inbox {
+            store,
+            config,
+            assess,
+        }
+    }
+
+    fn conversation(&self, id: i64) -> Result<Conversation> {
+        self.store
+            .conversation(id)?
+            .ok_or(InboxError::NoConversation(id))
+    }
+}
+
+#[cfg(test)]
+mod tests;

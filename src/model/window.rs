@@ -1,0 +1,120 @@
+//! Platform rules about replying that every layer must agree on: Meta's 24-hour
+//! messaging window and each platform's reply length. One copy, used by the
+//! application core (before queueing) and the connectors (before sending).
+
+use super::{Kind, Platform};
+use chrono::{DateTime, Duration, Utc};
+
+/// Hours Meta lets a business answer a DM after the customer's last message.
+pub const MESSAGING_WINDOW_HOURS: i64 = 24;
+
+/// Whether a reply may be sent in a thread now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplyWindow {
+    /// The platform has no window for this kind of thread.
+    Always,
+    /// Open until `closes_at`.
+    OpenUntil { closes_at: DateTime<Utc> },
+    /// Closed since `since`; `None` when the customer never wrote (a business may
+    /// not open a Messenger or Instagram conversation itself).
+    Closed { since: Option<DateTime<Utc>> },
+}
+
+impl ReplyWindow {
+    pub fn is_open(self) -> bool {
+        !matches!(self, ReplyWindow::Closed { .. })
+    }
+}
+
+/// The window for a reply in a `kind` thread on `platform`, given when the customer
+/// last wrote. Facebook and Instagram DMs may be answered for 24 hours after the
+/// customer's last message: at exactly 24 hours the window has closed.
+pub fn reply_window(
+    platform: Platform,
+    kind: Kind,
+    last_inbound_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> ReplyWindow {
+    let meta_dm = kind == Kind::Dm && matches!(platform, Platform::Facebook | Platform::Instagram);
+    if !meta_dm {
+        return ReplyWindow::Always;
+    }
+    match last_inbound_at {
+        None => ReplyWindow::Closed { since: None },
+        Some(at) => {
+            let closes_at = at + Duration::hours(MESSAGING_WINDOW_HOURS);
+            if now < closes_at {
+                ReplyWindow::OpenUntil { closes_at }
+            } else {
+                ReplyWindow::Closed {
+                    since: Some(closes_at),
+                }
+            }
+        }
+    }
+}
+
+/// The longest reply a platform takes, in characters, when no account-specific
+/// limit is known (a Mastodon instance states its own `max_characters`).
+pub fn reply_limit(platform: Platform, kind: Kind) -> Option<usize> {
+    match (platform, kind) {
+        (Platform::Mastodon, _) => Some(500),
+        (Platform::Facebook, Kind::Dm) => Some(2000),
+        (Platform::Facebook, _) => Some(8000),
+        (Platform::Instagram, Kind::Dm) => Some(1000),
+        (Platform::Instagram, _) => Some(2200),
+        (Platform::Google, _) => Some(4096),
+        (Platform::Youtube, _) => Some(10_000),
+        (Platform::Discord, _) => Some(2000),
+        (Platform::Linkedin, _) => Some(1250),
+        (Platform::Tiktok, _) => Some(150),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(h: i64) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2025, 3, 12, 10, 0, 0)
+            .single()
+            .expect("valid time")
+            + Duration::hours(h)
+    }
+
+    #[test]
+    fn only_meta_dms_have_a_window_and_it_closes_at_24_hours() {
+        let now = at(0);
+        let fb = |last| reply_window(Platform::Facebook, Kind::Dm, last, now);
+        assert!(!fb(Some(at(-25))).is_open());
+        assert_eq!(
+            fb(Some(at(-24))),
+            ReplyWindow::Closed {
+                since: Some(at(0))
+            }
+        );
+        assert_eq!(
+            fb(Some(at(-23))),
+            ReplyWindow::OpenUntil { closes_at: at(1) }
+        );
+        assert_eq!(fb(None), ReplyWindow::Closed { since: None });
+        assert!(!reply_window(Platform::Instagram, Kind::Dm, Some(at(-25)), now).is_open());
+        assert_eq!(
+            reply_window(Platform::Facebook, Kind::Comment, Some(at(-99)), now),
+            ReplyWindow::Always
+        );
+        assert_eq!(
+            reply_window(Platform::Mastodon, Kind::Dm, None, now),
+            ReplyWindow::Always
+        );
+    }
+
+    #[test]
+    fn limits_differ_by_platform_and_kind() {
+        assert_eq!(reply_limit(Platform::Mastodon, Kind::Mention), Some(500));
+        assert!(reply_limit(Platform::Instagram, Kind::Dm) < reply_limit(Platform::Instagram, Kind::Comment));
+        assert_eq!(reply_limit(Platform::Other, Kind::Dm), None);
+    }
+}
