@@ -28,6 +28,7 @@
 //! with the placeholder's line and column. See [`render`] for the fallbacks used
 //! when a value is unknown.
 
+mod blanks;
 mod builtin;
 mod fuzzy;
 mod library;
@@ -40,6 +41,7 @@ use crate::model::{Kind, Tier};
 use std::fmt;
 use std::path::PathBuf;
 
+pub use blanks::{Blank, blanks, byte_of, line_col_of, next_blank, prev_blank};
 pub use fuzzy::fuzzy_rank;
 pub use library::{Library, Match, check_dir};
 pub use parse::parse_playbook;

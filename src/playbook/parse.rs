@@ -360,7 +360,7 @@ impl Checker<'_> {
         (text_ok).then_some(Template { name: name?, text })
     }
 
-    /// Check braces and placeholder names, pointing inside the string's source.
+    /// Check braces, blanks and placeholder names, pointing inside the string's source.
     fn placeholders(&mut self, text: &str, span: Range<usize>) -> bool {
         let raw = self.text.get(span.clone()).unwrap_or_default();
         let at = |offset: usize| file_offset(raw, span.start, offset);

@@ -83,7 +83,9 @@ pub fn first_name_of(display_name: &str) -> Option<String> {
 /// → "our team", an empty agent → "the team". A missing `{location}` is dropped
 /// together with a preposition right before it ("visit us at {location}." →
 /// "visit us."), so write location phrases that still read well without it.
-/// Stray braces and unknown placeholders (which validation rejects) are kept verbatim.
+/// `[[blanks]]` are copied verbatim, placeholders inside them included, so the
+/// composer can find them. Stray braces and unknown placeholders (which
+/// validation rejects) are kept verbatim too.
 pub fn render(template: &str, ctx: &RenderContext) -> String {
     let (pieces, _) = placeholder::split(template);
     let mut out = String::with_capacity(template.len() + 32);
@@ -98,6 +100,8 @@ pub fn render(template: &str, ctx: &RenderContext) -> String {
                     out.push_str(text);
                 }
             }
+            // A blank is the writer's to fill: copied as is, braces and all.
+            Piece::Blank(blank) => out.push_str(blank),
             Piece::Brace(c) => out.push(c),
             Piece::Placeholder { name, .. } => match name {
                 "first_name" => out.push_str(ctx.first_name.as_deref().unwrap_or("there")),
@@ -304,5 +308,20 @@ mod tests {
         let ctx = RenderContext::for_conversation(&conv, &config);
         assert_eq!(ctx.brand, "Bakehouse");
         assert_eq!(ctx.first_name.as_deref(), Some("Zoë"));
+    }
+
+    #[test]
+    fn blanks_are_kept_verbatim_with_their_braces() {
+        let text = "Hi {first_name}! [[price for {location} or {{x}}]] near {location}.";
+        assert_eq!(
+            render(text, &ctx()),
+            "Hi Maria! [[price for {location} or {{x}}]] near Camden."
+        );
+        assert_eq!(
+            render(text, &bare()),
+            "Hi there! [[price for {location} or {{x}}]]."
+        );
+        // A malformed blank is plain text: its placeholders are filled as usual.
+        assert_eq!(render("[[for {brand}", &ctx()), "[[for Bakehouse");
     }
 }

@@ -96,6 +96,87 @@ fn builtin_templates_render_readably_without_values() {
     }
 }
 
+/// VALID with its template text replaced by `text` (the raw TOML value, quotes included).
+fn with_text(text: &str) -> String {
+    VALID.replace(
+        "text = \"Hi {first_name}, refunded.\"",
+        &format!("text = {text}"),
+    )
+}
+
+#[test]
+fn good_blanks_parse_and_keep_their_text() {
+    let text = with_text(r#""Hi {first_name}, refunded on [[refund date, {not_a_placeholder}]].""#);
+    let p = parse_playbook(Path::new("x.toml"), &text, "x.toml").expect("valid");
+    assert_eq!(
+        p.templates[0].text,
+        "Hi {first_name}, refunded on [[refund date, {not_a_placeholder}]]."
+    );
+    // A stray brace inside a prompt is literal too.
+    assert!(problems(&with_text(r#""[[a } or { b]]""#)).is_empty());
+}
+
+#[test]
+fn malformed_blanks_are_located_at_their_brackets() {
+    // "Hi {first_name}, " is 17 chars; the string's content starts at col 9.
+    assert_eq!(
+        first_problem(&with_text(r#""Hi {first_name}, [[the refund date.""#)),
+        "10:26: '[[' is never closed: end the blank with ']]' on the same line"
+    );
+    assert_eq!(
+        first_problem(&with_text(r#""Hi {first_name}, [[]] refunded.""#)),
+        "10:26: empty blank: write what to fill in between '[[' and ']]'"
+    );
+    assert_eq!(
+        first_problem(&with_text(r#""Hi {first_name}, [[  ]] refunded.""#)),
+        "10:26: empty blank: write what to fill in between '[[' and ']]'"
+    );
+    // Nesting points at the inner '[['.
+    let p = first_problem(&with_text(r#""Hi [[when [[date]] it lands]]""#));
+    assert!(p.starts_with("10:19: '[[' inside a blank"), "{p}");
+    // A prompt broken over lines, in a multi-line literal string.
+    let p = first_problem(&with_text(
+        "'''\nHi {first_name},\n  refunded on [[the\n  date]].\n'''",
+    ));
+    assert!(
+        p.starts_with("12:15: blank spans more than one line"),
+        "{p}"
+    );
+    // The same through an escaped newline in a basic string: \u00e9 is six
+    // source chars for one decoded char, and the column still lands on '[['.
+    let p = first_problem(&with_text(r#""\u00e9 [[x\ny]]""#));
+    assert!(
+        p.starts_with("10:16: blank spans more than one line"),
+        "{p}"
+    );
+    // Every problem is reported, not only the first.
+    let all = problems(&with_text(r#""[[]] {nope} [[open""#));
+    assert_eq!(all.len(), 3, "{all:?}");
+    assert!(all[0].starts_with("10:9: empty blank"), "{all:?}");
+    assert!(
+        all[1].starts_with("10:14: unknown placeholder '{nope}'"),
+        "{all:?}"
+    );
+    assert!(all[2].starts_with("10:21: '[[' is never closed"), "{all:?}");
+}
+
+#[test]
+fn check_dir_reports_blank_problems_with_positions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "a.toml",
+        &with_text(r#""Sorry [[what went wrong""#),
+    );
+    let shown: Vec<String> = check_dir(dir.path())
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(shown.len(), 1, "{shown:#?}");
+    let expected = "a.toml:10:15: '[[' is never closed: end the blank with ']]' on the same line";
+    assert!(shown[0].ends_with(expected), "{}", shown[0]);
+}
+
 #[test]
 fn user_dir_overrides_by_name_and_adds_new() {
     let dir = tempfile::tempdir().expect("tempdir");
