@@ -6,6 +6,7 @@ use super::blanks;
 
 /// Every placeholder a template may use.
 pub const PLACEHOLDERS: &[&str] = &[
+    "greeting",
     "first_name",
     "name",
     "brand",
