@@ -62,6 +62,9 @@ pub struct Playbook {
     pub tags: Vec<String>,
     /// Notes for the person replying: when to use it, what to ask, when to escalate.
     pub guidance: String,
+    /// A holding reply ("thanks, the full answer within the hour") rather than
+    /// the answer itself; `acknowledgment = true` in the file, false by default.
+    pub acknowledgment: bool,
     pub templates: Vec<Template>,
     /// The file it came from, or "builtin:<file>" for shipped playbooks.
     pub source: String,

@@ -96,6 +96,34 @@ fn builtin_templates_render_readably_without_values() {
     }
 }
 
+#[test]
+fn acknowledgment_flag_defaults_to_false_and_is_type_checked() {
+    let plain = parse_playbook(Path::new("x.toml"), VALID, "x.toml").expect("valid");
+    assert!(!plain.acknowledgment);
+    let text = VALID.replace("guidance =", "acknowledgment = true\nguidance =");
+    let holding = parse_playbook(Path::new("x.toml"), &text, "x.toml").expect("valid");
+    assert!(holding.acknowledgment);
+    let text = VALID.replace("guidance =", "acknowledgment = \"yes\"\nguidance =");
+    assert_eq!(
+        first_problem(&text),
+        "6:18: 'acknowledgment' must be true or false, found string"
+    );
+    let text = VALID.replace("guidance =", "acknowledgment = 1\nguidance =");
+    assert_eq!(
+        first_problem(&text),
+        "6:18: 'acknowledgment' must be true or false, found integer"
+    );
+    // Only the shipped holding reply sets it.
+    let library = Library::builtin();
+    let flagged: Vec<&str> = library
+        .all()
+        .iter()
+        .filter(|p| p.acknowledgment)
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(flagged, vec!["acknowledge-dm"]);
+}
+
 /// VALID with its template text replaced by `text` (the raw TOML value, quotes included).
 fn with_text(text: &str) -> String {
     VALID.replace(
@@ -271,7 +299,7 @@ fn missing_and_unknown_fields() {
     let text = VALID.replace("guidance =", "colour = \"red\"\nguidance =");
     assert_eq!(
         first_problem(&text),
-        "6:1: unknown field 'colour' (expected one of: name, title, description, tiers, kinds, tags, guidance, templates)"
+        "6:1: unknown field 'colour' (expected one of: name, title, description, tiers, kinds, tags, guidance, acknowledgment, templates)"
     );
     let text = VALID.replace("text = ", "body = \"x\"\ntext = ");
     assert!(first_problem(&text).starts_with("10:1: unknown template field 'body'"));
