@@ -97,6 +97,123 @@ fn builtin_templates_render_readably_without_values() {
 }
 
 #[test]
+fn builtin_templates_greet_neutrally_when_there_is_only_a_handle() {
+    let handle = RenderContext {
+        first_name: first_name_of("@sam_k"),
+        name: Some("@sam_k".into()),
+        brand: "Bakehouse".into(),
+        agent: "Sam".into(),
+        location: Some("Camden".into()),
+        platform: "Instagram".into(),
+    };
+    let named = RenderContext {
+        first_name: first_name_of("Dana Reyes"),
+        name: Some("Dana Reyes".into()),
+        ..handle.clone()
+    };
+    let mut greeted = 0;
+    for p in Library::builtin().all() {
+        for t in &p.templates {
+            let id = format!("{}/{}", p.name, t.name);
+            // Greeting lines go through {greeting}, not a hand-written "Hi {first_name}".
+            assert!(!t.text.contains("Hi {first_name}"), "{id}");
+            let anonymous = render(&t.text, &handle);
+            // The old fallback addressed people as "there".
+            assert!(
+                !anonymous.contains("Hi there") && !anonymous.contains(", there"),
+                "{id}: {anonymous}"
+            );
+            for line in anonymous.lines() {
+                assert!(
+                    !line.starts_with([',', '.', '!', ' ']),
+                    "{id}: line starts badly: {line}"
+                );
+                assert!(
+                    !line.starts_with(char::is_lowercase),
+                    "{id}: line starts lowercase: {line}"
+                );
+            }
+            if t.text.starts_with("{greeting}") {
+                greeted += 1;
+                assert!(anonymous.starts_with("Hello"), "{id}: {anonymous}");
+                let personal = render(&t.text, &named);
+                assert!(personal.starts_with("Hi Dana"), "{id}: {personal}");
+            }
+        }
+    }
+    assert!(
+        greeted >= 20,
+        "only {greeted} templates open with {{greeting}}"
+    );
+}
+
+/// Independent of the blank parser: every '[' or ']' in a shipped template must
+/// be one half of a doubled bracket, so no old-style "[hint]" is left behind.
+#[test]
+fn builtin_templates_have_no_single_bracket_hints() {
+    let mut blank_count = 0;
+    for p in Library::builtin().all() {
+        for t in &p.templates {
+            let chars: Vec<char> = t.text.chars().collect();
+            for (i, &c) in chars.iter().enumerate() {
+                if c != '[' && c != ']' {
+                    continue;
+                }
+                let doubled = (i > 0 && chars[i - 1] == c) || chars.get(i + 1) == Some(&c);
+                assert!(
+                    doubled,
+                    "{}/{}: single '{c}' at char {i}: {}",
+                    p.name, t.name, t.text
+                );
+            }
+            let found = blanks(&t.text);
+            let opened = t.text.matches("[[").count();
+            assert_eq!(
+                found.len(),
+                opened,
+                "{}/{}: a '[[' is not a blank",
+                p.name,
+                t.name
+            );
+            blank_count += found.len();
+        }
+    }
+    assert!(
+        blank_count >= 40,
+        "only {blank_count} blanks in the shipped templates"
+    );
+    let library = Library::builtin();
+    let purchase = library.get("purchase-inquiry").expect("purchase-inquiry");
+    let first = purchase.templates[0].text.as_str();
+    assert_eq!(
+        next_blank(first, 0).map(|b| b.prompt),
+        Some("direct answer: price range or what is included".to_string())
+    );
+}
+
+#[test]
+fn builtin_templates_keep_their_blanks_when_rendered() {
+    let ctx = RenderContext {
+        first_name: Some("Dana".into()),
+        name: Some("Dana Reyes".into()),
+        brand: "Bakehouse".into(),
+        agent: "Sam".into(),
+        location: Some("Camden".into()),
+        platform: "Google".into(),
+    };
+    for p in Library::builtin().all() {
+        for t in &p.templates {
+            let before: Vec<String> = blanks(&t.text).into_iter().map(|b| b.prompt).collect();
+            let after: Vec<String> = blanks(&render(&t.text, &ctx))
+                .into_iter()
+                .map(|b| b.prompt)
+                .collect();
+            assert_eq!(before, after, "{}/{}", p.name, t.name);
+        }
+    }
+}
+
+#[test]
 fn acknowledgment_flag_defaults_to_false_and_is_type_checked() {
     let plain = parse_playbook(Path::new("x.toml"), VALID, "x.toml").expect("valid");
     assert!(!plain.acknowledgment);
