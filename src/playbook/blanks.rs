@@ -1,5 +1,5 @@
 //! Fill-in blanks: `[[prompt]]` spans that a template leaves for the writer, and
-//! the small API the composer uses to jump between them (Tab / Shift-Tab).
+//! the small API meant for the composer to jump between them (Tab / Shift-Tab).
 //!
 //! A blank starts at `[[` and ends at the first `]]` after it, on the same line.
 //! The prompt between them must not be empty and must not contain another `[[`.
