@@ -175,6 +175,23 @@ fn playbooks_check_reports_problems_with_positions() {
     let stdout = text(&out.stdout);
     assert!(stdout.contains("thanks.toml:11:"), "{stdout}");
     assert!(stdout.contains("frist_name"), "{stdout}");
+    // An unclosed blank is located at its '[[': the string's text starts at col 9.
+    std::fs::write(
+        dir.join("thanks.toml"),
+        "name = \"thanks\"\ntitle = \"Thanks\"\ndescription = \"Say thanks\"\ntiers = [4]\nkinds = [\"comment\"]\nguidance = \"Be brief.\"\n\n[[templates]]\nname = \"short\"\ntext = \"Sorry [[what went wrong\"\n",
+    )
+    .unwrap();
+    let out = hearth(
+        home.path(),
+        &["playbooks", "check", dir.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("thanks.toml:10:15: '[[' is never closed"),
+        "{stdout}"
+    );
 
     let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("playbooks");
     let out = hearth(

@@ -12,6 +12,7 @@
 //! tiers = [2]                       # 1 Revenue .. 5 Monitor
 //! kinds = ["dm", "comment"]         # dm, comment, mention, review
 //! tags = ["late", "delivery"]       # optional, helps the fuzzy filter
+//! acknowledgment = false            # optional: true for a holding reply
 //! guidance = '''
 //! When to use it, what to ask, when to escalate.
 //! '''
@@ -19,14 +20,35 @@
 //! [[templates]]                     # at least one
 //! name = "apology"
 //! text = '''
-//! Hi {first_name}, sorry your order is late. {agent}, {brand}
+//! {greeting}, sorry your order is late: it ships [[new dispatch date]]. {agent}, {brand}
 //! '''
 //! ```
 //!
-//! Placeholders: `{first_name}`, `{name}`, `{brand}`, `{agent}`, `{location}`,
-//! `{platform}`; `{{` and `}}` write literal braces. Anything else is rejected
-//! with the placeholder's line and column. See [`render`] for the fallbacks used
-//! when a value is unknown.
+//! `acknowledgment = true` marks a holding reply ("thanks, the full answer
+//! within the hour") rather than the answer itself; it must be a boolean.
+//!
+//! Placeholders: `{greeting}`, `{first_name}`, `{name}`, `{brand}`, `{agent}`,
+//! `{location}`, `{platform}`; `{{` and `}}` write literal braces. Anything else
+//! is rejected with the placeholder's line and column.
+//!
+//! `{greeting}` is "Hi Dana" when the author's display name starts with a first
+//! name, and a neutral "Hello" when it does not (a handle such as "@sam_k"), so
+//! start replies with `{greeting},` rather than `Hi {first_name},`. A
+//! `{first_name}` with no value is left out and the words around it are tidied
+//! so the sentence still reads: "Thanks, {first_name}!" → "Thanks!",
+//! "{first_name}, thank you" → "Thank you", "Hi {first_name}," → "Hello,". See
+//! [`render`] for every fallback.
+//!
+//! Blanks: `[[prompt]]` marks something only the writer can fill in ("the
+//! specific problem", "a date you can keep"). The prompt must be non-empty, on
+//! one line, closed with `]]`, and must not contain another `[[`; a malformed
+//! blank is rejected at its `[[` with line and column. Prompts are literal text:
+//! placeholders inside them are not rendered. Rendering keeps blanks verbatim so
+//! the composer can jump between them ([`blanks`], [`next_blank`],
+//! [`prev_blank`]). Put the punctuation around a blank in the template and write
+//! the prompt as the phrase that replaces it: `[[the answer]].`, not `[[The
+//! answer.]]`. Single-bracket hints (`[like this]`) are plain text and are not
+//! found by the composer, so shipped templates use blanks only.
 
 mod blanks;
 mod builtin;
@@ -41,12 +63,12 @@ use crate::model::{Kind, Tier};
 use std::fmt;
 use std::path::PathBuf;
 
-pub use blanks::{Blank, blanks, line_col_of, next_blank, prev_blank};
+pub use blanks::{Blank, blanks, byte_of, line_col_of, next_blank, prev_blank};
 pub use fuzzy::fuzzy_rank;
 pub use library::{Library, Match, check_dir};
 pub use parse::parse_playbook;
 pub use placeholder::PLACEHOLDERS;
-pub use render::{RenderContext, first_name_of, platform_label, render};
+pub use render::{RenderContext, first_name_of, greeting_for, platform_label, render};
 
 /// One reply framework.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +84,9 @@ pub struct Playbook {
     pub tags: Vec<String>,
     /// Notes for the person replying: when to use it, what to ask, when to escalate.
     pub guidance: String,
+    /// A holding reply ("thanks, the full answer within the hour") rather than
+    /// the answer itself; `acknowledgment = true` in the file, false by default.
+    pub acknowledgment: bool,
     pub templates: Vec<Template>,
     /// The file it came from, or "builtin:<file>" for shipped playbooks.
     pub source: String,

@@ -19,6 +19,7 @@ const FIELDS: &[&str] = &[
     "kinds",
     "tags",
     "guidance",
+    "acknowledgment",
     "templates",
 ];
 const TEMPLATE_FIELDS: &[&str] = &["name", "text"];
@@ -122,6 +123,7 @@ impl Checker<'_> {
             None => Some(Vec::new()),
             Some(v) => self.string_list(v, "tags"),
         };
+        let acknowledgment = self.optional_bool(root, "acknowledgment");
         let templates = self.templates(root);
         Some(Playbook {
             name: name?,
@@ -131,6 +133,7 @@ impl Checker<'_> {
             kinds: kinds?,
             tags: tags?,
             guidance: guidance?.trim().to_string(),
+            acknowledgment: acknowledgment?,
             templates: templates?,
             source: source.to_string(),
         })
@@ -181,6 +184,23 @@ impl Checker<'_> {
             return None;
         }
         Some(s.to_string())
+    }
+
+    /// A boolean field that defaults to false when absent.
+    fn optional_bool(&mut self, table: &DeTable<'_>, key: &str) -> Option<bool> {
+        let Some(value) = table.get(key) else {
+            return Some(false);
+        };
+        match value.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            other => {
+                self.report(
+                    value.span(),
+                    format!("'{key}' must be true or false, found {}", other.type_str()),
+                );
+                None
+            }
+        }
     }
 
     fn array<'v, 'i>(&mut self, value: &'v Value<'i>, key: &str) -> Option<&'v [Value<'i>]> {
@@ -360,7 +380,7 @@ impl Checker<'_> {
         (text_ok).then_some(Template { name: name?, text })
     }
 
-    /// Check braces and placeholder names, pointing inside the string's source.
+    /// Check braces, blanks and placeholder names, pointing inside the string's source.
     fn placeholders(&mut self, text: &str, span: Range<usize>) -> bool {
         let raw = self.text.get(span.clone()).unwrap_or_default();
         let at = |offset: usize| file_offset(raw, span.start, offset);

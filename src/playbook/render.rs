@@ -61,7 +61,8 @@ pub fn platform_label(platform: Platform) -> &'static str {
 
 /// A first name from a display name: the first word, if it is made of letters
 /// (any script; inner '-' and apostrophes allowed). Handles such as "@sam_k" or
-/// "sam.k" give none. An all-lowercase Latin word is capitalised ("maria" → "Maria").
+/// "sam.k" give none (so `{greeting}` says "Hello"). An all-lowercase Latin word
+/// is capitalised ("maria" → "Maria").
 pub fn first_name_of(display_name: &str) -> Option<String> {
     let word = display_name.split_whitespace().next()?;
     let letters_only = word.chars().all(|c| c.is_alphabetic() || "-'’".contains(c));
@@ -78,54 +79,115 @@ pub fn first_name_of(display_name: &str) -> Option<String> {
     Some(word.to_string())
 }
 
-/// Fill the placeholders of `template`. Missing values fall back: `{first_name}`
-/// → "there" ("Hi there,"), `{name}` → the first name or "there", an empty brand
-/// → "our team", an empty agent → "the team". A missing `{location}` is dropped
-/// together with a preposition right before it ("visit us at {location}." →
-/// "visit us."), so write location phrases that still read well without it.
-/// Stray braces and unknown placeholders (which validation rejects) are kept verbatim.
+/// What `{greeting}` renders: "Hi Dana" with a first name, else a neutral "Hello"
+/// (never "Hi there", which reads like a form letter to someone we can see by handle).
+pub fn greeting_for(first_name: Option<&str>) -> String {
+    match first_name.and_then(non_empty) {
+        Some(first) => format!("Hi {first}"),
+        None => "Hello".to_string(),
+    }
+}
+
+/// Fill the placeholders of `template`.
+///
+/// `{greeting}` is "Hi <first name>" or, without one, "Hello".
+///
+/// A missing `{first_name}` (and a `{name}` with neither a name nor a first
+/// name) is dropped so that the sentence still reads as if it never named anyone:
+/// - after a greeting word, the greeting turns neutral: "Hi {first_name}," →
+///   "Hello,";
+/// - after a comma, the comma goes too: "Thanks, {first_name}!" → "Thanks!",
+///   "Thanks, {first_name}, that helps" → "Thanks, that helps";
+/// - at the start of a line, the punctuation after it goes and the next word is
+///   capitalised: "{first_name}, thank you" → "Thank you";
+/// - anywhere else only the name and a doubled space go.
+///
+/// Other fallbacks: an empty brand → "our team", an empty agent → "the team". A
+/// missing `{location}` is dropped together with a preposition right before it
+/// ("visit us at {location}." → "visit us."), so write location phrases that still
+/// read well without it.
+///
+/// `[[blanks]]` are copied verbatim, placeholders inside them included, so the
+/// composer can find them. Stray braces and unknown placeholders (which
+/// validation rejects) are kept verbatim too.
 pub fn render(template: &str, ctx: &RenderContext) -> String {
     let (pieces, _) = placeholder::split(template);
     let mut out = String::with_capacity(template.len() + 32);
-    let mut dropped = false;
+    let mut gap = Gap::None;
     for piece in pieces {
-        let just_dropped = std::mem::take(&mut dropped);
+        let before = std::mem::replace(&mut gap, Gap::None);
         match piece {
-            Piece::Text(text) => {
-                if just_dropped {
-                    push_after_gap(&mut out, text);
-                } else {
-                    out.push_str(text);
-                }
-            }
-            Piece::Brace(c) => out.push(c),
-            Piece::Placeholder { name, .. } => match name {
-                "first_name" => out.push_str(ctx.first_name.as_deref().unwrap_or("there")),
-                "name" => out.push_str(
-                    ctx.name
+            Piece::Text(text) | Piece::Blank(text) => gap = push(&mut out, text, before),
+            Piece::Brace(c) => gap = push(&mut out, c.encode_utf8(&mut [0; 4]), before),
+            Piece::Placeholder { name, .. } => {
+                let value = match name {
+                    "greeting" => Some(greeting_for(ctx.first_name.as_deref())),
+                    "first_name" => ctx
+                        .first_name
                         .as_deref()
-                        .or(ctx.first_name.as_deref())
-                        .unwrap_or("there"),
-                ),
-                "brand" => out.push_str(non_empty(&ctx.brand).unwrap_or("our team")),
-                "agent" => out.push_str(non_empty(&ctx.agent).unwrap_or("the team")),
-                "platform" => out.push_str(non_empty(&ctx.platform).unwrap_or("this channel")),
-                "location" => match ctx.location.as_deref().and_then(non_empty) {
-                    Some(l) => out.push_str(l),
-                    None => {
+                        .and_then(non_empty)
+                        .map(String::from),
+                    "name" => ctx
+                        .name
+                        .as_deref()
+                        .and_then(non_empty)
+                        .or(ctx.first_name.as_deref().and_then(non_empty))
+                        .map(String::from),
+                    "brand" => Some(non_empty(&ctx.brand).unwrap_or("our team").to_string()),
+                    "agent" => Some(non_empty(&ctx.agent).unwrap_or("the team").to_string()),
+                    "platform" => Some(
+                        non_empty(&ctx.platform)
+                            .unwrap_or("this channel")
+                            .to_string(),
+                    ),
+                    "location" => ctx
+                        .location
+                        .as_deref()
+                        .and_then(non_empty)
+                        .map(String::from),
+                    other => Some(format!("{{{other}}}")),
+                };
+                gap = match (value, name) {
+                    (Some(v), _) => push(&mut out, &v, before),
+                    (None, "location") => {
                         drop_trailing_preposition(&mut out);
-                        dropped = true;
+                        Gap::Dropped
                     }
-                },
-                other => {
-                    out.push('{');
-                    out.push_str(other);
-                    out.push('}');
-                }
-            },
+                    (None, _) => drop_vocative(&mut out),
+                };
+            }
         }
     }
     out
+}
+
+/// What a dropped placeholder leaves for the text that follows it to tidy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gap {
+    None,
+    /// Something was dropped mid-line: avoid a double space or a space before punctuation.
+    Dropped,
+    /// A name opening a line was dropped: its punctuation goes, the next word is capitalised.
+    LineStart,
+}
+
+/// Append `text` after `gap`; returns the gap still open when `text` was used up
+/// entirely by the tidying (", " after a dropped line-opening name).
+fn push(out: &mut String, text: &str, gap: Gap) -> Gap {
+    match gap {
+        Gap::None => out.push_str(text),
+        Gap::Dropped => push_after_gap(out, text),
+        Gap::LineStart => {
+            let rest = text.trim_start_matches([',', ';', ':', '!', '.', ' ']);
+            let mut chars = rest.chars();
+            let Some(first) = chars.next() else {
+                return Gap::LineStart;
+            };
+            out.extend(first.to_uppercase());
+            out.push_str(chars.as_str());
+        }
+    }
+    Gap::None
 }
 
 fn non_empty(s: &str) -> Option<&str> {
@@ -145,6 +207,35 @@ fn push_after_gap(out: &mut String, text: &str) {
     } else {
         out.push_str(text);
     }
+}
+
+/// Drop a name that is unknown, rewriting what comes before it so the sentence
+/// reads as if it never addressed anyone (see [`render`] for the cases).
+fn drop_vocative(out: &mut String) -> Gap {
+    const GREETINGS: &[&str] = &["hi", "hey", "hello", "dear", "hiya"];
+    let trimmed = out.trim_end_matches(' ');
+    if trimmed.is_empty() || trimmed.ends_with('\n') {
+        out.truncate(trimmed.len());
+        return Gap::LineStart;
+    }
+    if let Some(before_comma) = trimmed.strip_suffix(',') {
+        let kept = before_comma.trim_end_matches(' ').len();
+        out.truncate(kept);
+        return Gap::Dropped;
+    }
+    let spaced = trimmed.len() < out.len();
+    let word_start = trimmed.rfind([' ', '\n']).map_or(0, |i| i + 1);
+    let word = &trimmed[word_start..];
+    if spaced && GREETINGS.iter().any(|g| word.eq_ignore_ascii_case(g)) {
+        let neutral = if word.starts_with(char::is_uppercase) {
+            "Hello"
+        } else {
+            "hello"
+        };
+        out.truncate(word_start);
+        out.push_str(neutral);
+    }
+    Gap::Dropped
 }
 
 /// "visit us at " → "visit us " when the location that follows is unknown.
@@ -198,7 +289,7 @@ mod tests {
 
     #[test]
     fn falls_back_when_values_are_missing() {
-        assert_eq!(render("Hi {first_name},", &bare()), "Hi there,");
+        assert_eq!(render("Hi {first_name},", &bare()), "Hello,");
         assert_eq!(
             render("— {agent}, {brand}", &bare()),
             "— the team, our team"
@@ -297,12 +388,73 @@ mod tests {
                 "Hi {first_name}, thanks from {agent} at {brand} {location}!",
                 &ctx
             ),
-            "Hi there, thanks from Robin at Acme!"
+            "Hello, thanks from Robin at Acme!"
         );
+        assert_eq!(render("{greeting}, thanks!", &ctx), "Hello, thanks!");
+        assert_eq!(render("Hi {name}!", &ctx), "Hi @sam_k!");
         conv.brand = Some("Bakehouse".into());
         conv.author = "Zoë Kravitz".into();
         let ctx = RenderContext::for_conversation(&conv, &config);
         assert_eq!(ctx.brand, "Bakehouse");
         assert_eq!(ctx.first_name.as_deref(), Some("Zoë"));
+        assert_eq!(render("{greeting}, thanks!", &ctx), "Hi Zoë, thanks!");
+    }
+
+    #[test]
+    fn greeting_names_a_known_first_name_and_is_neutral_otherwise() {
+        assert_eq!(render("{greeting}, welcome!", &ctx()), "Hi Maria, welcome!");
+        assert_eq!(render("{greeting}, welcome!", &bare()), "Hello, welcome!");
+        // A handle is a name but not a first name: no "Hi @sam_k", no "Hi there".
+        let mut handle = bare();
+        handle.name = Some("@sam_k".into());
+        handle.first_name = first_name_of("@sam_k");
+        assert_eq!(render("{greeting}, welcome!", &handle), "Hello, welcome!");
+        assert_eq!(greeting_for(Some("  ")), "Hello");
+        assert_eq!(greeting_for(Some("Dana")), "Hi Dana");
+    }
+
+    #[test]
+    fn a_missing_first_name_leaves_a_sentence_that_reads_well() {
+        let cases = [
+            ("Hi {first_name}, thanks!", "Hello, thanks!"),
+            ("Hey {first_name}!", "Hello!"),
+            ("Oh, and hi {first_name}.", "Oh, and hello."),
+            ("Thanks, {first_name}!", "Thanks!"),
+            ("Thanks, {first_name}, that helps.", "Thanks, that helps."),
+            (
+                "Good question, {first_name}. I'll check.",
+                "Good question. I'll check.",
+            ),
+            ("{first_name}, thank you!", "Thank you!"),
+            ("Intro\n{first_name}, thank you!", "Intro\nThank you!"),
+            ("{first_name}, {brand} says thanks", "Our team says thanks"),
+            ("Welcome {first_name} to the club.", "Welcome to the club."),
+            ("Sorry, {first_name}.", "Sorry."),
+            ("Hi {name}, hello.", "Hello, hello."),
+        ];
+        for (template, expected) in cases {
+            assert_eq!(render(template, &bare()), expected, "{template}");
+        }
+        // With a name, the same templates are untouched.
+        assert_eq!(render("Thanks, {first_name}!", &ctx()), "Thanks, Maria!");
+        assert_eq!(
+            render("{first_name}, thank you!", &ctx()),
+            "Maria, thank you!"
+        );
+    }
+
+    #[test]
+    fn blanks_are_kept_verbatim_with_their_braces() {
+        let text = "{greeting}! [[price for {location} or {{x}}]] near {location}.";
+        assert_eq!(
+            render(text, &ctx()),
+            "Hi Maria! [[price for {location} or {{x}}]] near Camden."
+        );
+        assert_eq!(
+            render(text, &bare()),
+            "Hello! [[price for {location} or {{x}}]]."
+        );
+        // A malformed blank is plain text: its placeholders are filled as usual.
+        assert_eq!(render("[[for {brand}", &ctx()), "[[for Bakehouse");
     }
 }

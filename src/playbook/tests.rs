@@ -97,6 +97,232 @@ fn builtin_templates_render_readably_without_values() {
 }
 
 #[test]
+fn builtin_templates_greet_neutrally_when_there_is_only_a_handle() {
+    let handle = RenderContext {
+        first_name: first_name_of("@sam_k"),
+        name: Some("@sam_k".into()),
+        brand: "Bakehouse".into(),
+        agent: "Sam".into(),
+        location: Some("Camden".into()),
+        platform: "Instagram".into(),
+    };
+    let named = RenderContext {
+        first_name: first_name_of("Dana Reyes"),
+        name: Some("Dana Reyes".into()),
+        ..handle.clone()
+    };
+    let mut greeted = 0;
+    for p in Library::builtin().all() {
+        for t in &p.templates {
+            let id = format!("{}/{}", p.name, t.name);
+            // Greeting lines go through {greeting}, not a hand-written "Hi {first_name}".
+            assert!(!t.text.contains("Hi {first_name}"), "{id}");
+            let anonymous = render(&t.text, &handle);
+            // The old fallback addressed people as "there".
+            assert!(
+                !anonymous.contains("Hi there") && !anonymous.contains(", there"),
+                "{id}: {anonymous}"
+            );
+            for line in anonymous.lines() {
+                assert!(
+                    !line.starts_with([',', '.', '!', ' ']),
+                    "{id}: line starts badly: {line}"
+                );
+                assert!(
+                    !line.starts_with(char::is_lowercase),
+                    "{id}: line starts lowercase: {line}"
+                );
+            }
+            if t.text.starts_with("{greeting}") {
+                greeted += 1;
+                assert!(anonymous.starts_with("Hello"), "{id}: {anonymous}");
+                let personal = render(&t.text, &named);
+                assert!(personal.starts_with("Hi Dana"), "{id}: {personal}");
+            }
+        }
+    }
+    assert!(
+        greeted >= 20,
+        "only {greeted} templates open with {{greeting}}"
+    );
+}
+
+/// Independent of the blank parser: every '[' or ']' in a shipped template must
+/// be one half of a doubled bracket, so no old-style "[hint]" is left behind.
+#[test]
+fn builtin_templates_have_no_single_bracket_hints() {
+    let mut blank_count = 0;
+    for p in Library::builtin().all() {
+        for t in &p.templates {
+            let chars: Vec<char> = t.text.chars().collect();
+            for (i, &c) in chars.iter().enumerate() {
+                if c != '[' && c != ']' {
+                    continue;
+                }
+                let doubled = (i > 0 && chars[i - 1] == c) || chars.get(i + 1) == Some(&c);
+                assert!(
+                    doubled,
+                    "{}/{}: single '{c}' at char {i}: {}",
+                    p.name, t.name, t.text
+                );
+            }
+            let found = blanks(&t.text);
+            let opened = t.text.matches("[[").count();
+            assert_eq!(
+                found.len(),
+                opened,
+                "{}/{}: a '[[' is not a blank",
+                p.name,
+                t.name
+            );
+            blank_count += found.len();
+        }
+    }
+    assert!(
+        blank_count >= 40,
+        "only {blank_count} blanks in the shipped templates"
+    );
+    let library = Library::builtin();
+    let purchase = library.get("purchase-inquiry").expect("purchase-inquiry");
+    let first = purchase.templates[0].text.as_str();
+    assert_eq!(
+        next_blank(first, 0).map(|b| b.prompt),
+        Some("direct answer: price range or what is included".to_string())
+    );
+}
+
+#[test]
+fn builtin_templates_keep_their_blanks_when_rendered() {
+    let ctx = RenderContext {
+        first_name: Some("Dana".into()),
+        name: Some("Dana Reyes".into()),
+        brand: "Bakehouse".into(),
+        agent: "Sam".into(),
+        location: Some("Camden".into()),
+        platform: "Google".into(),
+    };
+    for p in Library::builtin().all() {
+        for t in &p.templates {
+            let before: Vec<String> = blanks(&t.text).into_iter().map(|b| b.prompt).collect();
+            let after: Vec<String> = blanks(&render(&t.text, &ctx))
+                .into_iter()
+                .map(|b| b.prompt)
+                .collect();
+            assert_eq!(before, after, "{}/{}", p.name, t.name);
+        }
+    }
+}
+
+#[test]
+fn acknowledgment_flag_defaults_to_false_and_is_type_checked() {
+    let plain = parse_playbook(Path::new("x.toml"), VALID, "x.toml").expect("valid");
+    assert!(!plain.acknowledgment);
+    let text = VALID.replace("guidance =", "acknowledgment = true\nguidance =");
+    let holding = parse_playbook(Path::new("x.toml"), &text, "x.toml").expect("valid");
+    assert!(holding.acknowledgment);
+    let text = VALID.replace("guidance =", "acknowledgment = \"yes\"\nguidance =");
+    assert_eq!(
+        first_problem(&text),
+        "6:18: 'acknowledgment' must be true or false, found string"
+    );
+    let text = VALID.replace("guidance =", "acknowledgment = 1\nguidance =");
+    assert_eq!(
+        first_problem(&text),
+        "6:18: 'acknowledgment' must be true or false, found integer"
+    );
+    // Only the shipped holding reply sets it.
+    let library = Library::builtin();
+    let flagged: Vec<&str> = library
+        .all()
+        .iter()
+        .filter(|p| p.acknowledgment)
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(flagged, vec!["acknowledge-dm"]);
+}
+
+/// VALID with its template text replaced by `text` (the raw TOML value, quotes included).
+fn with_text(text: &str) -> String {
+    VALID.replace(
+        "text = \"Hi {first_name}, refunded.\"",
+        &format!("text = {text}"),
+    )
+}
+
+#[test]
+fn good_blanks_parse_and_keep_their_text() {
+    let text = with_text(r#""Hi {first_name}, refunded on [[refund date, {not_a_placeholder}]].""#);
+    let p = parse_playbook(Path::new("x.toml"), &text, "x.toml").expect("valid");
+    assert_eq!(
+        p.templates[0].text,
+        "Hi {first_name}, refunded on [[refund date, {not_a_placeholder}]]."
+    );
+    // A stray brace inside a prompt is literal too.
+    assert!(problems(&with_text(r#""[[a } or { b]]""#)).is_empty());
+}
+
+#[test]
+fn malformed_blanks_are_located_at_their_brackets() {
+    // "Hi {first_name}, " is 17 chars; the string's content starts at col 9.
+    assert_eq!(
+        first_problem(&with_text(r#""Hi {first_name}, [[the refund date.""#)),
+        "10:26: '[[' is never closed: end the blank with ']]' on the same line"
+    );
+    assert_eq!(
+        first_problem(&with_text(r#""Hi {first_name}, [[]] refunded.""#)),
+        "10:26: empty blank: write what to fill in between '[[' and ']]'"
+    );
+    assert_eq!(
+        first_problem(&with_text(r#""Hi {first_name}, [[  ]] refunded.""#)),
+        "10:26: empty blank: write what to fill in between '[[' and ']]'"
+    );
+    // Nesting points at the inner '[['.
+    let p = first_problem(&with_text(r#""Hi [[when [[date]] it lands]]""#));
+    assert!(p.starts_with("10:19: '[[' inside a blank"), "{p}");
+    // A prompt broken over lines, in a multi-line literal string.
+    let p = first_problem(&with_text(
+        "'''\nHi {first_name},\n  refunded on [[the\n  date]].\n'''",
+    ));
+    assert!(
+        p.starts_with("12:15: blank spans more than one line"),
+        "{p}"
+    );
+    // The same through an escaped newline in a basic string: \u00e9 is six
+    // source chars for one decoded char, and the column still lands on '[['.
+    let p = first_problem(&with_text(r#""\u00e9 [[x\ny]]""#));
+    assert!(
+        p.starts_with("10:16: blank spans more than one line"),
+        "{p}"
+    );
+    // Every problem is reported, not only the first.
+    let all = problems(&with_text(r#""[[]] {nope} [[open""#));
+    assert_eq!(all.len(), 3, "{all:?}");
+    assert!(all[0].starts_with("10:9: empty blank"), "{all:?}");
+    assert!(
+        all[1].starts_with("10:14: unknown placeholder '{nope}'"),
+        "{all:?}"
+    );
+    assert!(all[2].starts_with("10:21: '[[' is never closed"), "{all:?}");
+}
+
+#[test]
+fn check_dir_reports_blank_problems_with_positions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "a.toml",
+        &with_text(r#""Sorry [[what went wrong""#),
+    );
+    let shown: Vec<String> = check_dir(dir.path())
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(shown.len(), 1, "{shown:#?}");
+    let expected = "a.toml:10:15: '[[' is never closed: end the blank with ']]' on the same line";
+    assert!(shown[0].ends_with(expected), "{}", shown[0]);
+}
+
+#[test]
 fn user_dir_overrides_by_name_and_adds_new() {
     let dir = tempfile::tempdir().expect("tempdir");
     let custom = VALID
@@ -190,7 +416,7 @@ fn missing_and_unknown_fields() {
     let text = VALID.replace("guidance =", "colour = \"red\"\nguidance =");
     assert_eq!(
         first_problem(&text),
-        "6:1: unknown field 'colour' (expected one of: name, title, description, tiers, kinds, tags, guidance, templates)"
+        "6:1: unknown field 'colour' (expected one of: name, title, description, tiers, kinds, tags, guidance, acknowledgment, templates)"
     );
     let text = VALID.replace("text = ", "body = \"x\"\ntext = ");
     assert!(first_problem(&text).starts_with("10:1: unknown template field 'body'"));

@@ -247,7 +247,7 @@ fn insert_template(state: &mut State, picker: &Picker) {
     if has_blanks {
         // Start on the first blank, so the writer fills it in right away.
         state.composer.move_cursor(ratatui_textarea::CursorMove::Jump(0, 0));
-        jump_to_blank(state, true);
+        select_blank(state, crate::playbook::next_blank(&state.draft_text(), 0));
         notice(
             state,
             format!("inserted '{name}': fill each [[blank]] (Tab: next blank)"),
@@ -263,25 +263,21 @@ fn insert_template(state: &mut State, picker: &Picker) {
 pub fn jump_to_blank(state: &mut State, forward: bool) -> bool {
     let text = state.draft_text();
     let ratatui_textarea::DataCursor(row, col) = state.composer.cursor();
-    // The cursor as a byte offset into the joined draft.
-    let at: usize = text
-        .split('\n')
-        .take(row)
-        .map(|l| l.len() + 1)
-        .sum::<usize>()
-        + text
-            .split('\n')
-            .nth(row)
-            .map_or(0, |l| l.char_indices().nth(col).map_or(l.len(), |(i, _)| i));
+    let at = crate::playbook::byte_of(&text, row, col);
     let blank = if forward {
         // From just after the cursor, so a selected blank moves on to the next one.
-        crate::playbook::next_blank(&text, at + 1)
+        crate::playbook::next_blank(&text, (at + 1).min(text.len()))
     } else {
         crate::playbook::prev_blank(&text, at)
     };
+    select_blank(state, blank)
+}
+
+fn select_blank(state: &mut State, blank: Option<crate::playbook::Blank>) -> bool {
     let Some(blank) = blank else {
         return false;
     };
+    let text = state.draft_text();
     let (r0, c0) = crate::playbook::line_col_of(&text, blank.range.start);
     let (r1, c1) = crate::playbook::line_col_of(&text, blank.range.end);
     let to_u16 = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
