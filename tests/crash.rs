@@ -154,7 +154,7 @@ fn queue_reply(db: &Path, text: &str) -> i64 {
         .next()
         .expect("a conversation to answer");
     store
-        .record_reply(conversation.id, "Alex", text, chrono::Utc::now())
+        .record_reply(conversation.id, "Alex", text, None, chrono::Utc::now())
         .expect("record reply")
 }
 
@@ -162,7 +162,7 @@ fn outbox_state(db: &Path, id: i64) -> String {
     Store::open(db)
         .ok()
         .and_then(|s| s.outbox_item(id).ok().flatten())
-        .map_or_else(String::new, |i| i.state)
+        .map_or_else(String::new, |i| i.state.as_str().to_string())
 }
 
 fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {

@@ -211,8 +211,8 @@ fn demo_session_from_open_to_send_to_quit() {
 
     // The reply is in the cache as an outbound message with an outbox entry.
     let store = hearth::store::Store::open(&db).unwrap();
-    let outbox = store.outbox("queued", 10).unwrap();
-    let sent = store.outbox("sent", 10).unwrap();
+    let outbox = store.outbox(hearth::model::OutboxState::Queued, 10).unwrap();
+    let sent = store.outbox(hearth::model::OutboxState::Sent, 10).unwrap();
     let item = outbox
         .iter()
         .chain(sent.iter())

@@ -133,7 +133,7 @@ fn states_seen(rx: &mut UnboundedReceiver<SyncEvent>, account: &str) -> Vec<Stri
         } = event
             && a == account
         {
-            states.push(state);
+            states.push(state.as_str().to_string());
         }
     }
     states
@@ -171,7 +171,7 @@ async fn rate_limit_pauses_only_that_account() {
         fast(),
     );
     wait_until("limited is rate-limited", || {
-        account_state(&s.db, "limited").is_some_and(|a| a.state == "rate-limited")
+        account_state(&s.db, "limited").is_some_and(|a| a.state.as_str() == "rate-limited")
     })
     .await;
     let requests_when_paused = limited.requests().len();
@@ -212,7 +212,7 @@ async fn unauthorized_marks_needs_reauth_and_stops_polling() {
         fast(),
     );
     wait_until("needs-reauth", || {
-        account_state(&s.db, "revoked").is_some_and(|a| a.state == "needs-reauth")
+        account_state(&s.db, "revoked").is_some_and(|a| a.state.as_str() == "needs-reauth")
     })
     .await;
     let after = fake.requests().len();
@@ -242,7 +242,7 @@ async fn server_errors_back_off_then_recover() {
         fast(),
     );
     wait_until("recovered", || {
-        account_state(&s.db, "flaky").is_some_and(|a| a.state == "ok")
+        account_state(&s.db, "flaky").is_some_and(|a| a.state.as_str() == "ok")
             && cached(&s.db, "flaky").len() == 150
     })
     .await;
@@ -326,7 +326,7 @@ async fn offline_start_queues_then_drains_on_reconnect() {
             .next()
             .expect("a conversation");
         store
-            .record_reply(conversation.id, "Alex", "Queued while offline", Utc::now())
+            .record_reply(conversation.id, "Alex", "Queued while offline", None, Utc::now())
             .expect("reply")
     };
     let (tx, mut rx) = unbounded_channel();
@@ -339,7 +339,7 @@ async fn offline_start_queues_then_drains_on_reconnect() {
         fast(),
     );
     wait_until("offline", || {
-        account_state(&s.db, "nw").is_some_and(|a| a.state == "offline")
+        account_state(&s.db, "nw").is_some_and(|a| a.state.as_str() == "offline")
     })
     .await;
     // The cache stays usable while offline.
@@ -354,7 +354,7 @@ async fn offline_start_queues_then_drains_on_reconnect() {
         .expect("cache")
         .outbox_item(outbox_id)
         .expect("read");
-    assert_eq!(item.expect("item").state, "queued");
+    assert_eq!(item.expect("item").state.as_str(), "queued");
 
     let host = fake.base_url.trim_start_matches("http://").to_string();
     let forwarder = proxy(port, host).await;
@@ -362,7 +362,7 @@ async fn offline_start_queues_then_drains_on_reconnect() {
         Store::open(&s.db)
             .ok()
             .and_then(|st| st.outbox_item(outbox_id).ok().flatten())
-            .is_some_and(|i| i.state == "sent")
+            .is_some_and(|i| i.state.as_str() == "sent")
     })
     .await;
     handle.shutdown().await;

@@ -567,7 +567,7 @@ async fn send_reply(
     let now = fake.now();
     let outbox = sink
         .store
-        .record_reply(conv, "Alex", body, now)
+        .record_reply(conv, "Alex", body, None, now)
         .expect("queue reply");
     let action = Action::Reply { body: body.into() };
     let platform_id = google

@@ -635,7 +635,7 @@ async fn a_public_back_and_forth_stays_one_conversation() {
     let now = m1_at + chrono::Duration::milliseconds(1);
     let outbox = sink
         .store
-        .record_reply(conv, "Alex", "Which branch was it?", now)
+        .record_reply(conv, "Alex", "Which branch was it?", None, now)
         .expect("queue");
     let r1 = mastodon
         .perform(

@@ -622,7 +622,7 @@ async fn our_sent_messages_fetched_back_are_not_duplicated() {
 
     let outbox = sink
         .store
-        .record_reply(conv_id, "agent", "We deliver daily", Utc::now())
+        .record_reply(conv_id, "agent", "We deliver daily", None, Utc::now())
         .expect("record");
     let r = sink.store.conversation_ref(conv_id).expect("ref");
     let target = Target {

@@ -225,7 +225,7 @@ fn answered_conversations_leave_the_queue_until_the_customer_writes_again() {
         .unwrap();
     let id = stats.touched[0];
     store
-        .record_reply(id, "Sam", "It is 20 EUR.", t0() + Duration::minutes(5))
+        .record_reply(id, "Sam", "It is 20 EUR.", None, t0() + Duration::minutes(5))
         .unwrap();
     let c = store.conversation(id).unwrap().unwrap();
     assert_eq!(c.status, Status::Waiting);
@@ -237,7 +237,7 @@ fn answered_conversations_leave_the_queue_until_the_customer_writes_again() {
             .unwrap()
             .is_empty()
     );
-    let outbox = store.outbox("queued", 10).unwrap();
+    let outbox = store.outbox(hearth::model::OutboxState::Queued, 10).unwrap();
     assert_eq!(outbox.len(), 1);
     assert_eq!(outbox[0].body, "It is 20 EUR.");
 
@@ -280,7 +280,7 @@ fn manual_override_wins_and_survives_new_messages() {
         )
         .unwrap()
         .touched[0];
-    store.set_tier_override(id, Some(Tier::Revenue)).unwrap();
+    store.set_tier_override(id, Some(Tier::Revenue), t0()).unwrap();
     store
         .ingest(
             &page(vec![msg("a", "2", Direction::Inbound, "spam spam", 1)]),
@@ -290,10 +290,12 @@ fn manual_override_wins_and_survives_new_messages() {
     let c = store.conversation(id).unwrap().unwrap();
     assert_eq!(c.tier, Tier::Revenue);
     assert_eq!(c.tier_auto, Tier::Monitor);
-    store.set_tier_override(id, None).unwrap();
+    store.set_tier_override(id, None, t0()).unwrap();
+    // Both choices were kept as labelled examples for learning.
+    assert_eq!(store.tier_example_count().unwrap(), 2);
     assert_eq!(store.tier_of(id).unwrap(), Some(Tier::Monitor));
     assert!(matches!(
-        store.set_tier_override(999, Some(Tier::Revenue)),
+        store.set_tier_override(999, Some(Tier::Revenue), t0()),
         Err(StoreError::NoSuchConversation(999))
     ));
 }
@@ -393,7 +395,7 @@ fn replies_never_predate_what_they_answer() {
         .unwrap()
         .touched[0];
     // The local clock is behind the platform's timestamp.
-    store.record_reply(id, "Sam", "hello!", t0()).unwrap();
+    store.record_reply(id, "Sam", "hello!", None, t0()).unwrap();
     let thread = store.messages(id, 10).unwrap();
     assert_eq!(thread.last().unwrap().direction, Direction::Outbound);
     assert!(thread[1].sent_at > thread[0].sent_at);

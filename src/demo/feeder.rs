@@ -221,7 +221,7 @@ mod tests {
             .pop()
             .expect("an open conversation");
         let outbox_id = store
-            .record_reply(open.id, "Sam", "Thanks, on it!", Utc::now())
+            .record_reply(open.id, "Sam", "Thanks, on it!", None, Utc::now())
             .expect("reply");
 
         let (tx, mut rx) = mpsc::unbounded_channel();
@@ -255,8 +255,8 @@ mod tests {
             .expect("no panic");
 
         assert_eq!(sent, vec![outbox_id]);
-        assert!(store.outbox("queued", 10).expect("outbox").is_empty());
-        let done = store.outbox("sent", 10).expect("outbox");
+        assert!(store.outbox(crate::model::OutboxState::Queued, 10).expect("outbox").is_empty());
+        let done = store.outbox(crate::model::OutboxState::Sent, 10).expect("outbox");
         assert_eq!(
             done[0].platform_id.as_deref(),
             Some(&*format!("demo-{outbox_id}"))

@@ -154,6 +154,11 @@ impl Default for Keymap {
         let p = KeyChord::plain;
         let ch = |c: char| KeyChord::plain(K::Char(c));
         let ctrl = KeyChord::ctrl;
+        let alt = |c: char| KeyChord {
+            code: K::Char(c),
+            ctrl: false,
+            alt: true,
+        };
         let bindings = vec![
             (ch('j'), C::Down),
             (p(K::Down), C::Down),
@@ -180,6 +185,8 @@ impl Default for Keymap {
             (ctrl('s'), C::Send),
             (ctrl('g'), C::SendAnyway),
             (ctrl('t'), C::SendLater),
+            (alt('n'), C::NextBlank),
+            (alt('p'), C::PrevBlank),
             (ctrl('e'), C::Editor),
             (p(K::Esc), C::Cancel),
             (ch('t'), C::Retier),

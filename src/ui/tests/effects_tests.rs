@@ -5,7 +5,8 @@ use super::*;
 use crate::model::{Assess, AssessInput, Assessment, IncomingMessage, IngestPage};
 use crate::store::Store;
 use crate::ui::effects::execute;
-use crate::ui::outbox::Moderation;
+use crate::inbox::{ModerateDecision, ModerateRequest, Moderation};
+use crate::model::{ModerationReason, OutboxAction, OutboxState};
 
 /// Every conversation tier 3, no deadline: these tests are not about triage.
 struct Flat;
@@ -41,7 +42,7 @@ fn incoming(platform: Platform, thread: &str, id: &str, brand: &str) -> Incoming
 }
 
 fn run(store: &mut Store, state: &State, fx: Effect) -> Action {
-    execute(store, state, fx, now()).expect("an answer")
+    execute(store, &Flat, state, fx, now()).expect("an answer")
 }
 
 #[test]
@@ -75,19 +76,39 @@ fn moderation_outbox_and_facets_through_the_store() {
     let action = run(
         &mut store,
         &state,
-        Effect::Moderate {
+        Effect::Moderate(ModerateRequest {
             conversation_id: conv,
-            target_id: "c-1".into(),
             action: Moderation::Hide,
-        },
+            reason: Some(ModerationReason::Spam),
+            target_id: Some("c-1".into()),
+            force: false,
+        }),
     );
-    assert!(
-        matches!(&action, Action::OutboxChanged { message } if message.starts_with("hide queued")),
-        "{action:?}"
-    );
-    let queued = store.outbox("queued", 10).expect("outbox");
-    assert_eq!(queued.len(), 1);
-    assert_eq!(queued[0].action, "hide");
+    let Action::ModerationDecided {
+        decision: ModerateDecision::Queued(outcome),
+        ..
+    } = &action
+    else {
+        panic!("queued expected: {action:?}");
+    };
+    // The first strike against the author is a warning, written from the shipped
+    // spam-troll template and queued as a reply after the hide.
+    let strike = outcome.strike.as_ref().expect("a strike");
+    assert_eq!(strike.count, 1);
+    assert_eq!(strike.step, crate::model::StrikeStep::Warning);
+    let queued = store.outbox(OutboxState::Queued, 10).expect("outbox");
+    assert_eq!(queued.len(), 2, "{queued:?}");
+    assert_eq!(Some(queued[1].id), strike.enforced_by);
+    assert_eq!(queued[1].action, OutboxAction::Reply);
+    assert!(queued[1].body.contains("spam"), "{}", queued[1].body);
+    assert!(!queued[1].body.contains("[["), "{}", queued[1].body);
+    store
+        .cancel_outbox(queued[1].id, &Flat, now())
+        .expect("cancel")
+        .expect("was queued");
+    let queued = store.outbox(OutboxState::Queued, 10).expect("outbox");
+    assert_eq!(queued[0].action, OutboxAction::Hide);
+    assert_eq!(queued[0].reason, Some(ModerationReason::Spam));
     assert_eq!(queued[0].target_id.as_deref(), Some("c-1"));
 
     // The engine fails it; the summary lists it with its author; a decision requeues it.
@@ -98,16 +119,16 @@ fn moderation_outbox_and_facets_through_the_store() {
         panic!("summary expected");
     };
     assert_eq!((summary.queued, summary.attention_count), (0, 1));
-    assert_eq!(summary.attention[0].author.as_deref(), Some("Jin Park"));
-    assert_eq!(summary.attention[0].platform, Some(Platform::Facebook));
-    let id = summary.attention[0].item.id;
+    assert_eq!(summary.entries[0].author.as_deref(), Some("Jin Park"));
+    assert_eq!(summary.entries[0].platform, Some(Platform::Facebook));
+    let id = summary.entries[0].item.id;
     run(
         &mut store,
         &state,
         Effect::ResolveOutbox { id, resend: true },
     );
-    assert_eq!(store.outbox_count("queued").expect("count"), 1);
-    assert_eq!(store.outbox_count("failed").expect("count"), 0);
+    assert_eq!(store.outbox_count(OutboxState::Queued).expect("count"), 1);
+    assert_eq!(store.outbox_count(OutboxState::Failed).expect("count"), 0);
 
     // Resolving an item that is not waiting for a decision is a shown error.
     let again = run(

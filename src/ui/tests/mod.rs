@@ -222,6 +222,7 @@ pub fn open(state: &mut State, id: i64) {
         Action::ConversationLoaded {
             conversation: conversation.map(Box::new),
             messages,
+            strikes: None,
         },
     );
 }

@@ -98,13 +98,14 @@ fn empty_queue_filtered_offline_with_error() {
         Action::ConversationLoaded {
             conversation: None,
             messages: Vec::new(),
+            strikes: None,
         },
     );
     feed(
         &mut s,
         Action::Sync(crate::model::SyncEvent::AccountState {
             account: "mastodon".into(),
-            state: "offline".into(),
+            state: crate::model::AccountStatus::Offline,
             detail: None,
         }),
     );
@@ -140,6 +141,8 @@ fn a_huge_message_is_capped_not_laid_out_whole() {
     s.messages[2].body = "word ".repeat(220_000);
     let text = screen(&s, 80, 24);
     assert!(text.contains("more bytes not shown"), "{text}");
+    // The runtime measures the drawn layout after each draw.
+    crate::ui::view::measure(&mut s);
     key(&mut s, KeyCode::Tab);
     key(&mut s, KeyCode::Char('g'));
     assert!(s.thread_scroll > 0);

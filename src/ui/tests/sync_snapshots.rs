@@ -49,7 +49,8 @@ fn accounts_overlay_without_accounts_explains() {
 #[test]
 fn outbox_overlay_snapshot() {
     let mut s = loaded_state();
-    s.accounts.insert("downtown-fb".into(), "offline".into());
+    s.accounts
+        .insert("downtown-fb".into(), crate::model::AccountStatus::Offline);
     feed(&mut s, Action::OutboxLoaded(outbox_summary()));
     key(&mut s, KeyCode::Char('o'));
     key(&mut s, KeyCode::Char('j'));
@@ -81,9 +82,26 @@ fn composer_with_a_closed_window_snapshot() {
 }
 
 #[test]
-fn tier_two_confirm_snapshot() {
+fn moderation_reason_and_complaint_confirm_snapshots() {
     let mut s = on_jins_comment(Tier::Retention);
     key(&mut s, KeyCode::Char('x'));
+    let text = screen(&s, 80, 24);
+    assert!(text.contains("troll") && text.contains("strike"), "{text}");
+    snap_both("moderate_reason", &mut s);
+    let Some(Effect::Moderate(request)) = key(&mut s, KeyCode::Char('t')).pop() else {
+        panic!("a moderation request");
+    };
+    feed(
+        &mut s,
+        Action::ModerationDecided {
+            request,
+            decision: crate::inbox::ModerateDecision::Blocked(vec![crate::inbox::Warning {
+                guard: crate::inbox::Guard::HidingComplaint,
+                message: "tier 2 (retention): hiding an unhappy customer backfires; reply instead"
+                    .into(),
+            }]),
+        },
+    );
     let text = screen(&s, 80, 24);
     assert!(text.contains("backfires"), "{text}");
     snap_both("confirm_tier2_hide", &mut s);

@@ -3,8 +3,10 @@
 
 use super::*;
 use crate::model::SyncEvent;
+use crate::inbox::{Guard, ModerateDecision, ModerateRequest, Moderation, Warning};
+use crate::model::{AccountStatus, ModerationReason, OutboxAction, OutboxState};
 use crate::store::{AccountState, OutboxItem};
-use crate::ui::outbox::{COMPLAINT_WARNING, Moderation, OutboxEntry, OutboxSummary, Pending};
+use crate::ui::popups::outbox::{OutboxEntry, OutboxSummary, Pending};
 use crate::ui::state::{Facets, Overlay};
 use crate::ui::update::startup;
 
@@ -12,7 +14,7 @@ fn account(name: &str, platform: &str, state: &str) -> AccountState {
     AccountState {
         account: name.into(),
         platform: platform.into(),
-        state: state.into(),
+        state: state.parse().expect("a state word"),
         last_sync_at: Some(now() - Duration::minutes(4)),
         next_attempt_at: Some(now() + Duration::seconds(42)),
         last_error: None,
@@ -50,14 +52,17 @@ fn item(id: i64, conversation_id: i64, state: &str, body: &str, error: &str) -> 
         conversation_id,
         message_id: None,
         account: "demo".into(),
-        action: "reply".into(),
+        action: OutboxAction::Reply,
         body: body.into(),
         target_id: None,
-        state: state.into(),
+        state: state.parse::<OutboxState>().expect("a state word"),
         platform_id: None,
         error: Some(error.into()),
         attempts: 1,
         created_at: now() - Duration::minutes(30),
+        send_after: None,
+        reason: None,
+        author: None,
     }
 }
 
@@ -73,12 +78,12 @@ pub(super) fn outbox_summary() -> OutboxSummary {
         }
     };
     let mut hide = item(9, 5, "failed", "", "(#10) Permission denied");
-    hide.action = "hide".into();
+    hide.action = OutboxAction::Hide;
     hide.target_id = Some("p5".into());
     OutboxSummary {
         queued: 3,
         attention_count: 3,
-        attention: vec![
+        entries: vec![
             entry(item(
                 7,
                 1,
@@ -148,7 +153,7 @@ fn account_events_and_rows_drive_the_status() {
         &mut s,
         Action::Sync(SyncEvent::AccountState {
             account: "acme-facebook".into(),
-            state: "needs re-auth".into(),
+            state: AccountStatus::NeedsReauth,
             detail: Some("401".into()),
         }),
     );
@@ -157,10 +162,10 @@ fn account_events_and_rows_drive_the_status() {
     feed(&mut s, Action::AccountsLoaded(account_rows()));
     assert!(s.offline(), "downtown-fb is offline");
     assert_eq!(
-        s.accounts.get("acme-facebook").map(String::as_str),
-        Some("needs-reauth")
+        s.accounts.get("acme-facebook"),
+        Some(&AccountStatus::NeedsReauth)
     );
-    let t = crate::ui::accounts::troubles(&s);
+    let t = crate::ui::popups::accounts::troubles(&s);
     assert_eq!(
         (t.offline, t.needs_reauth, t.rate_limited, t.error),
         (1, 1, 1, 1)
@@ -168,92 +173,109 @@ fn account_events_and_rows_drive_the_status() {
 }
 
 #[test]
-fn hide_on_an_ordinary_comment_queues_at_once() {
+fn hide_asks_why_then_goes_to_the_core_and_unhide_goes_at_once() {
     let mut s = on_jins_comment(Tier::Engagement);
-    let fx = key(&mut s, KeyCode::Char('x'));
+    assert!(key(&mut s, KeyCode::Char('x')).is_empty(), "asks first");
+    let Some(Overlay::Reason(_)) = &s.overlay else {
+        panic!("the reason chooser is shown");
+    };
+    // Other keys wait; a reason's letter picks it.
+    assert!(key(&mut s, KeyCode::Char('z')).is_empty());
+    let fx = key(&mut s, KeyCode::Char('s'));
     assert_eq!(
         fx,
-        vec![Effect::Moderate {
+        vec![Effect::Moderate(ModerateRequest {
             conversation_id: 3,
-            target_id: "p3".into(),
-            action: Moderation::Hide
-        }]
+            action: Moderation::Hide,
+            reason: Some(ModerationReason::Spam),
+            target_id: Some("p3".into()),
+            force: false,
+        })]
     );
+    assert!(s.overlay.is_none());
     let fx = key(&mut s, KeyCode::Char('u'));
     assert!(matches!(
         &fx[..],
-        [Effect::Moderate {
+        [Effect::Moderate(ModerateRequest {
             action: Moderation::Unhide,
+            reason: None,
             ..
-        }]
+        })]
     ));
 }
 
 #[test]
-fn hiding_a_tier_two_complaint_asks_first_with_the_warning() {
+fn a_complaint_the_core_stops_is_confirmed_with_its_warning_then_forced() {
     let mut s = on_jins_comment(Tier::Retention);
-    let fx = key(&mut s, KeyCode::Char('x'));
-    assert!(fx.is_empty(), "nothing queued before the answer");
+    key(&mut s, KeyCode::Char('x'));
+    let Some(Effect::Moderate(request)) = key(&mut s, KeyCode::Char('t')).pop() else {
+        panic!("a moderation request");
+    };
+    let warning = Warning {
+        guard: Guard::HidingComplaint,
+        message: "this looks like an unhappy customer".into(),
+    };
+    feed(
+        &mut s,
+        Action::ModerationDecided {
+            request: request.clone(),
+            decision: ModerateDecision::Blocked(vec![warning.clone()]),
+        },
+    );
     let Some(Overlay::Confirm(c)) = &s.overlay else {
         panic!("a confirmation is shown");
     };
-    assert!(c.warnings.iter().any(|w| w == COMPLAINT_WARNING), "{c:?}");
-    // Other keys wait; n cancels and queues nothing.
+    assert!(c.warnings.contains(&warning.message), "{c:?}");
+    // n cancels and queues nothing.
     assert!(key(&mut s, KeyCode::Char('j')).is_empty());
-    assert!(matches!(s.overlay, Some(Overlay::Confirm(_))));
     assert!(key(&mut s, KeyCode::Char('n')).is_empty());
     assert!(s.overlay.is_none());
-    // y goes through.
-    key(&mut s, KeyCode::Char('x'));
+    // Blocked again, and y sends the same request with force.
+    feed(
+        &mut s,
+        Action::ModerationDecided {
+            request: request.clone(),
+            decision: ModerateDecision::Blocked(vec![warning]),
+        },
+    );
     let fx = key(&mut s, KeyCode::Char('y'));
-    assert!(matches!(
-        &fx[..],
-        [Effect::Moderate {
-            action: Moderation::Hide,
-            conversation_id: 3,
-            ..
-        }]
-    ));
-    assert!(s.overlay.is_none());
-    // Unhiding is never harmful: no question.
-    let fx = key(&mut s, KeyCode::Char('u'));
-    assert!(matches!(
-        &fx[..],
-        [Effect::Moderate {
-            action: Moderation::Unhide,
-            ..
-        }]
-    ));
+    assert_eq!(
+        fx,
+        vec![Effect::Moderate(ModerateRequest {
+            force: true,
+            ..request
+        })]
+    );
 }
 
 #[test]
-fn delete_always_asks_and_esc_cancels() {
+fn delete_asks_why_then_always_confirms_and_esc_cancels() {
     let mut s = on_jins_comment(Tier::Engagement);
     assert!(key(&mut s, KeyCode::Char('X')).is_empty());
+    assert!(key(&mut s, KeyCode::Char('h')).is_empty());
     let Some(Overlay::Confirm(c)) = &s.overlay else {
         panic!("delete asks");
     };
     assert!(matches!(
-        c.pending,
-        Pending::Moderate {
+        &c.pending,
+        Pending::Moderate(ModerateRequest {
             action: Moderation::Delete,
+            reason: Some(ModerationReason::Hate),
             ..
-        }
+        })
     ));
-    assert!(
-        !c.warnings.iter().any(|w| w == COMPLAINT_WARNING),
-        "not tier 2"
-    );
     assert!(key(&mut s, KeyCode::Esc).is_empty());
     assert!(s.overlay.is_none());
     key(&mut s, KeyCode::Char('X'));
+    key(&mut s, KeyCode::Char('o'));
     let fx = key(&mut s, KeyCode::Char('Y'));
     assert!(matches!(
         &fx[..],
-        [Effect::Moderate {
+        [Effect::Moderate(ModerateRequest {
             action: Moderation::Delete,
+            force: false,
             ..
-        }]
+        })]
     ));
 }
 
@@ -286,9 +308,10 @@ fn moderation_targets_the_newest_inbound_message() {
     ours.sent_at += Duration::minutes(1);
     s.messages.insert(0, older);
     s.messages.push(ours);
-    let fx = key(&mut s, KeyCode::Char('x'));
+    key(&mut s, KeyCode::Char('x'));
+    let fx = key(&mut s, KeyCode::Char('p'));
     assert!(
-        matches!(&fx[..], [Effect::Moderate { target_id, .. }] if target_id == "p3"),
+        matches!(&fx[..], [Effect::Moderate(r)] if r.target_id.as_deref() == Some("p3")),
         "{fx:?}"
     );
 }
@@ -355,7 +378,7 @@ fn outbox_overlay_resends_dismisses_and_guards_unknown_items() {
     assert!(s.notice.as_ref().is_some_and(|n| n.text.contains("#9")));
     // Fewer items: the cursor stays in range.
     let mut fewer = outbox_summary();
-    fewer.attention.truncate(1);
+    fewer.entries.truncate(1);
     feed(&mut s, Action::OutboxLoaded(fewer));
     assert_eq!(s.overlay, Some(Overlay::Outbox { selected: 0 }));
     key(&mut s, KeyCode::Esc);
@@ -423,7 +446,7 @@ pub(super) fn with_closed_window() -> State {
 #[test]
 fn a_reply_after_the_window_closed_still_queues_but_says_so() {
     let mut s = with_closed_window();
-    assert!(crate::ui::outbox::window_closed_since(&s).is_some());
+    assert!(crate::ui::popups::outbox::window_closed_since(&s).is_some());
     key(&mut s, KeyCode::Char('r'));
     typed(&mut s, "Sorry for the delay!");
     let fx = ctrl(&mut s, 's');
@@ -434,14 +457,13 @@ fn a_reply_after_the_window_closed_still_queues_but_says_so() {
             ..
         }]
     ));
+    // The core refuses (the same rule as the connector): the draft stays.
     feed(
         &mut s,
-        Action::ReplySent {
-            conversation_id: 1,
-            outbox_id: 4,
-        },
+        Action::Error("the messaging window has closed: facebook only accepts a reply within 24 hours".into()),
     );
     let n = s.notice.as_ref().expect("a notice");
-    assert!(n.text.contains("24-hour window"), "{}", n.text);
-    assert!(crate::ui::outbox::window_closed_since(&loaded_state()).is_none());
+    assert!(n.error && n.text.contains("window has closed"), "{}", n.text);
+    assert_eq!(s.draft_text(), "Sorry for the delay!");
+    assert!(crate::ui::popups::outbox::window_closed_since(&loaded_state()).is_none());
 }

@@ -180,16 +180,48 @@ fn send_yields_a_send_effect_and_the_sent_reply_clears_the_draft() {
         fx,
         vec![Effect::SendReply {
             conversation_id: 1,
-            text: "Yes, we deliver!".into()
+            text: "Yes, we deliver!".into(),
+            when: crate::inbox::When::Now,
+            force: false,
         }]
+    );
+    // Guards warn: nothing is cleared, the warnings stay with the draft, and the
+    // explicit key sends the same text anyway.
+    let warning = crate::inbox::Warning {
+        guard: crate::inbox::Guard::NoPersonalisation,
+        message: "Maria's name is known but the reply does not use it".into(),
+    };
+    feed(
+        &mut s,
+        Action::ReplyDecided {
+            conversation_id: 1,
+            text: "Yes, we deliver!".into(),
+            when: crate::inbox::When::Now,
+            decision: crate::inbox::ReplyDecision::Blocked(vec![warning]),
+        },
+    );
+    assert_eq!(s.draft_text(), "Yes, we deliver!");
+    assert!(s.guard.is_some());
+    let fx = ctrl(&mut s, 'g');
+    assert!(
+        matches!(&fx[..], [Effect::SendReply { force: true, .. }]),
+        "{fx:?}"
     );
     feed(
         &mut s,
-        Action::ReplySent {
+        Action::ReplyDecided {
             conversation_id: 1,
-            outbox_id: 7,
+            text: "Yes, we deliver!".into(),
+            when: crate::inbox::When::Now,
+            decision: crate::inbox::ReplyDecision::Queued(crate::inbox::ReplyOutcome {
+                outbox_id: 7,
+                send_after: None,
+                held_for_opening: false,
+                overridden: Vec::new(),
+            }),
         },
     );
+    assert!(s.guard.is_none());
     assert!(s.composer.is_empty());
     assert!(
         s.notice
@@ -384,7 +416,7 @@ fn sync_events_reload_and_track_account_state() {
         &mut s,
         Action::Sync(crate::model::SyncEvent::AccountState {
             account: "mastodon".into(),
-            state: "offline".into(),
+            state: crate::model::AccountStatus::Offline,
             detail: None,
         }),
     );

@@ -54,10 +54,43 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
             block = block.title_bottom(Line::from(Span::styled(bottom, warn)).right_aligned());
         }
     }
-    let inner = block.inner(area);
+    let mut inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.width == 0 || inner.height == 0 {
         return;
+    }
+    // Guard warnings sit above the draft they are about, until it changes.
+    let draft = state.draft_text();
+    if let Some(g) = state
+        .guard
+        .as_ref()
+        .filter(|g| state.draft_for == Some(g.conversation_id) && g.text == draft)
+    {
+        let warn = Style::default()
+            .fg(state.theme.overdue)
+            .add_modifier(Modifier::BOLD);
+        let anyway = state
+            .keymap
+            .first_key_while_typing(Command::SendAnyway)
+            .unwrap_or_else(|| "send-anyway".into());
+        let mut lines: Vec<Line> = g
+            .warnings
+            .iter()
+            .map(|w| Line::styled(format!("⚠ {}: {}", w.guard, clean_line(&w.message)), warn))
+            .collect();
+        lines.push(Line::styled(
+            format!("edit the reply, or {anyway} to send it anyway (recorded)"),
+            Style::default().fg(state.theme.dim),
+        ));
+        // Keep at least two rows for the draft itself.
+        let rows = u16::try_from(lines.len())
+            .unwrap_or(u16::MAX)
+            .min(inner.height.saturating_sub(2));
+        if rows > 0 {
+            let top = Rect::new(inner.x, inner.y, inner.width, rows);
+            frame.render_widget(ratatui::widgets::Paragraph::new(lines), top);
+            inner = Rect::new(inner.x, inner.y + rows, inner.width, inner.height - rows);
+        }
     }
     if focused {
         frame.render_widget(&state.composer, inner);

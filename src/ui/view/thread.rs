@@ -124,6 +124,18 @@ fn header<'a>(state: &State, c: &Conversation, width: usize, roomy: bool) -> Vec
             Style::default().fg(theme.tier(crate::model::Tier::Retention)),
         ));
     }
+    if let Some(st) = &state.open_strikes {
+        // The author's moderation record on this account, where moderation is decided.
+        facts.push(Span::styled(
+            format!(
+                " · strikes {} (last: {} → {})",
+                st.count, st.last_reason, st.last_step
+            ),
+            Style::default()
+                .fg(theme.overdue)
+                .add_modifier(Modifier::BOLD),
+        ));
+    }
     lines.push(Line::from(facts));
     let mut why = format!("why: {}", clean_line(&c.tier_reason));
     if let Some(ctx) = &c.context {

@@ -165,7 +165,7 @@ async fn pages_commit_with_their_cursor_and_resume_from_it() {
     assert_eq!(report.inserted(), 1);
     assert_eq!(c.script().cursors_seen, vec![None, Some("c9".into())]);
     assert_eq!(platform_ids(&s.db).len(), 10);
-    assert_eq!(state_of(&s.db, "a").state, "ok");
+    assert_eq!(state_of(&s.db, "a").state, crate::model::AccountStatus::Ok);
     let mut ingested = false;
     while let Ok(e) = rx.try_recv() {
         ingested |= matches!(e, SyncEvent::Ingested { .. });
@@ -186,7 +186,7 @@ async fn a_failing_page_keeps_earlier_pages_and_their_cursor() {
     once(&s, &["a"], options(vec![("a", Ok(c.clone()))])).await;
     let (report, _) = once(&s, &["a"], options(vec![("a", Ok(c.clone()))])).await;
     assert!(report.failed());
-    assert_eq!(report.accounts[0].state, "error");
+    assert_eq!(report.accounts[0].state, crate::model::AccountStatus::Error);
     let st = state_of(&s.db, "a");
     assert!(st.last_error.unwrap().contains("malformed"));
     assert!(st.last_sync_at.is_some(), "the earlier sync is remembered");
@@ -200,7 +200,7 @@ fn conversation_with_reply(s: &Setup, acct: &str, text: &str) -> (i64, i64) {
         .ingest(&page(acct, 1..2, "c1"), &KeywordAssess)
         .unwrap();
     let conv = store.conversation_id(acct, "t1").unwrap().unwrap();
-    let outbox = store.record_reply(conv, "Alex", text, Utc::now()).unwrap();
+    let outbox = store.record_reply(conv, "Alex", text, None, Utc::now()).unwrap();
     (conv, outbox)
 }
 
@@ -282,7 +282,7 @@ async fn crash_leftovers_follow_the_platforms_answer() {
     let conv = store.conversation_id("a", "t1").unwrap().unwrap();
     drop(store);
     let mut store = Store::open(&s.db).unwrap();
-    let not_sent = store.record_reply(conv, "Alex", "two", Utc::now()).unwrap();
+    let not_sent = store.record_reply(conv, "Alex", "two", None, Utc::now()).unwrap();
     // A crash left both in "sending".
     store.mark_outbox_sending(unknown, Utc::now()).unwrap();
     store.mark_outbox_sending(not_sent, Utc::now()).unwrap();
@@ -319,7 +319,17 @@ async fn refusals_fail_and_transient_errors_retry() {
 
     let retry = Store::open(&s.db)
         .unwrap()
-        .queue_moderation(conv, "s1", "hide", Utc::now())
+        .queue_action(
+            &crate::store::NewAction {
+                conversation_id: conv,
+                action: crate::model::OutboxAction::Hide,
+                body: String::new(),
+                target_id: Some("s1".into()),
+                reason: None,
+                author: None,
+            },
+            Utc::now(),
+        )
         .unwrap();
     let c = Scripted::with(|s| {
         s.performs.push_back(Err(SyncError::Connect {
@@ -353,7 +363,7 @@ async fn auth_failure_on_send_leaves_the_reply_queued() {
         }));
     });
     let (report, _) = once(&s, &["a"], options(vec![("a", Ok(c))])).await;
-    assert_eq!(report.accounts[0].state, "needs-reauth");
+    assert_eq!(report.accounts[0].state, crate::model::AccountStatus::NeedsReauth);
     assert_eq!(outbox_item(&s, id).state, state::Queued);
 }
 
@@ -408,13 +418,13 @@ async fn one_account_failing_leaves_the_others_running() {
         1,
         "paused until the stated time"
     );
-    assert_eq!(state_of(&s.db, "bad").state, "needs-reauth");
-    assert_eq!(state_of(&s.db, "nocreds").state, "needs-reauth");
+    assert_eq!(state_of(&s.db, "bad").state, crate::model::AccountStatus::NeedsReauth);
+    assert_eq!(state_of(&s.db, "nocreds").state, crate::model::AccountStatus::NeedsReauth);
     let slow = state_of(&s.db, "slow");
-    assert_eq!(slow.state, "rate-limited");
+    assert_eq!(slow.state, crate::model::AccountStatus::RateLimited);
     let next = slow.next_attempt_at.unwrap();
     assert!((next - until).num_seconds().abs() <= 1, "{next} vs {until}");
-    assert_eq!(state_of(&s.db, "good").state, "ok");
+    assert_eq!(state_of(&s.db, "good").state, crate::model::AccountStatus::Ok);
     assert_eq!(platform_ids(&s.db).len(), 8);
 }
 
@@ -451,7 +461,7 @@ async fn offline_start_backs_off_then_drains_the_queue() {
             states.push(state);
         }
     }
-    assert!(states.contains(&"offline".to_string()), "{states:?}");
-    assert_eq!(states.last().map(String::as_str), Some("ok"), "{states:?}");
-    assert_eq!(state_of(&db, "a").state, "ok");
+    assert!(states.contains(&crate::model::AccountStatus::Offline), "{states:?}");
+    assert_eq!(states.last(), Some(&crate::model::AccountStatus::Ok), "{states:?}");
+    assert_eq!(state_of(&db, "a").state, crate::model::AccountStatus::Ok);
 }
