@@ -15,13 +15,13 @@ fn hearth(home: &Path, args: &[&str], stdin: Option<&str>) -> Output {
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    let mut input = child.stdin.take().unwrap();
+    let mut child = cmd.spawn().expect("start hearth");
+    let mut input = child.stdin.take().expect("stdin is piped");
     if let Some(text) = stdin {
-        input.write_all(text.as_bytes()).unwrap();
+        input.write_all(text.as_bytes()).expect("write stdin");
     }
     drop(input);
-    child.wait_with_output().unwrap()
+    child.wait_with_output().expect("wait for hearth")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -29,9 +29,9 @@ fn text(bytes: &[u8]) -> String {
 }
 
 fn seeded() -> (tempfile::TempDir, String) {
-    let home = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().expect("tempdir");
     let db = home.path().join("demo.sqlite3");
-    let db = db.to_str().unwrap().to_string();
+    let db = db.to_str().expect("utf-8 temp path").to_string();
     let out = hearth(home.path(), &["--db", &db, "demo", "--seed-only"], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
     (home, db)
