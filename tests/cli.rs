@@ -37,10 +37,21 @@ fn seeded() -> (tempfile::TempDir, String) {
     (home, db)
 }
 
+/// The number after `label` on the line that starts with it (after indentation).
+fn count_after(stdout: &str, label: &str) -> i64 {
+    stdout
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix(label))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no '{label}' count in {stdout}"))
+}
+
 #[test]
-fn demo_seed_only_prints_counts() {
+fn demo_seed_only_counts_what_the_queue_holds() {
     let (home, db) = seeded();
     let out = hearth(home.path(), &["--db", &db, "demo", "--seed-only"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let seeded: i64 = stdout
         .split_whitespace()
@@ -48,7 +59,40 @@ fn demo_seed_only_prints_counts() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no count in {stdout}"));
     assert!(seeded >= 300, "{stdout}");
-    assert!(stdout.contains("tier 5:"), "{stdout}");
+
+    let out = hearth(
+        home.path(),
+        &["--db", &db, "queue", "--json", "--limit", "100000"],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("queue json");
+    let mut queued = [0i64; 5];
+    for item in &items {
+        let tier = item["tier"].as_u64().expect("tier is a number");
+        queued[usize::try_from(tier - 1).expect("tier 1-5")] += 1;
+    }
+    for (i, name) in [
+        "Revenue",
+        "Retention",
+        "Engagement",
+        "Acknowledgment",
+        "Monitor",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let printed = count_after(&stdout, &format!("tier {} {name}:", i + 1));
+        assert_eq!(printed, queued[i], "tier {}: {stdout}", i + 1);
+    }
+    let open = count_after(&stdout, "in the queue (open):");
+    assert_eq!(open, i64::try_from(items.len()).expect("count"), "{stdout}");
+    assert!(open < seeded, "not every conversation is open: {stdout}");
+    let others: i64 = ["answered, waiting for the customer:", "snoozed:", "done:"]
+        .iter()
+        .map(|label| count_after(&stdout, label))
+        .sum();
+    assert_eq!(open + others, seeded, "the totals add up: {stdout}");
 }
 
 #[test]
