@@ -20,6 +20,10 @@ use std::process::ExitCode;
 /// Exit status for unusable input (config, playbooks, arguments).
 pub const EXIT_BAD_INPUT: u8 = 2;
 
+/// Exit status of `hearth sync --once` when an account was stopped by a rate limit
+/// that resets too late to wait for: try again later (sysexits.h `EX_TEMPFAIL`).
+pub const EXIT_TEMPFAIL: u8 = 75;
+
 /// An error that already carries the exit status it should produce.
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
