@@ -274,3 +274,33 @@ fn a_bad_colour_is_reported_at_its_line() {
     assert!(stderr.contains("colours.toml:3:1:"), "{stderr}");
     assert!(stderr.contains("blurple"), "{stderr}");
 }
+
+#[test]
+fn logs_go_to_a_dated_file_in_the_data_directory_not_the_terminal() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let out = hearth(home.path(), &["demo", "--seed-only"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let data = home.path().join("data").join("hearth");
+    let names: Vec<String> = std::fs::read_dir(&data)
+        .expect("data directory")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    let logs: Vec<&String> = names
+        .iter()
+        .filter(|n| {
+            n.strip_prefix("hearth.log.")
+                .is_some_and(|day| chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").is_ok())
+        })
+        .collect();
+    assert_eq!(logs.len(), 1, "one log file per day: {names:?}");
+    assert!(!names.iter().any(|n| n == "hearth.log"), "{names:?}");
+    let log = std::fs::read_to_string(data.join(logs[0])).expect("read log");
+    assert!(log.contains("hearth starting"), "{log}");
+    for stream in [&out.stdout, &out.stderr] {
+        assert!(
+            !text(stream).contains("hearth starting"),
+            "{}",
+            text(stream)
+        );
+    }
+}

@@ -93,7 +93,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         config_path,
         db_override: cli.db.clone(),
     };
-    let _log_guard = logging::init(&env.paths.log_file());
+    // Before anything else, and before the TUI takes the terminal: the UI does not
+    // set up logging of its own.
+    let _logging = logging::init(&env.paths.log_dir());
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "hearth starting");
 
     match cli.command.unwrap_or(Command::Open) {
@@ -202,7 +204,7 @@ fn run_tui(env: Env, db: PathBuf, demo: bool) -> anyhow::Result<()> {
             config: env.config,
             playbooks,
             demo,
-            log_path: Some(env.paths.log_file()),
+            log_path: Some(logging::current_file(&env.paths.log_dir())),
         };
         let result = crate::ui::run(ctx, receiver).await;
         if let Some(feeder) = feeder {
