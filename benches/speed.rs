@@ -6,6 +6,9 @@
 //! first full frame, key-to-frame when moving in the queue and when opening a
 //! 500-message thread, and the TUI process's peak RSS.
 
+// A bench reports its figures on stdout.
+#![allow(clippy::print_stdout)]
+
 use chrono::{Duration as ChronoDuration, Utc};
 use hearth::config::Config;
 use hearth::model::{Direction, IncomingMessage, IngestPage, Kind, Platform, QueueFilter};
@@ -83,7 +86,7 @@ fn message(conv: usize, seq: usize, start: chrono::DateTime<Utc>) -> IncomingMes
         context: None,
         brand: Some(["Northwind", "Harbor"][conv % 2].into()),
         location: Some(["Portland", "Seattle", "Oakland"][conv % 3].into()),
-        rating: (kind == Kind::Review).then_some((conv % 5 + 1) as u8),
+        rating: (kind == Kind::Review).then_some([1, 2, 3, 4, 5][conv % 5]),
     }
 }
 
@@ -162,9 +165,10 @@ fn build_cache(path: &Path, total: usize, triage: &Triage) -> (Store, f64) {
     (store, (conversations * THREAD_LEN + 500) as f64 / seconds)
 }
 
-fn percentile(samples: &mut [f64], p: f64) -> f64 {
+/// The `percent`th percentile (nearest rank, rounded) of `samples`.
+fn percentile(samples: &mut [f64], percent: usize) -> f64 {
     samples.sort_by(|a, b| a.total_cmp(b));
-    let index = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    let index = ((samples.len() - 1) * percent + 50) / 100;
     samples[index]
 }
 
@@ -182,20 +186,24 @@ struct Screen {
 
 impl Screen {
     fn text(&self) -> (String, u64) {
-        let guard = self.state.lock().unwrap();
+        let guard = self.state.lock().expect("screen lock");
         (guard.0.screen().contents(), guard.1)
     }
 
     /// Wait until the screen satisfies `ready`; returns when it did.
     fn wait(&self, timeout: Duration, ready: impl Fn(&str) -> bool) -> Option<Instant> {
         let deadline = Instant::now() + timeout;
-        let mut guard = self.state.lock().unwrap();
+        let mut guard = self.state.lock().expect("screen lock");
         loop {
             if ready(&guard.0.screen().contents()) {
                 return Some(Instant::now());
             }
             let left = deadline.checked_duration_since(Instant::now())?;
-            guard = self.changed.wait_timeout(guard, left).unwrap().0;
+            guard = self
+                .changed
+                .wait_timeout(guard, left)
+                .expect("screen lock")
+                .0;
         }
     }
 }
@@ -247,7 +255,7 @@ fn drive_tui(db: &Path, home: &Path) -> TuiFigures {
             if n == 0 {
                 break;
             }
-            let mut guard = feed.state.lock().unwrap();
+            let mut guard = feed.state.lock().expect("screen lock");
             guard.0.process(&buf[..n]);
             guard.1 += 1;
             feed.changed.notify_all();
@@ -268,8 +276,8 @@ fn drive_tui(db: &Path, home: &Path) -> TuiFigures {
     let mut press = |key: &[u8], done: &dyn Fn(&str, &str) -> bool| -> f64 {
         let (before, _) = screen.text();
         let sent = Instant::now();
-        writer.write_all(key).unwrap();
-        writer.flush().unwrap();
+        writer.write_all(key).expect("send key");
+        writer.flush().expect("flush key");
         let at = screen
             .wait(Duration::from_secs(5), |s| done(&before, s))
             .expect("the frame for a key press");
@@ -327,19 +335,21 @@ fn main() {
 
     let filter = QueueFilter::default();
     let mut queue_ms: Vec<f64> = (0..50)
-        .map(|_| time_ms(|| drop(store.queue(&filter, None, 200).unwrap())))
+        .map(|_| time_ms(|| drop(store.queue(&filter, None, 200).expect("queue"))))
         .collect();
     println!(
         "queue query (first 200 rows): median {:.2} ms, p95 {:.2} ms",
-        percentile(&mut queue_ms, 0.5),
-        percentile(&mut queue_ms, 0.95)
+        percentile(&mut queue_ms, 50),
+        percentile(&mut queue_ms, 95)
     );
     let mut counts_ms: Vec<f64> = (0..10)
-        .map(|_| time_ms(|| assert!(store.counts(&filter, Utc::now()).unwrap().total() > 0)))
+        .map(|_| {
+            time_ms(|| assert!(store.counts(&filter, Utc::now()).expect("counts").total() > 0))
+        })
         .collect();
     println!(
         "tier counts (status bar):     median {:.2} ms",
-        percentile(&mut counts_ms, 0.5)
+        percentile(&mut counts_ms, 50)
     );
 
     // Fuzzy filter over 100k previews, as the picker's matcher would see them.
@@ -359,7 +369,7 @@ fn main() {
         .collect();
     println!(
         "fuzzy filter over 100k previews: median {:.1} ms",
-        percentile(&mut fuzzy_ms, 0.5)
+        percentile(&mut fuzzy_ms, 50)
     );
     drop(store);
 
@@ -375,13 +385,13 @@ fn main() {
     let mut opens = figures.open_long_ms;
     println!(
         "key-to-frame, move in queue:       median {:.2} ms, p95 {:.2} ms (incl. pty round trip)",
-        percentile(&mut moves, 0.5),
-        percentile(&mut moves, 0.95)
+        percentile(&mut moves, 50),
+        percentile(&mut moves, 95)
     );
     println!(
         "key-to-frame, open 500-msg thread: median {:.2} ms, p95 {:.2} ms (incl. pty round trip)",
-        percentile(&mut opens, 0.5),
-        percentile(&mut opens, 0.95)
+        percentile(&mut opens, 50),
+        percentile(&mut opens, 95)
     );
     match figures.peak_rss_mib {
         Some(mib) => println!("TUI peak RSS: {mib:.1} MiB"),

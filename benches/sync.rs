@@ -4,6 +4,9 @@
 //! Run: `cargo bench --bench sync` (set `HEARTH_BENCH_SYNC_MESSAGES` to change the
 //! size, default 24,000). Prints messages per second for the full (first) sync.
 
+// A bench reports its figures on stdout.
+#![allow(clippy::print_stdout)]
+
 #[path = "../tests/fakes/mastodon.rs"]
 mod mastodon_fake;
 

@@ -10,6 +10,9 @@
 //! it: the inbound text since our last reply, with the thread's kind and rating; a
 //! thread we already answered is scored on all of its inbound text.
 
+// The report is the point of this example.
+#![allow(clippy::print_stdout)]
+
 use hearth::config::Config;
 use hearth::demo::dataset::parse_threads;
 use hearth::model::{Direction, Kind, Platform, Tier};

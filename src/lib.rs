@@ -3,6 +3,9 @@
 //! Layers (an arrow only points down): `cli` → `ui` / `demo` → `store`, `triage`,
 //! `playbook` → `model`, `config`, `sanitize`.
 
+// The command line is the one place that talks to the terminal directly; everything
+// else logs, because while the TUI runs the screen belongs to it.
+#[allow(clippy::print_stdout, clippy::print_stderr)]
 pub mod cli;
 pub mod config;
 pub mod inbox;

@@ -15,13 +15,13 @@ fn hearth(home: &Path, args: &[&str], stdin: Option<&str>) -> Output {
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    let mut input = child.stdin.take().unwrap();
+    let mut child = cmd.spawn().expect("start hearth");
+    let mut input = child.stdin.take().expect("stdin is piped");
     if let Some(text) = stdin {
-        input.write_all(text.as_bytes()).unwrap();
+        input.write_all(text.as_bytes()).expect("write stdin");
     }
     drop(input);
-    child.wait_with_output().unwrap()
+    child.wait_with_output().expect("wait for hearth")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -29,18 +29,29 @@ fn text(bytes: &[u8]) -> String {
 }
 
 fn seeded() -> (tempfile::TempDir, String) {
-    let home = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().expect("tempdir");
     let db = home.path().join("demo.sqlite3");
-    let db = db.to_str().unwrap().to_string();
+    let db = db.to_str().expect("utf-8 temp path").to_string();
     let out = hearth(home.path(), &["--db", &db, "demo", "--seed-only"], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
     (home, db)
 }
 
+/// The number after `label` on the line that starts with it (after indentation).
+fn count_after(stdout: &str, label: &str) -> i64 {
+    stdout
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix(label))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no '{label}' count in {stdout}"))
+}
+
 #[test]
-fn demo_seed_only_prints_counts() {
+fn demo_seed_only_counts_what_the_queue_holds() {
     let (home, db) = seeded();
     let out = hearth(home.path(), &["--db", &db, "demo", "--seed-only"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let seeded: i64 = stdout
         .split_whitespace()
@@ -48,7 +59,40 @@ fn demo_seed_only_prints_counts() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no count in {stdout}"));
     assert!(seeded >= 300, "{stdout}");
-    assert!(stdout.contains("tier 5:"), "{stdout}");
+
+    let out = hearth(
+        home.path(),
+        &["--db", &db, "queue", "--json", "--limit", "100000"],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("queue json");
+    let mut queued = [0i64; 5];
+    for item in &items {
+        let tier = item["tier"].as_u64().expect("tier is a number");
+        queued[usize::try_from(tier - 1).expect("tier 1-5")] += 1;
+    }
+    for (i, name) in [
+        "Revenue",
+        "Retention",
+        "Engagement",
+        "Acknowledgment",
+        "Monitor",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let printed = count_after(&stdout, &format!("tier {} {name}:", i + 1));
+        assert_eq!(printed, queued[i], "tier {}: {stdout}", i + 1);
+    }
+    let open = count_after(&stdout, "in the queue (open):");
+    assert_eq!(open, i64::try_from(items.len()).expect("count"), "{stdout}");
+    assert!(open < seeded, "not every conversation is open: {stdout}");
+    let others: i64 = ["answered, waiting for the customer:", "snoozed:", "done:"]
+        .iter()
+        .map(|label| count_after(&stdout, label))
+        .sum();
+    assert_eq!(open + others, seeded, "the totals add up: {stdout}");
 }
 
 #[test]
@@ -246,4 +290,34 @@ fn a_bad_colour_is_reported_at_its_line() {
     let stderr = text(&out.stderr);
     assert!(stderr.contains("colours.toml:3:1:"), "{stderr}");
     assert!(stderr.contains("blurple"), "{stderr}");
+}
+
+#[test]
+fn logs_go_to_a_dated_file_in_the_data_directory_not_the_terminal() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let out = hearth(home.path(), &["demo", "--seed-only"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let data = home.path().join("data").join("hearth");
+    let names: Vec<String> = std::fs::read_dir(&data)
+        .expect("data directory")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    let logs: Vec<&String> = names
+        .iter()
+        .filter(|n| {
+            n.strip_prefix("hearth.log.")
+                .is_some_and(|day| chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").is_ok())
+        })
+        .collect();
+    assert_eq!(logs.len(), 1, "one log file per day: {names:?}");
+    assert!(!names.iter().any(|n| n == "hearth.log"), "{names:?}");
+    let log = std::fs::read_to_string(data.join(logs[0])).expect("read log");
+    assert!(log.contains("hearth starting"), "{log}");
+    for stream in [&out.stdout, &out.stderr] {
+        assert!(
+            !text(stream).contains("hearth starting"),
+            "{}",
+            text(stream)
+        );
+    }
 }

@@ -21,13 +21,13 @@ struct Terminal {
 
 impl Terminal {
     fn raw(&self) -> Vec<u8> {
-        self.state.lock().unwrap().1.clone()
+        self.state.lock().expect("screen lock").1.clone()
     }
 
     /// Wait until `ready` holds for the screen; panics with the screen if it never does.
     fn wait_for(&self, what: &str, ready: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + WAIT;
-        let mut guard = self.state.lock().unwrap();
+        let mut guard = self.state.lock().expect("screen lock");
         loop {
             let screen = guard.0.screen().contents();
             if ready(&screen) {
@@ -36,14 +36,18 @@ impl Terminal {
             let Some(left) = deadline.checked_duration_since(Instant::now()) else {
                 panic!("timed out waiting for {what}; screen:\n{screen}");
             };
-            guard = self.changed.wait_timeout(guard, left).unwrap().0;
+            guard = self
+                .changed
+                .wait_timeout(guard, left)
+                .expect("screen lock")
+                .0;
         }
     }
 
     /// Wait until the raw output contains `needle` (for bytes that leave no trace on screen).
     fn wait_for_bytes(&self, needle: &[u8]) {
         let deadline = Instant::now() + WAIT;
-        let mut guard = self.state.lock().unwrap();
+        let mut guard = self.state.lock().expect("screen lock");
         while !guard.1.windows(needle.len()).any(|w| w == needle) {
             let left = deadline
                 .checked_duration_since(Instant::now())
@@ -53,7 +57,11 @@ impl Terminal {
                         String::from_utf8_lossy(needle)
                     )
                 });
-            guard = self.changed.wait_timeout(guard, left).unwrap().0;
+            guard = self
+                .changed
+                .wait_timeout(guard, left)
+                .expect("screen lock")
+                .0;
         }
     }
 }
@@ -82,7 +90,7 @@ fn spawn_reader(mut reader: Box<dyn Read + Send>, term: Arc<Terminal>) {
             if n == 0 {
                 return;
             }
-            let mut guard = term.state.lock().unwrap();
+            let mut guard = term.state.lock().expect("screen lock");
             guard.0.process(&buf[..n]);
             guard.1.extend_from_slice(&buf[..n]);
             term.changed.notify_all();

@@ -563,7 +563,11 @@ async fn send_reply(
     review: &str,
     body: &str,
 ) -> String {
-    let conv = sink.store.conversation_id(NAME, review).unwrap().unwrap();
+    let conv = sink
+        .store
+        .conversation_id(NAME, review)
+        .expect("lookup")
+        .expect("the review is cached");
     let now = fake.now();
     let outbox = sink
         .store

@@ -71,8 +71,8 @@ fn page(messages: Vec<IncomingMessage>) -> IngestPage {
 }
 
 fn open_temp() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("cache.sqlite3")).unwrap();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&dir.path().join("cache.sqlite3")).expect("open store");
     (dir, store)
 }
 
@@ -113,6 +113,22 @@ fn newer_schema_is_refused_with_a_clear_error() {
     let err = Store::open(&path).err().unwrap().to_string();
     assert!(err.contains("newer"), "{err}");
     assert!(err.contains("cache.sqlite3"), "{err}");
+}
+
+#[test]
+fn a_negative_schema_version_is_refused_not_taken_as_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.sqlite3");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", -3).unwrap();
+    drop(conn);
+    let err = Store::open(&path).err().unwrap().to_string();
+    assert!(err.contains("never writes"), "{err}");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, -3, "the file is left as it was");
 }
 
 #[test]

@@ -119,7 +119,9 @@ pub enum OutboxCommand {
 
 #[derive(Debug, Args)]
 pub struct SyncArgs {
-    /// One round per account (and the outbox), then exit.
+    /// One round per account (and the outbox), then exit. A rate limit that
+    /// resets within 60 s is waited for; a later one exits with status 75
+    /// (EX_TEMPFAIL) and prints when to retry. Status 1: an account failed.
     #[arg(long)]
     pub once: bool,
 }

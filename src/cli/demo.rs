@@ -2,6 +2,7 @@
 
 use super::args::DemoArgs;
 use super::{Env, Failure};
+use crate::model::Tier;
 use crate::store::Store;
 use chrono::Utc;
 use std::path::{Path, PathBuf};
@@ -31,9 +32,13 @@ pub fn run(env: Env, args: DemoArgs) -> anyhow::Result<ExitCode> {
             summary.platforms,
             db.display()
         );
-        for (i, n) in summary.per_tier.iter().enumerate() {
-            println!("  tier {}: {n} open", i + 1);
+        println!("  in the queue (open): {}", summary.open());
+        for (tier, n) in Tier::ALL.iter().zip(summary.open_per_tier) {
+            println!("    tier {tier} {}: {n} open", tier.name());
         }
+        println!("  answered, waiting for the customer: {}", summary.waiting);
+        println!("  snoozed: {}", summary.snoozed);
+        println!("  done: {}", summary.done);
         println!("Try: hearth --db {} queue", shell_quote(&db));
         return Ok(ExitCode::SUCCESS);
     }

@@ -23,6 +23,10 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 /// Exit status when reply guards (or the complaint guard) stopped an action.
 pub const EXIT_GUARDED: u8 = 3;
 
+/// Exit status of `hearth sync --once` when an account was stopped by a rate limit
+/// that resets too late to wait for: try again later (sysexits.h `EX_TEMPFAIL`).
+pub const EXIT_TEMPFAIL: u8 = 75;
+
 /// An error that already carries the exit status it should produce.
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
@@ -92,7 +96,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         config_path,
         db_override: cli.db.clone(),
     };
-    let _log_guard = logging::init(&env.paths.log_file());
+    // Before anything else, and before the TUI takes the terminal: the UI does not
+    // set up logging of its own.
+    let _logging = logging::init(&env.paths.log_dir());
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "hearth starting");
 
     match cli.command.unwrap_or(Command::Open) {
@@ -206,7 +212,7 @@ fn run_tui(env: Env, db: PathBuf, demo: bool) -> anyhow::Result<()> {
             playbooks,
             demo,
             assess: assess.clone(),
-            log_path: Some(env.paths.log_file()),
+            log_path: Some(logging::current_file(&env.paths.log_dir())),
         };
         let result = crate::ui::run(ctx, receiver).await;
         if let Some(feeder) = feeder {

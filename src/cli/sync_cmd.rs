@@ -11,7 +11,7 @@ use crate::sanitize::sanitize_line;
 use crate::store::{AccountState, Store};
 use crate::sync::credentials::readable_by_others;
 use crate::sync::engine;
-use crate::timefmt::local_short;
+use crate::timefmt::{countdown, local_short};
 use anyhow::Context;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
@@ -59,21 +59,9 @@ pub fn sync(env: &Env, args: &SyncArgs) -> anyhow::Result<ExitCode> {
         let (events, receiver) = tokio::sync::mpsc::unbounded_channel();
         let printer = tokio::spawn(print_events(receiver));
         if once {
-            let report = engine::run_once(db, config, paths, assess, events).await;
+            let report = sync_once(db, config, paths, assess, events).await;
             let _ = printer.await;
-            let mut out = std::io::stdout().lock();
-            for a in &report.accounts {
-                let line = match &a.error {
-                    None => format!("{}: done ({} new, {} sent)", a.account, a.inserted, a.sent),
-                    Some(e) => format!("{}: FAILED ({}): {}", a.account, a.state, e),
-                };
-                writeln!(out, "{}", sanitize_line(&line))?;
-            }
-            Ok(if report.failed() {
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
-            })
+            report_once(&report)
         } else {
             let engine = engine::spawn(db, config, paths, assess, events);
             // Runs until Ctrl-C. Every page and outbox step is committed as it
@@ -85,6 +73,119 @@ pub fn sync(env: &Env, args: &SyncArgs) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     })
+}
+
+/// `hearth sync --once` waits for a rate limit that resets within this long...
+const ONCE_MAX_WAIT: chrono::Duration = chrono::Duration::seconds(60);
+/// ...this many times at most (a platform that keeps saying "a few seconds more"
+/// gets the tempfail exit instead).
+const ONCE_MAX_WAITS: usize = 3;
+/// Added to the reset time: the platform's clock may be ahead of ours.
+const ONCE_WAIT_MARGIN: chrono::Duration = chrono::Duration::seconds(1);
+
+/// One round per account. An account stopped by a rate limit that resets soon
+/// gets another round after the reset (said on stderr); the report covers both.
+async fn sync_once(
+    db: std::path::PathBuf,
+    config: crate::config::Config,
+    paths: crate::config::Paths,
+    assess: Arc<dyn crate::model::Assess + Send + Sync>,
+    events: tokio::sync::mpsc::UnboundedSender<SyncEvent>,
+) -> engine::SyncReport {
+    let mut report = engine::run_once(
+        db.clone(),
+        config.clone(),
+        paths.clone(),
+        assess.clone(),
+        events.clone(),
+    )
+    .await;
+    for _ in 0..ONCE_MAX_WAITS {
+        let now = Utc::now();
+        let soon: Vec<(String, DateTime<Utc>)> = report
+            .rate_limited()
+            .filter(|(_, until)| *until - now <= ONCE_MAX_WAIT)
+            .map(|(account, until)| (account.to_string(), until))
+            .collect();
+        let Some(latest) = soon.iter().map(|(_, until)| *until).max() else {
+            break;
+        };
+        for (account, until) in &soon {
+            let seconds = (*until - now).num_seconds().max(0) + 1;
+            eprintln!(
+                "{}",
+                sanitize_line(&format!(
+                    "hearth: {account}: rate-limited; waiting {seconds} s for the reset at {}",
+                    rfc3339(*until)
+                ))
+            );
+        }
+        let wait = (latest + ONCE_WAIT_MARGIN - now)
+            .to_std()
+            .unwrap_or_default();
+        tokio::time::sleep(wait).await;
+        let again = crate::config::Config {
+            accounts: config
+                .accounts
+                .iter()
+                .filter(|a| soon.iter().any(|(name, _)| *name == a.name))
+                .cloned()
+                .collect(),
+            ..config.clone()
+        };
+        let later = engine::run_once(
+            db.clone(),
+            again,
+            paths.clone(),
+            assess.clone(),
+            events.clone(),
+        )
+        .await;
+        report.absorb(later);
+    }
+    report
+}
+
+/// One line per account on stdout; the exit status says whether the sync is
+/// complete (0), an account failed (1), or one was stopped by a rate limit
+/// too far off to wait for ([`EXIT_TEMPFAIL`], with the time to retry on stderr).
+fn report_once(report: &engine::SyncReport) -> anyhow::Result<ExitCode> {
+    let now = Utc::now();
+    let mut out = std::io::stdout().lock();
+    for a in &report.accounts {
+        let line = match (&a.error, a.rate_limited_until) {
+            (Some(e), _) => format!("{}: FAILED ({}): {}", a.account, a.state, e),
+            (None, Some(until)) => format!(
+                "{}: INCOMPLETE, rate-limited until {} ({} new, {} sent so far)",
+                a.account,
+                rfc3339(until),
+                a.inserted,
+                a.sent
+            ),
+            (None, None) => format!("{}: done ({} new, {} sent)", a.account, a.inserted, a.sent),
+        };
+        writeln!(out, "{}", sanitize_line(&line))?;
+    }
+    out.flush()?;
+    if report.failed() {
+        return Ok(ExitCode::FAILURE);
+    }
+    let limited: Vec<_> = report.rate_limited().collect();
+    if limited.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    for (account, until) in limited {
+        eprintln!(
+            "{}",
+            sanitize_line(&format!(
+                "hearth: {account}: stopped by a rate limit; retry after {} ({}, in {})",
+                rfc3339(until),
+                local_short(until),
+                countdown(until, now)
+            ))
+        );
+    }
+    Ok(ExitCode::from(super::EXIT_TEMPFAIL))
 }
 
 /// One line per engine event, as it happens.

@@ -234,8 +234,9 @@ impl Paths {
         self.data_dir.join("demo.sqlite3")
     }
 
-    pub fn log_file(&self) -> PathBuf {
-        self.data_dir.join("hearth.log")
+    /// Where the daily log files go (`hearth.log.YYYY-MM-DD`).
+    pub fn log_dir(&self) -> PathBuf {
+        self.data_dir.clone()
     }
 }
 

@@ -12,9 +12,21 @@ use std::collections::BTreeSet;
 pub struct SeedSummary {
     pub conversations: i64,
     pub messages: i64,
-    /// Seeded conversations per effective tier (any status), index 0 = tier 1.
-    pub per_tier: [i64; 5],
+    /// Open conversations (what the queue holds) per effective tier, index 0 = tier 1.
+    pub open_per_tier: [i64; 5],
+    /// Answered, waiting for the customer: out of the queue until they write again.
+    pub waiting: i64,
+    /// Out of the queue until their snooze ends.
+    pub snoozed: i64,
+    pub done: i64,
     pub platforms: usize,
+}
+
+impl SeedSummary {
+    /// Conversations in the queue, every tier.
+    pub fn open(&self) -> i64 {
+        self.open_per_tier.iter().sum()
+    }
 }
 
 /// Messages per ingest transaction: big enough to be fast, small enough to look like sync.
@@ -62,7 +74,8 @@ pub(crate) fn seed_threads(
         }
     }
 
-    let mut per_tier = [0i64; 5];
+    let mut open_per_tier = [0i64; 5];
+    let (mut waiting, mut snoozed, mut done) = (0, 0, 0);
     for t in threads {
         let id = store
             .conversation_id(&t.account, &t.thread)?
@@ -75,15 +88,24 @@ pub(crate) fn seed_threads(
             }
             _ => {}
         }
-        if let Some(c) = store.conversation(id)? {
-            per_tier[usize::from(c.tier.number()) - 1] += 1;
+        let c = store
+            .conversation(id)?
+            .ok_or_else(|| StoreError::Corrupt(format!("seeded thread {} vanished", t.thread)))?;
+        match c.status {
+            Status::Open => open_per_tier[usize::from(c.tier.number()) - 1] += 1,
+            Status::Waiting => waiting += 1,
+            Status::Snoozed => snoozed += 1,
+            Status::Done => done += 1,
         }
     }
     let platforms: BTreeSet<_> = threads.iter().map(|t| t.platform).collect();
     Ok(SeedSummary {
         conversations: threads.len() as i64,
         messages: messages.len() as i64,
-        per_tier,
+        open_per_tier,
+        waiting,
+        snoozed,
+        done,
         platforms: platforms.len(),
     })
 }
@@ -145,10 +167,18 @@ mod tests {
         let summary = seed(&mut store, &KeywordAssess, now).expect("seed");
         assert!(summary.conversations >= 300, "{summary:?}");
         assert!(summary.platforms >= 4, "{summary:?}");
-        assert!(summary.per_tier.iter().all(|&n| n > 0), "{summary:?}");
+        assert!(summary.open_per_tier.iter().all(|&n| n > 0), "{summary:?}");
         assert_eq!(
             store.totals().expect("totals"),
             (summary.conversations, summary.messages)
+        );
+        let queued = store.counts(&QueueFilter::default(), now).expect("counts");
+        assert_eq!(summary.open_per_tier, queued.per_tier, "open means queued");
+        assert!(summary.waiting > 0 && summary.snoozed > 0 && summary.done > 0);
+        assert_eq!(
+            summary.open() + summary.waiting + summary.snoozed + summary.done,
+            summary.conversations,
+            "every conversation is counted once"
         );
 
         let counts = |filter: QueueFilter| store.counts(&filter, now).expect("counts").total();

@@ -67,7 +67,9 @@ pub fn conversation_from_row(row: &Row) -> rusqlite::Result<Conversation> {
         tier_override: opt_tier(row, 14)?,
         tier_reason: row.get(15)?,
         sentiment: row.get(16)?,
-        rating: row.get::<_, Option<i64>>(17)?.map(|r| r.clamp(0, 5) as u8),
+        rating: row
+            .get::<_, Option<i64>>(17)?
+            .and_then(|r| u8::try_from(r.clamp(0, 5)).ok()),
         first_unanswered_at: opt_time(row, 18)?,
         due_at: opt_time(row, 19)?,
         ack_due_at: opt_time(row, 20)?,

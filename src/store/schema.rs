@@ -167,6 +167,10 @@ pub enum MigrationError {
         "the cache is at schema version {found}, newer than this hearth understands ({CURRENT_VERSION}); upgrade hearth"
     )]
     TooNew { found: i64 },
+    #[error(
+        "the cache is at schema version {found}, which hearth never writes; is it a hearth cache?"
+    )]
+    Unknown { found: i64 },
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
 }
@@ -185,7 +189,10 @@ pub fn migrate(conn: &mut Connection) -> Result<(), MigrationError> {
     if found > CURRENT_VERSION {
         return Err(MigrationError::TooNew { found });
     }
-    for sql in MIGRATIONS.iter().skip(found as usize) {
+    // A negative version is not ours: skipping "that many" would mark a cache
+    // without tables as migrated.
+    let applied = usize::try_from(found).map_err(|_| MigrationError::Unknown { found })?;
+    for sql in MIGRATIONS.iter().skip(applied) {
         tx.execute_batch(sql)?;
     }
     tx.pragma_update(None, "user_version", CURRENT_VERSION)?;

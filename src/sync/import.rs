@@ -180,8 +180,10 @@ pub fn parse_line(text: &str) -> Result<Option<IncomingMessage>, String> {
         .with_timezone(&Utc);
     let rating = match line.rating {
         None => None,
-        Some(r @ 1..=5) => Some(r as u8),
-        Some(r) => return Err(format!("rating: must be 1 to 5, got {r}")),
+        Some(r) => match u8::try_from(r) {
+            Ok(stars @ 1..=5) => Some(stars),
+            _ => return Err(format!("rating: must be 1 to 5, got {r}")),
+        },
     };
     Ok(Some(IncomingMessage {
         account: required("account", line.account)?,

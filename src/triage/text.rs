@@ -24,6 +24,13 @@ pub fn is_cjk(c: char) -> bool {
             | '\u{FF66}'..='\u{FF9F}')
 }
 
+/// A word's byte range in `Scanned::words` as the compact span table stores it.
+/// Words past 4 GiB (far beyond what SQLite stores in one text) are left out
+/// rather than wrapped into wrong ranges.
+fn span(start: usize, end: usize) -> Option<(u32, u32)> {
+    Some((u32::try_from(start).ok()?, u32::try_from(end).ok()?))
+}
+
 /// A message broken into lowercase words, with its surface signals.
 #[derive(Debug, Default)]
 pub struct Scanned {
@@ -79,7 +86,7 @@ impl Scanned {
                     line.question = true;
                 }
                 if let Some(start) = word_start.take() {
-                    s.spans.push((start as u32, s.words.len() as u32));
+                    s.spans.extend(span(start, s.words.len()));
                     s.words.push(' ');
                 }
                 if c == '\n' {
@@ -93,7 +100,7 @@ impl Scanned {
             }
         }
         if let Some(start) = word_start {
-            s.spans.push((start as u32, s.words.len() as u32));
+            s.spans.extend(span(start, s.words.len()));
         }
         line.end = s.spans.len();
         s.lines.push(line);

@@ -1,6 +1,10 @@
 //! Key routing: overlays and text fields take keys first; everything else goes
 //! through the keymap to a `Command`.
 
+// TODO(core refactor): `n as u8` on a digit (a cast clippy cannot prove safe);
+// allowed here until the rewrite of src/ui/ lands, then drop this line.
+#![allow(clippy::cast_possible_truncation)]
+
 use super::action::{Command, Effect};
 use super::popups;
 use super::state::{Focus, Overlay, Picker, SnoozeChoice, State};

@@ -18,13 +18,11 @@ use chrono::{Local, Utc};
 use crossterm::event::{Event, EventStream};
 use futures::StreamExt;
 use std::collections::VecDeque;
-use std::path::Path;
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 /// Run the TUI until the user quits. The terminal is restored on every exit path.
 pub async fn run(ctx: UiContext, mut events: UnboundedReceiver<SyncEvent>) -> anyhow::Result<()> {
-    init_logging(ctx.log_path.as_deref());
     let keymap = Keymap::from_config(&ctx.config.keymap).map_err(anyhow::Error::msg)?;
     let theme = Theme::from_config(&ctx.config.theme).map_err(anyhow::Error::msg)?;
     let mut store = Store::open(&ctx.db_path)
@@ -213,26 +211,4 @@ fn edit_in_editor(guard: &mut TerminalGuard, draft: &str) -> Result<String, Stri
         Ok(s) => Err(format!("{program} exited with {s}; draft unchanged")),
         Err(e) => Err(format!("cannot run {program}: {e}")),
     }
-}
-
-/// Log to a file (never the terminal the TUI draws on). A second call is a no-op.
-fn init_logging(path: Option<&Path>) {
-    let Some(path) = path else { return };
-    if let Some(dir) = path.parent() {
-        let _ = std::fs::create_dir_all(dir);
-    }
-    let Ok(file) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-    else {
-        return;
-    };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("HEARTH_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_writer(std::sync::Mutex::new(file))
-        .with_ansi(false)
-        .with_env_filter(filter)
-        .try_init();
 }

@@ -26,6 +26,7 @@ use crate::config::{AccountConfig, Config, Paths};
 use crate::model::{AccountStatus, Assess, SyncEvent};
 use crate::sync::{Connector, SyncError, registry};
 use account::AccountTask;
+use chrono::{DateTime, Utc};
 use db::Db;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -197,6 +198,10 @@ pub struct AccountReport {
     pub state: AccountStatus,
     pub inserted: usize,
     pub sent: usize,
+    /// The round stopped on a rate limit (a 429, or a budget the headers say is
+    /// spent): what it did is committed, the rest waits until then. Not a failure.
+    pub rate_limited_until: Option<DateTime<Utc>>,
+    /// The round failed (anything but a rate limit).
     pub error: Option<String>,
 }
 
@@ -208,6 +213,7 @@ impl AccountReport {
             state: AccountStatus::Error,
             inserted: 0,
             sent: 0,
+            rate_limited_until: None,
             error: Some(error),
         }
     }
@@ -219,9 +225,33 @@ pub struct SyncReport {
 }
 
 impl SyncReport {
-    /// Any account that did not finish its round cleanly.
+    /// Any account whose round failed (a rate limit is not a failure).
     pub fn failed(&self) -> bool {
         self.accounts.iter().any(|a| a.error.is_some())
+    }
+
+    /// Accounts stopped by a rate limit, with the time they may go on.
+    pub fn rate_limited(&self) -> impl Iterator<Item = (&str, DateTime<Utc>)> {
+        self.accounts
+            .iter()
+            .filter_map(|a| Some((a.account.as_str(), a.rate_limited_until?)))
+    }
+
+    /// Fold in a later round of some of the accounts: counts add up, the later
+    /// state, rate limit and error replace the earlier ones.
+    pub fn absorb(&mut self, later: SyncReport) {
+        for next in later.accounts {
+            match self.accounts.iter_mut().find(|a| a.account == next.account) {
+                Some(a) => {
+                    a.inserted += next.inserted;
+                    a.sent += next.sent;
+                    a.state = next.state;
+                    a.rate_limited_until = next.rate_limited_until;
+                    a.error = next.error;
+                }
+                None => self.accounts.push(next),
+            }
+        }
     }
 
     pub fn inserted(&self) -> usize {
@@ -302,13 +332,20 @@ async fn one_round(mut task: AccountTask) -> AccountReport {
         .await;
     let result = task.round().await;
     task.settle(&result).await;
+    let now = Utc::now();
     let (inserted, sent) = result.as_ref().map_or((0, 0), |r| (r.inserted, r.sent));
+    let (rate_limited_until, error) = match result {
+        Ok(r) => (r.pause_until.filter(|until| *until > now), None),
+        Err(SyncError::RateLimited { until }) => (Some(until), None),
+        Err(e) => (None, Some(e.to_string())),
+    };
     AccountReport {
         account: task.name().to_string(),
         state: task.reporter.state(),
         inserted,
         sent,
-        error: result.err().map(|e| e.to_string()),
+        rate_limited_until,
+        error,
     }
 }
 

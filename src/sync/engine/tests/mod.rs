@@ -193,6 +193,33 @@ async fn a_failing_page_keeps_earlier_pages_and_their_cursor() {
     assert_eq!(platform_ids(&s.db).len(), 3);
 }
 
+#[tokio::test]
+async fn a_rate_limit_is_reported_with_its_reset_not_as_a_failure() {
+    let s = setup();
+    let until = Utc::now() + chrono::Duration::minutes(10);
+    let limited = Scripted::with(|s| {
+        s.rounds.push_back(Err(SyncError::RateLimited { until }));
+    });
+    let fine = Scripted::with(|s| s.rounds.push_back(Ok(vec![page("b", 0..2, "c2")])));
+    let opts = options(vec![("a", Ok(limited.clone())), ("b", Ok(fine))]);
+    let (mut report, _) = once(&s, &["a", "b"], opts).await;
+    assert!(!report.failed(), "{report:?}");
+    assert_eq!(
+        report.rate_limited().collect::<Vec<_>>(),
+        vec![("a", until)]
+    );
+    assert_eq!(report.accounts[0].state, "rate-limited");
+    assert_eq!(report.accounts[0].error, None);
+
+    // The account's next round (after the wait) is folded into the same report.
+    let (again, _) = once(&s, &["a"], options(vec![("a", Ok(limited))])).await;
+    report.absorb(again);
+    assert_eq!(report.rate_limited().count(), 0, "{report:?}");
+    assert_eq!(report.accounts.len(), 2);
+    assert_eq!(report.inserted(), 2);
+    assert_eq!(report.accounts[0].state, "ok");
+}
+
 /// A conversation with one inbound message, and a reply recorded on it.
 fn conversation_with_reply(s: &Setup, acct: &str, text: &str) -> (i64, i64) {
     let mut store = Store::open(&s.db).unwrap();
