@@ -171,15 +171,29 @@ fn demo_session_from_open_to_send_to_quit() {
         s.contains("> refund") && s.contains("complaint")
     });
     assert!(screen.contains("match"), "{screen}");
+    // Tab picks the next template: "dm-solution", which has four fill-in blanks.
+    press(b"\t");
     press(b"\r");
     let screen = term.wait_for("the inserted template", |s| {
-        s.contains("inserted playbook 'complaint'")
+        s.contains("inserted 'complaint'") && s.contains("Tab: next blank")
     });
     assert!(!screen.contains("{first_name}"), "placeholders are filled");
+    // The first blank is selected: typing replaces it; Tab moves to the next one.
+    press(b"the late order");
+    press(b"\t");
+    press(b"a full refund");
+    term.wait_for("the blanks to be filled", |s| {
+        s.contains("the late order") && s.contains("a full refund")
+    });
 
-    // Send: the reply is queued and the conversation leaves the queue.
+    // Send: two blanks are still unfilled, so the guards stop it and say why.
     press(b"\x13");
-    term.wait_for("the reply to be queued", |s| s.contains("reply queued"));
+    term.wait_for("the guard warning", |s| s.contains("reply guard(s) warn"));
+    // The explicit second key (ctrl-g) sends it anyway; the override is recorded.
+    press(b"\x07");
+    term.wait_for("the reply to be queued", |s| {
+        s.contains("reply queued") && s.contains("despite")
+    });
 
     // Help lists keys from the keymap.
     press(b"?");
@@ -227,6 +241,11 @@ fn demo_session_from_open_to_send_to_quit() {
         .next()
         .expect("an outbox entry");
     assert!(item.body.contains("sorry"), "{}", item.body);
+    assert!(
+        item.body.contains("the late order") && item.body.contains("a full refund"),
+        "{}",
+        item.body
+    );
     let thread = store.messages(item.conversation_id, 50).unwrap();
     assert_eq!(thread.last().unwrap().body, item.body);
 }
