@@ -8,8 +8,8 @@
 #[allow(clippy::print_stdout, clippy::print_stderr)]
 pub mod cli;
 pub mod config;
-pub mod inbox;
 pub mod demo;
+pub mod inbox;
 pub mod model;
 pub mod playbook;
 pub mod sanitize;

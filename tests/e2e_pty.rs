@@ -233,7 +233,9 @@ fn demo_session_from_open_to_send_to_quit() {
 
     // The reply is in the cache as an outbound message with an outbox entry.
     let store = hearth::store::Store::open(&db).unwrap();
-    let outbox = store.outbox(hearth::model::OutboxState::Queued, 10).unwrap();
+    let outbox = store
+        .outbox(hearth::model::OutboxState::Queued, 10)
+        .unwrap();
     let sent = store.outbox(hearth::model::OutboxState::Sent, 10).unwrap();
     let item = outbox
         .iter()

@@ -326,7 +326,13 @@ async fn offline_start_queues_then_drains_on_reconnect() {
             .next()
             .expect("a conversation");
         store
-            .record_reply(conversation.id, "Alex", "Queued while offline", None, Utc::now())
+            .record_reply(
+                conversation.id,
+                "Alex",
+                "Queued while offline",
+                None,
+                Utc::now(),
+            )
             .expect("reply")
     };
     let (tx, mut rx) = unbounded_channel();

@@ -241,7 +241,13 @@ fn answered_conversations_leave_the_queue_until_the_customer_writes_again() {
         .unwrap();
     let id = stats.touched[0];
     store
-        .record_reply(id, "Sam", "It is 20 EUR.", None, t0() + Duration::minutes(5))
+        .record_reply(
+            id,
+            "Sam",
+            "It is 20 EUR.",
+            None,
+            t0() + Duration::minutes(5),
+        )
         .unwrap();
     let c = store.conversation(id).unwrap().unwrap();
     assert_eq!(c.status, Status::Waiting);
@@ -253,7 +259,9 @@ fn answered_conversations_leave_the_queue_until_the_customer_writes_again() {
             .unwrap()
             .is_empty()
     );
-    let outbox = store.outbox(hearth::model::OutboxState::Queued, 10).unwrap();
+    let outbox = store
+        .outbox(hearth::model::OutboxState::Queued, 10)
+        .unwrap();
     assert_eq!(outbox.len(), 1);
     assert_eq!(outbox[0].body, "It is 20 EUR.");
 
@@ -296,7 +304,9 @@ fn manual_override_wins_and_survives_new_messages() {
         )
         .unwrap()
         .touched[0];
-    store.set_tier_override(id, Some(Tier::Revenue), t0()).unwrap();
+    store
+        .set_tier_override(id, Some(Tier::Revenue), t0())
+        .unwrap();
     store
         .ingest(
             &page(vec![msg("a", "2", Direction::Inbound, "spam spam", 1)]),

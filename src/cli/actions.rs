@@ -4,9 +4,7 @@
 use super::args::{ModerateArgs, OutboxArgs, OutboxCommand, StrikesArgs, TierArgs};
 use super::headless::open_existing;
 use super::{EXIT_GUARDED, Env, Failure};
-use crate::inbox::{
-    Inbox, InboxError, ModerateDecision, ModerateRequest, Moderation, Warning,
-};
+use crate::inbox::{Inbox, InboxError, ModerateDecision, ModerateRequest, Moderation, Warning};
 use crate::model::{ModerationReason, Tier};
 use crate::sanitize::sanitize_line;
 use crate::triage::Triage;
@@ -31,7 +29,12 @@ pub(super) fn inbox_failure(e: InboxError) -> anyhow::Error {
 pub(super) fn report_guards(warnings: &[Warning], what: &str) -> ExitCode {
     let mut err = std::io::stderr().lock();
     for w in warnings {
-        let _ = writeln!(err, "hearth: guard {}: {}", w.guard, sanitize_line(&w.message));
+        let _ = writeln!(
+            err,
+            "hearth: guard {}: {}",
+            w.guard,
+            sanitize_line(&w.message)
+        );
     }
     let _ = writeln!(
         err,
@@ -103,7 +106,10 @@ pub fn strikes(env: &Env, args: &StrikesArgs) -> anyhow::Result<ExitCode> {
             r.account,
             r.last_reason,
             r.last_step,
-            r.reminder.as_deref().map(|m| format!("(to do: {m})")).unwrap_or_default()
+            r.reminder
+                .as_deref()
+                .map(|m| format!("(to do: {m})"))
+                .unwrap_or_default()
         );
         writeln!(out, "{}", sanitize_line(&line))?;
     }

@@ -255,8 +255,15 @@ mod tests {
             .expect("no panic");
 
         assert_eq!(sent, vec![outbox_id]);
-        assert!(store.outbox(crate::model::OutboxState::Queued, 10).expect("outbox").is_empty());
-        let done = store.outbox(crate::model::OutboxState::Sent, 10).expect("outbox");
+        assert!(
+            store
+                .outbox(crate::model::OutboxState::Queued, 10)
+                .expect("outbox")
+                .is_empty()
+        );
+        let done = store
+            .outbox(crate::model::OutboxState::Sent, 10)
+            .expect("outbox");
         assert_eq!(
             done[0].platform_id.as_deref(),
             Some(&*format!("demo-{outbox_id}"))

@@ -202,8 +202,16 @@ impl Inbox<'_> {
             Some(reason) => Some(self.strike(&c, &target_id, req.action, reason, playbooks, now)?),
             None => None,
         };
-        tracing::info!(conversation = c.id, outbox = outbox_id, action = verb, "moderation queued");
-        Ok(ModerateDecision::Queued(ModerateOutcome { outbox_id, strike }))
+        tracing::info!(
+            conversation = c.id,
+            outbox = outbox_id,
+            action = verb,
+            "moderation queued"
+        );
+        Ok(ModerateDecision::Queued(ModerateOutcome {
+            outbox_id,
+            strike,
+        }))
     }
 
     fn newest_inbound(&self, c: &Conversation) -> Result<Option<String>> {
@@ -300,7 +308,10 @@ impl Inbox<'_> {
             .templates
             .iter()
             .find(|t| t.name == policy.warning_template)?;
-        let text = render(&template.text, &RenderContext::for_conversation(c, self.config));
+        let text = render(
+            &template.text,
+            &RenderContext::for_conversation(c, self.config),
+        );
         Some(super::reply::clean_outgoing(&fill_reason(&text, reason)))
     }
 }
@@ -358,7 +369,10 @@ mod tests {
             Some(OutboxAction::Ban)
         );
         assert_eq!(platform_action(Platform::Instagram, StrikeStep::Ban), None);
-        assert_eq!(platform_action(Platform::Facebook, StrikeStep::Suspension), None);
+        assert_eq!(
+            platform_action(Platform::Facebook, StrikeStep::Suspension),
+            None
+        );
     }
 
     #[test]
@@ -371,6 +385,9 @@ mod tests {
             fill_reason("no [insults / spam] here", ModerationReason::Hate),
             "no hateful language here"
         );
-        assert_eq!(fill_reason("unclosed [x", ModerationReason::Spam), "unclosed [x");
+        assert_eq!(
+            fill_reason("unclosed [x", ModerationReason::Spam),
+            "unclosed [x"
+        );
     }
 }

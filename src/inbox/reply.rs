@@ -66,7 +66,9 @@ fn unanswered_text(messages: &[Message]) -> String {
         .max();
     messages
         .iter()
-        .filter(|m| m.direction == Direction::Inbound && last_outbound.is_none_or(|t| m.sent_at > t))
+        .filter(|m| {
+            m.direction == Direction::Inbound && last_outbound.is_none_or(|t| m.sent_at > t)
+        })
         .map(|m| m.body.as_str())
         .collect::<Vec<_>>()
         .join("\n")
@@ -102,13 +104,9 @@ impl Inbox<'_> {
             // A Meta window that will have closed by then would make the platform refuse.
             self.require_window(&conversation, at)?;
         }
-        let outbox_id = self.store.record_reply(
-            conversation.id,
-            &self.config.agent,
-            &text,
-            send_after,
-            now,
-        )?;
+        let outbox_id =
+            self.store
+                .record_reply(conversation.id, &self.config.agent, &text, send_after, now)?;
         for w in &warnings {
             self.store.record_guard_override(
                 conversation.id,

@@ -39,8 +39,7 @@ pub fn send_after(
             Some(at) if at > now => Ok((Some(at), false)),
             Some(_) => Ok((None, false)),
             None => Err(InboxError::BadTime(
-                "no [business_hours] in the config, so there is no opening time to wait for"
-                    .into(),
+                "no [business_hours] in the config, so there is no opening time to wait for".into(),
             )),
         },
         When::Now if config.hold_outside_hours && after_hours(config, now) => {
@@ -92,7 +91,9 @@ mod tests {
                 timezone: "Europe/Berlin".into(),
                 start: "09:00".into(),
                 end: "17:00".into(),
-                days: ["mon", "tue", "wed", "thu", "fri"].map(String::from).to_vec(),
+                days: ["mon", "tue", "wed", "thu", "fri"]
+                    .map(String::from)
+                    .to_vec(),
             }),
             hold_outside_hours: hold,
             ..Config::default()
@@ -128,7 +129,9 @@ mod tests {
     fn opening_needs_business_hours_and_past_times_mean_now() {
         let now = utc("2026-12-01T05:00:00Z");
         assert_eq!(
-            send_after(&config(false), When::Opening, now).expect("ok").0,
+            send_after(&config(false), When::Opening, now)
+                .expect("ok")
+                .0,
             Some(utc("2026-12-01T08:00:00Z"))
         );
         assert!(send_after(&Config::default(), When::Opening, now).is_err());

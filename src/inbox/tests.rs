@@ -6,8 +6,7 @@
 use super::*;
 use crate::demo::test_assess::KeywordAssess;
 use crate::model::{
-    Direction, IncomingMessage, IngestPage, ModerationReason, OutboxAction, OutboxState,
-    StrikeStep,
+    Direction, IncomingMessage, IngestPage, ModerationReason, OutboxAction, OutboxState, StrikeStep,
 };
 use crate::store::Store;
 use chrono::{Duration, TimeZone};
@@ -18,7 +17,13 @@ fn t0() -> DateTime<Utc> {
         .expect("valid time")
 }
 
-fn message(platform: Platform, kind: Kind, id: &str, body: &str, at: DateTime<Utc>) -> IncomingMessage {
+fn message(
+    platform: Platform,
+    kind: Kind,
+    id: &str,
+    body: &str,
+    at: DateTime<Utc>,
+) -> IncomingMessage {
     IncomingMessage {
         account: format!("{platform}-acct"),
         platform,
@@ -62,7 +67,12 @@ fn reply(id: i64, text: &str) -> ReplyRequest {
 }
 
 /// The TUI's path: the effect the composer's send key yields, run by the runtime.
-fn tui_send(path: &std::path::Path, id: i64, text: &str, now: DateTime<Utc>) -> crate::ui::action::Action {
+fn tui_send(
+    path: &std::path::Path,
+    id: i64,
+    text: &str,
+    now: DateTime<Utc>,
+) -> crate::ui::action::Action {
     use crate::ui::action::Effect;
     let mut store = Store::open(path).expect("open");
     let state = crate::ui::tests::loaded_state();
@@ -139,7 +149,11 @@ fn guards_stop_both_paths_until_forced_and_the_override_is_recorded() {
     else {
         panic!("the CLI path must stop an unfilled template");
     };
-    assert!(cli_warnings.iter().any(|w| w.guard == Guard::UnfilledTemplate));
+    assert!(
+        cli_warnings
+            .iter()
+            .any(|w| w.guard == Guard::UnfilledTemplate)
+    );
     drop(store);
     let crate::ui::action::Action::ReplyDecided {
         decision: ReplyDecision::Blocked(tui_warnings),
@@ -162,7 +176,9 @@ fn guards_stop_both_paths_until_forced_and_the_override_is_recorded() {
     assert!(matches!(decision, ReplyDecision::Queued(ref o) if !o.overridden.is_empty()));
     let counts = store.guard_override_counts().expect("counts");
     assert!(
-        counts.iter().any(|(g, n)| g == "unfilled-template" && *n == 1),
+        counts
+            .iter()
+            .any(|(g, n)| g == "unfilled-template" && *n == 1),
         "{counts:?}"
     );
 }
@@ -180,7 +196,10 @@ fn outgoing_text_is_cleaned_of_terminal_controls() {
     let config = Config::default();
     let request = ReplyRequest {
         force: true,
-        ..reply(ids[0], "Thanks Dana!\u{1b}]52;c;cGF5bG9hZA==\u{7} \u{202e}gnp.exe")
+        ..reply(
+            ids[0],
+            "Thanks Dana!\u{1b}]52;c;cGF5bG9hZA==\u{7} \u{202e}gnp.exe",
+        )
     };
     let ReplyDecision::Queued(outcome) = Inbox::new(&mut store, &config, &KeywordAssess)
         .reply(&request, t0())
@@ -192,15 +211,31 @@ fn outgoing_text_is_cleaned_of_terminal_controls() {
         .outbox_item(outcome.outbox_id)
         .expect("read")
         .expect("item");
-    assert!(!item.body.contains('\u{1b}') && !item.body.contains('\u{202e}'), "{:?}", item.body);
+    assert!(
+        !item.body.contains('\u{1b}') && !item.body.contains('\u{202e}'),
+        "{:?}",
+        item.body
+    );
     assert!(item.body.starts_with("Thanks Dana!"));
 }
 
 #[test]
 fn a_scheduled_reply_waits_survives_a_restart_goes_out_once_and_can_be_cancelled() {
     let (_dir, path, ids) = cache(vec![
-        message(Platform::Mastodon, Kind::Mention, "s1", "Do you open on Sunday?", t0()),
-        message(Platform::Mastodon, Kind::Mention, "s2", "What time do you close?", t0()),
+        message(
+            Platform::Mastodon,
+            Kind::Mention,
+            "s1",
+            "Do you open on Sunday?",
+            t0(),
+        ),
+        message(
+            Platform::Mastodon,
+            Kind::Mention,
+            "s2",
+            "What time do you close?",
+            t0(),
+        ),
     ]);
     let config = Config::default();
     let at = t0() + Duration::hours(3);
@@ -223,18 +258,37 @@ fn a_scheduled_reply_waits_survives_a_restart_goes_out_once_and_can_be_cancelled
     // A restart (a new connection) still has it, held until its time.
     let mut store = Store::open(&path).expect("reopen");
     let account = "mastodon-acct";
-    assert!(store.outbox_due(account, t0() + Duration::hours(1), 10).expect("due").is_empty());
-    assert_eq!(store.outbox_scheduled(t0(), 10).expect("scheduled").len(), 1);
+    assert!(
+        store
+            .outbox_due(account, t0() + Duration::hours(1), 10)
+            .expect("due")
+            .is_empty()
+    );
+    assert_eq!(
+        store.outbox_scheduled(t0(), 10).expect("scheduled").len(),
+        1
+    );
     let due = store.outbox_due(account, at, 10).expect("due");
-    assert_eq!(due.iter().map(|i| i.id).collect::<Vec<_>>(), vec![outbox_id]);
+    assert_eq!(
+        due.iter().map(|i| i.id).collect::<Vec<_>>(),
+        vec![outbox_id]
+    );
     // Two senders race for it at its time: exactly one claims it.
     assert!(store.claim_outbox_item(outbox_id, at).expect("claim"));
     assert!(!store.claim_outbox_item(outbox_id, at).expect("claim again"));
     store.mark_outbox_sent(outbox_id, "109", at).expect("sent");
-    assert!(store.outbox_due(account, at + Duration::hours(1), 10).expect("due").is_empty());
+    assert!(
+        store
+            .outbox_due(account, at + Duration::hours(1), 10)
+            .expect("due")
+            .is_empty()
+    );
     // The customer saw it when it went out: that is its time in the thread.
     let thread = store.messages(ids[0], 10).expect("thread");
-    let ours = thread.iter().find(|m| m.direction == Direction::Outbound).expect("ours");
+    let ours = thread
+        .iter()
+        .find(|m| m.direction == Direction::Outbound)
+        .expect("ours");
     assert_eq!(ours.sent_at, at);
 
     // A second scheduled reply is cancelled: its conversation is back in the queue.
@@ -259,17 +313,34 @@ fn a_scheduled_reply_waits_survives_a_restart_goes_out_once_and_can_be_cancelled
         inbox.cancel_outbox(o.outbox_id, t0()),
         Err(InboxError::NotQueued(_))
     ));
-    let c = store.conversation(ids[1]).expect("read").expect("conversation");
+    let c = store
+        .conversation(ids[1])
+        .expect("read")
+        .expect("conversation");
     assert_eq!(c.status, crate::model::Status::Open);
     assert!(c.due_at.is_some(), "back in the queue with its deadline");
-    assert_eq!(store.outbox_count(OutboxState::Cancelled).expect("count"), 1);
+    assert_eq!(
+        store.outbox_count(OutboxState::Cancelled).expect("count"),
+        1
+    );
 }
 
 #[test]
 fn strikes_walk_warning_suspension_ban_with_platform_actions_or_reminders() {
-    let spam = |id: &str, platform| message(platform, Kind::Comment, id, "cheap followers at my link", t0());
+    let spam = |id: &str, platform| {
+        message(
+            platform,
+            Kind::Comment,
+            id,
+            "cheap followers at my link",
+            t0(),
+        )
+    };
     let mut msgs = Vec::new();
-    for (i, platform) in [Platform::Mastodon, Platform::Instagram].into_iter().enumerate() {
+    for (i, platform) in [Platform::Mastodon, Platform::Instagram]
+        .into_iter()
+        .enumerate()
+    {
         for n in 0..3 {
             let mut m = spam(&format!("{i}-{n}"), platform);
             m.author = "spammer".into();
@@ -301,16 +372,46 @@ fn strikes_walk_warning_suspension_ban_with_platform_actions_or_reminders() {
             .enforced_by
             .and_then(|o| store.outbox_item(o).ok().flatten())
             .map(|i| i.action);
-        steps.push((platform, strike.count, strike.step, action, strike.reminder.is_some()));
+        steps.push((
+            platform,
+            strike.count,
+            strike.step,
+            action,
+            strike.reminder.is_some(),
+        ));
     }
     assert_eq!(
         steps,
         vec![
-            (Platform::Mastodon, 1, StrikeStep::Warning, Some(OutboxAction::Reply), false),
-            (Platform::Mastodon, 2, StrikeStep::Suspension, Some(OutboxAction::Mute), false),
-            (Platform::Mastodon, 3, StrikeStep::Ban, Some(OutboxAction::Block), false),
+            (
+                Platform::Mastodon,
+                1,
+                StrikeStep::Warning,
+                Some(OutboxAction::Reply),
+                false
+            ),
+            (
+                Platform::Mastodon,
+                2,
+                StrikeStep::Suspension,
+                Some(OutboxAction::Mute),
+                false
+            ),
+            (
+                Platform::Mastodon,
+                3,
+                StrikeStep::Ban,
+                Some(OutboxAction::Block),
+                false
+            ),
             // Strikes count per account: Instagram starts again, and cannot mute or ban.
-            (Platform::Instagram, 1, StrikeStep::Warning, Some(OutboxAction::Reply), false),
+            (
+                Platform::Instagram,
+                1,
+                StrikeStep::Warning,
+                Some(OutboxAction::Reply),
+                false
+            ),
             (Platform::Instagram, 2, StrikeStep::Suspension, None, true),
             (Platform::Instagram, 3, StrikeStep::Ban, None, true),
         ]
@@ -353,7 +454,11 @@ fn hiding_a_complaint_is_stopped_until_forced() {
     let mut store = Store::open(&path).expect("open");
     let config = Config::default();
     let c = store.conversation(ids[0]).expect("read").expect("c");
-    assert_eq!(c.tier, crate::model::Tier::Retention, "the test assessor files refunds in T2");
+    assert_eq!(
+        c.tier,
+        crate::model::Tier::Retention,
+        "the test assessor files refunds in T2"
+    );
     let request = ModerateRequest {
         conversation_id: ids[0],
         action: Moderation::Hide,
@@ -364,9 +469,15 @@ fn hiding_a_complaint_is_stopped_until_forced() {
     let decision = Inbox::new(&mut store, &config, &KeywordAssess)
         .moderate(&request, None, t0())
         .expect("decided");
-    assert!(matches!(decision, ModerateDecision::Blocked(ref w) if w[0].guard == Guard::HidingComplaint));
+    assert!(
+        matches!(decision, ModerateDecision::Blocked(ref w) if w[0].guard == Guard::HidingComplaint)
+    );
     assert_eq!(store.outbox_count(OutboxState::Queued).expect("count"), 0);
-    assert_eq!(store.strikes(10).expect("strikes").len(), 0, "no strike without the action");
+    assert_eq!(
+        store.strikes(10).expect("strikes").len(),
+        0,
+        "no strike without the action"
+    );
     let forced = ModerateRequest {
         force: true,
         ..request

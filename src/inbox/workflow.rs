@@ -45,7 +45,12 @@ impl Inbox<'_> {
     }
 
     /// The user's decision on a failed or unknown item.
-    pub fn resolve_outbox(&mut self, outbox_id: i64, resend: bool, now: DateTime<Utc>) -> Result<()> {
+    pub fn resolve_outbox(
+        &mut self,
+        outbox_id: i64,
+        resend: bool,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         self.store.resolve_outbox(outbox_id, resend, now)?;
         Ok(())
     }

@@ -91,9 +91,7 @@ mod tests {
         assert!(!fb(Some(at(-25))).is_open());
         assert_eq!(
             fb(Some(at(-24))),
-            ReplyWindow::Closed {
-                since: Some(at(0))
-            }
+            ReplyWindow::Closed { since: Some(at(0)) }
         );
         assert_eq!(
             fb(Some(at(-23))),
@@ -114,7 +112,10 @@ mod tests {
     #[test]
     fn limits_differ_by_platform_and_kind() {
         assert_eq!(reply_limit(Platform::Mastodon, Kind::Mention), Some(500));
-        assert!(reply_limit(Platform::Instagram, Kind::Dm) < reply_limit(Platform::Instagram, Kind::Comment));
+        assert!(
+            reply_limit(Platform::Instagram, Kind::Dm)
+                < reply_limit(Platform::Instagram, Kind::Comment)
+        );
         assert_eq!(reply_limit(Platform::Other, Kind::Dm), None);
     }
 }

@@ -44,7 +44,10 @@ fn opt_tier(row: &Row, index: usize) -> rusqlite::Result<Option<Tier>> {
     }
 }
 
-pub(super) fn opt_time(row: &Row, index: usize) -> rusqlite::Result<Option<chrono::DateTime<chrono::Utc>>> {
+pub(super) fn opt_time(
+    row: &Row,
+    index: usize,
+) -> rusqlite::Result<Option<chrono::DateTime<chrono::Utc>>> {
     Ok(row.get::<_, Option<i64>>(index)?.map(from_ms))
 }
 

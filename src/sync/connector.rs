@@ -49,7 +49,9 @@ pub enum Action {
     /// Remove our reply (Google reviews).
     DeleteReply,
     /// Mute the author of the target message for `days` (a strike's suspension).
-    Mute { days: u32 },
+    Mute {
+        days: u32,
+    },
     /// Block the author of the target message (a strike's ban, Mastodon).
     Block,
     /// Ban the author of the target message from the Page (a strike's ban, Facebook).

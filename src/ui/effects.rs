@@ -78,11 +78,13 @@ pub fn execute(
                     None => "tier override cleared".into(),
                 },
             }),
-        Effect::MarkDone(id) => Inbox::new(store, &state.config, assess)
-            .done(id)
-            .map(|()| Action::Applied {
-                message: "marked done".into(),
-            }),
+        Effect::MarkDone(id) => {
+            Inbox::new(store, &state.config, assess)
+                .done(id)
+                .map(|()| Action::Applied {
+                    message: "marked done".into(),
+                })
+        }
         Effect::Snooze {
             conversation_id,
             until,
@@ -104,17 +106,15 @@ pub fn execute(
         Effect::LoadFacets => load_facets(store)
             .map(Action::FacetsLoaded)
             .map_err(InboxError::from),
-        Effect::ResolveOutbox { id, resend } => {
-            Inbox::new(store, &state.config, assess)
-                .resolve_outbox(id, resend, now)
-                .map(|()| Action::OutboxChanged {
-                    message: if resend {
-                        format!("outbox #{id} queued to send again")
-                    } else {
-                        format!("outbox #{id} dismissed")
-                    },
-                })
-        }
+        Effect::ResolveOutbox { id, resend } => Inbox::new(store, &state.config, assess)
+            .resolve_outbox(id, resend, now)
+            .map(|()| Action::OutboxChanged {
+                message: if resend {
+                    format!("outbox #{id} queued to send again")
+                } else {
+                    format!("outbox #{id} dismissed")
+                },
+            }),
         Effect::Moderate(request) => Inbox::new(store, &state.config, assess)
             .moderate(&request, Some(&state.playbooks), now)
             .map(|decision| Action::ModerationDecided { request, decision }),

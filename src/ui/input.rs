@@ -250,7 +250,9 @@ fn insert_template(state: &mut State, picker: &Picker) {
     state.focus = Focus::Composer;
     if has_blanks {
         // Start on the first blank, so the writer fills it in right away.
-        state.composer.move_cursor(ratatui_textarea::CursorMove::Jump(0, 0));
+        state
+            .composer
+            .move_cursor(ratatui_textarea::CursorMove::Jump(0, 0));
         select_blank(state, crate::playbook::next_blank(&state.draft_text(), 0));
         notice(
             state,

@@ -73,7 +73,9 @@ pub async fn run(ctx: UiContext, mut events: UnboundedReceiver<SyncEvent>) -> an
                         input = EventStream::new();
                         pending.push_back(Action::EditorDone(result));
                     }
-                    other => run_effects(&mut store, &*assess, &mut state, vec![other], &mut pending),
+                    other => {
+                        run_effects(&mut store, &*assess, &mut state, vec![other], &mut pending)
+                    }
                 }
             }
         }

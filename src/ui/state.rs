@@ -3,13 +3,13 @@
 use super::keymap::Keymap;
 use super::popups::outbox::{Confirm, OutboxSummary, ReasonPrompt};
 use super::popups::schedule::SchedulePrompt;
-use crate::inbox::{Warning, When};
-use crate::model::AccountStatus;
-use crate::store::AuthorStrikes;
 use super::theme::Theme;
 use crate::config::Config;
+use crate::inbox::{Warning, When};
+use crate::model::AccountStatus;
 use crate::model::{Conversation, Message, Platform, QueueCounts, QueueFilter};
 use crate::playbook::Library;
+use crate::store::AuthorStrikes;
 use chrono::{DateTime, FixedOffset, Utc};
 use ratatui_textarea::TextArea;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -279,9 +279,7 @@ impl State {
 
     /// True when some account reports it cannot reach its platform.
     pub fn offline(&self) -> bool {
-        self.accounts
-            .values()
-            .any(|s| *s == AccountStatus::Offline)
+        self.accounts.values().any(|s| *s == AccountStatus::Offline)
     }
 }
 

@@ -556,7 +556,9 @@ fn on_reply_decided(
                 .unwrap_or_else(|| "send-anyway".into());
             notice(
                 state,
-                format!("not sent: {n} reply guard(s) warn (see the composer); edit, or {key} to send anyway"),
+                format!(
+                    "not sent: {n} reply guard(s) warn (see the composer); edit, or {key} to send anyway"
+                ),
                 true,
             );
             return Vec::new();

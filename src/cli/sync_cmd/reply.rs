@@ -2,9 +2,9 @@
 //! [--force] [--check] [--at TIME]`: the same core use case as the TUI (window,
 //! guards, schedule), then (unless --no-send or scheduled) one attempt to send now.
 
+use super::super::actions::{inbox_failure, report_guards, triage};
 use super::super::args::ReplyArgs;
 use super::super::{Env, Failure};
-use super::super::actions::{inbox_failure, report_guards, triage};
 use crate::inbox::{Inbox, ReplyDecision, ReplyRequest, When};
 use crate::model::Conversation;
 use crate::playbook::{Library, RenderContext, render};
@@ -50,9 +50,9 @@ pub fn reply(env: &Env, args: &ReplyArgs) -> anyhow::Result<ExitCode> {
     let when = match args.at.as_deref() {
         None => When::Now,
         Some("opening") => When::Opening,
-        Some(t) => When::At(
-            crate::inbox::schedule::parse_at(t, &env.config, now).map_err(inbox_failure)?,
-        ),
+        Some(t) => {
+            When::At(crate::inbox::schedule::parse_at(t, &env.config, now).map_err(inbox_failure)?)
+        }
     };
     let request = ReplyRequest {
         conversation_id: conversation.id,

@@ -108,8 +108,14 @@ mod tests {
             }),
             AccountStatus::Offline
         );
-        assert_eq!(state_for(&SyncError::Timeout { host: "h".into() }), AccountStatus::Offline);
-        assert_eq!(state_for(&SyncError::RateLimited { until }), AccountStatus::RateLimited);
+        assert_eq!(
+            state_for(&SyncError::Timeout { host: "h".into() }),
+            AccountStatus::Offline
+        );
+        assert_eq!(
+            state_for(&SyncError::RateLimited { until }),
+            AccountStatus::RateLimited
+        );
         assert_eq!(
             state_for(&SyncError::Auth {
                 status: 401,

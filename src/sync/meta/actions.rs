@@ -65,7 +65,11 @@ pub async fn perform(
 
 /// Ban a comment's author from the Page: read who wrote it, then add them to the
 /// Page's `blocked` edge. Blocking someone already blocked changes nothing.
-async fn ban_from_page(graph: &Graph, page_id: &str, comment_id: &str) -> Result<String, SyncError> {
+async fn ban_from_page(
+    graph: &Graph,
+    page_id: &str,
+    comment_id: &str,
+) -> Result<String, SyncError> {
     let (comment, _) = graph.get(comment_id, &[("fields", "from".into())]).await?;
     let user = comment["from"]["id"]
         .as_str()

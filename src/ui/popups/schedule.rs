@@ -141,7 +141,10 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        fit("scheduled replies wait in the outbox (o) and can be cancelled there", inner),
+        fit(
+            "scheduled replies wait in the outbox (o) and can be cancelled there",
+            inner,
+        ),
         Style::default().fg(state.theme.dim),
     ));
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);

@@ -2,11 +2,11 @@
 //! decisions resolve items, the outbox summary and filter values read back right.
 
 use super::*;
+use crate::inbox::{ModerateDecision, ModerateRequest, Moderation};
 use crate::model::{Assess, AssessInput, Assessment, IncomingMessage, IngestPage};
+use crate::model::{ModerationReason, OutboxAction, OutboxState};
 use crate::store::Store;
 use crate::ui::effects::execute;
-use crate::inbox::{ModerateDecision, ModerateRequest, Moderation};
-use crate::model::{ModerationReason, OutboxAction, OutboxState};
 
 /// Every conversation tier 3, no deadline: these tests are not about triage.
 struct Flat;

@@ -2,8 +2,8 @@
 //! its guard, Meta's reply window, filter values from the store.
 
 use super::*;
-use crate::model::SyncEvent;
 use crate::inbox::{Guard, ModerateDecision, ModerateRequest, Moderation, Warning};
+use crate::model::SyncEvent;
 use crate::model::{AccountStatus, ModerationReason, OutboxAction, OutboxState};
 use crate::store::{AccountState, OutboxItem};
 use crate::ui::popups::outbox::{OutboxEntry, OutboxSummary, Pending};
@@ -460,10 +460,16 @@ fn a_reply_after_the_window_closed_still_queues_but_says_so() {
     // The core refuses (the same rule as the connector): the draft stays.
     feed(
         &mut s,
-        Action::Error("the messaging window has closed: facebook only accepts a reply within 24 hours".into()),
+        Action::Error(
+            "the messaging window has closed: facebook only accepts a reply within 24 hours".into(),
+        ),
     );
     let n = s.notice.as_ref().expect("a notice");
-    assert!(n.error && n.text.contains("window has closed"), "{}", n.text);
+    assert!(
+        n.error && n.text.contains("window has closed"),
+        "{}",
+        n.text
+    );
     assert_eq!(s.draft_text(), "Sorry for the delay!");
     assert!(crate::ui::popups::outbox::window_closed_since(&loaded_state()).is_none());
 }

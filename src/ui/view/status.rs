@@ -1,8 +1,8 @@
 //! The two bottom lines: counts, sync state and filter; then a message or key hints.
 
 use crate::model::Tier;
-use crate::ui::popups::accounts::troubles;
 use crate::ui::action::Command;
+use crate::ui::popups::accounts::troubles;
 use crate::ui::state::State;
 use crate::ui::text::{clean_line, fit};
 use ratatui::Frame;
@@ -193,11 +193,7 @@ fn sync_summary(state: &State) -> String {
             .map_or(("", ""), |(a, s)| (a.as_str(), s.label()));
         return format!("{}: {s}", clean_line(account));
     }
-    let ok = state
-        .accounts
-        .values()
-        .filter(|s| s.is_good())
-        .count();
+    let ok = state.accounts.values().filter(|s| s.is_good()).count();
     format!("{ok}/{} accounts ok", state.accounts.len())
 }
 

@@ -5,9 +5,9 @@ mod scripted;
 
 use super::*;
 use crate::demo::test_assess::KeywordAssess;
+use crate::model::OutboxState as state;
 use crate::model::{Cursor, Direction, IncomingMessage, IngestPage, Kind, Platform};
 use crate::store::Store;
-use crate::model::OutboxState as state;
 use crate::sync::{Action, Reconciled};
 use chrono::{TimeZone, Utc};
 use scripted::Scripted;
@@ -208,7 +208,10 @@ async fn a_rate_limit_is_reported_with_its_reset_not_as_a_failure() {
         report.rate_limited().collect::<Vec<_>>(),
         vec![("a", until)]
     );
-    assert_eq!(report.accounts[0].state, "rate-limited");
+    assert_eq!(
+        report.accounts[0].state,
+        crate::model::AccountStatus::RateLimited
+    );
     assert_eq!(report.accounts[0].error, None);
 
     // The account's next round (after the wait) is folded into the same report.
@@ -217,7 +220,7 @@ async fn a_rate_limit_is_reported_with_its_reset_not_as_a_failure() {
     assert_eq!(report.rate_limited().count(), 0, "{report:?}");
     assert_eq!(report.accounts.len(), 2);
     assert_eq!(report.inserted(), 2);
-    assert_eq!(report.accounts[0].state, "ok");
+    assert_eq!(report.accounts[0].state, crate::model::AccountStatus::Ok);
 }
 
 /// A conversation with one inbound message, and a reply recorded on it.
@@ -227,7 +230,9 @@ fn conversation_with_reply(s: &Setup, acct: &str, text: &str) -> (i64, i64) {
         .ingest(&page(acct, 1..2, "c1"), &KeywordAssess)
         .unwrap();
     let conv = store.conversation_id(acct, "t1").unwrap().unwrap();
-    let outbox = store.record_reply(conv, "Alex", text, None, Utc::now()).unwrap();
+    let outbox = store
+        .record_reply(conv, "Alex", text, None, Utc::now())
+        .unwrap();
     (conv, outbox)
 }
 
@@ -309,7 +314,9 @@ async fn crash_leftovers_follow_the_platforms_answer() {
     let conv = store.conversation_id("a", "t1").unwrap().unwrap();
     drop(store);
     let mut store = Store::open(&s.db).unwrap();
-    let not_sent = store.record_reply(conv, "Alex", "two", None, Utc::now()).unwrap();
+    let not_sent = store
+        .record_reply(conv, "Alex", "two", None, Utc::now())
+        .unwrap();
     // A crash left both in "sending".
     store.mark_outbox_sending(unknown, Utc::now()).unwrap();
     store.mark_outbox_sending(not_sent, Utc::now()).unwrap();
@@ -390,7 +397,10 @@ async fn auth_failure_on_send_leaves_the_reply_queued() {
         }));
     });
     let (report, _) = once(&s, &["a"], options(vec![("a", Ok(c))])).await;
-    assert_eq!(report.accounts[0].state, crate::model::AccountStatus::NeedsReauth);
+    assert_eq!(
+        report.accounts[0].state,
+        crate::model::AccountStatus::NeedsReauth
+    );
     assert_eq!(outbox_item(&s, id).state, state::Queued);
 }
 
@@ -445,13 +455,22 @@ async fn one_account_failing_leaves_the_others_running() {
         1,
         "paused until the stated time"
     );
-    assert_eq!(state_of(&s.db, "bad").state, crate::model::AccountStatus::NeedsReauth);
-    assert_eq!(state_of(&s.db, "nocreds").state, crate::model::AccountStatus::NeedsReauth);
+    assert_eq!(
+        state_of(&s.db, "bad").state,
+        crate::model::AccountStatus::NeedsReauth
+    );
+    assert_eq!(
+        state_of(&s.db, "nocreds").state,
+        crate::model::AccountStatus::NeedsReauth
+    );
     let slow = state_of(&s.db, "slow");
     assert_eq!(slow.state, crate::model::AccountStatus::RateLimited);
     let next = slow.next_attempt_at.unwrap();
     assert!((next - until).num_seconds().abs() <= 1, "{next} vs {until}");
-    assert_eq!(state_of(&s.db, "good").state, crate::model::AccountStatus::Ok);
+    assert_eq!(
+        state_of(&s.db, "good").state,
+        crate::model::AccountStatus::Ok
+    );
     assert_eq!(platform_ids(&s.db).len(), 8);
 }
 
@@ -488,7 +507,14 @@ async fn offline_start_backs_off_then_drains_the_queue() {
             states.push(state);
         }
     }
-    assert!(states.contains(&crate::model::AccountStatus::Offline), "{states:?}");
-    assert_eq!(states.last(), Some(&crate::model::AccountStatus::Ok), "{states:?}");
+    assert!(
+        states.contains(&crate::model::AccountStatus::Offline),
+        "{states:?}"
+    );
+    assert_eq!(
+        states.last(),
+        Some(&crate::model::AccountStatus::Ok),
+        "{states:?}"
+    );
     assert_eq!(state_of(&db, "a").state, crate::model::AccountStatus::Ok);
 }

@@ -1,12 +1,12 @@
 //! The accounts overlay: each account's sync state, last sync, next attempt
 //! (counting down) and last error.
 
-use crate::ui::view::centered;
-use crate::store::AccountState;
 use super::rows;
 use crate::model::AccountStatus;
+use crate::store::AccountState;
 use crate::ui::state::{Overlay, State};
 use crate::ui::text::{cap, clean_line, countdown, fit, local_time, pad, short_wait};
+use crate::ui::view::centered;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -100,7 +100,9 @@ pub fn status_colour(state: &State, status: AccountStatus) -> Color {
         AccountStatus::Ok => state.theme.outbound,
         AccountStatus::Syncing => state.theme.accent,
         AccountStatus::RateLimited => state.theme.tier(crate::model::Tier::Retention),
-        AccountStatus::Offline | AccountStatus::NeedsReauth | AccountStatus::Error => state.theme.overdue,
+        AccountStatus::Offline | AccountStatus::NeedsReauth | AccountStatus::Error => {
+            state.theme.overdue
+        }
         AccountStatus::Pending => state.theme.dim,
     }
 }

@@ -164,7 +164,11 @@ pub fn moderate(state: &mut State, action: Moderation) -> Vec<Effect> {
 pub fn on_reason_key(state: &mut State, mut prompt: ReasonPrompt, ev: KeyEvent) -> Vec<Effect> {
     let picked = match ev.code {
         KeyCode::Esc => {
-            notice(state, format!("{} cancelled", prompt.request.action.as_str()), false);
+            notice(
+                state,
+                format!("{} cancelled", prompt.request.action.as_str()),
+                false,
+            );
             return Vec::new();
         }
         KeyCode::Char(c @ '1'..='5') => c
@@ -196,7 +200,11 @@ pub fn on_reason_key(state: &mut State, mut prompt: ReasonPrompt, ev: KeyEvent) 
 }
 
 /// The core stopped a moderation: show why and let the user go ahead on purpose.
-pub fn on_moderation_blocked(state: &mut State, mut request: ModerateRequest, warnings: &[Warning]) {
+pub fn on_moderation_blocked(
+    state: &mut State,
+    mut request: ModerateRequest,
+    warnings: &[Warning],
+) {
     let preview = state
         .open
         .as_ref()
@@ -322,7 +330,11 @@ pub fn on_confirm_key(state: &mut State, confirm: Confirm, ev: KeyEvent) -> Vec<
             if yes {
                 vec![Effect::Moderate(request)]
             } else {
-                notice(state, format!("{} cancelled", request.action.as_str()), false);
+                notice(
+                    state,
+                    format!("{} cancelled", request.action.as_str()),
+                    false,
+                );
                 Vec::new()
             }
         }

@@ -1,9 +1,9 @@
 //! The outbox overlay (items needing a decision) and the y/n confirmation prompt.
 
 use super::{Confirm, OutboxEntry, REASONS, ReasonPrompt};
-use crate::ui::view::centered;
 use crate::ui::state::{Overlay, State};
 use crate::ui::text::{cap, clean_line, fit, local_time, pad, wrap};
+use crate::ui::view::centered;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -210,7 +210,11 @@ pub fn render_reason(state: &State, frame: &mut Frame, area: Rect) {
     let Some(Overlay::Reason(prompt)) = &state.overlay else {
         return;
     };
-    let lines = reason_lines(state, prompt, usize::from(area.width.saturating_sub(4).min(68)));
+    let lines = reason_lines(
+        state,
+        prompt,
+        usize::from(area.width.saturating_sub(4).min(68)),
+    );
     let width = area.width.saturating_sub(2).min(70);
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let rect = centered(area, width, height);
@@ -225,10 +229,7 @@ pub fn render_reason(state: &State, frame: &mut Frame, area: Rect) {
 fn reason_lines(state: &State, prompt: &ReasonPrompt, width: usize) -> Vec<Line<'static>> {
     let theme = &state.theme;
     let mut out = vec![Line::styled(
-        fit(
-            &format!("{}'s message:", clean_line(&prompt.author)),
-            width,
-        ),
+        fit(&format!("{}'s message:", clean_line(&prompt.author)), width),
         Style::default().add_modifier(Modifier::BOLD),
     )];
     let text = format!("“{}”", clean_line(cap(&prompt.preview, PREVIEW_CAP).0));
@@ -241,7 +242,10 @@ fn reason_lines(state: &State, prompt: &ReasonPrompt, width: usize) -> Vec<Line<
     }
     out.push(Line::raw(""));
     out.push(Line::styled(
-        fit("each reason is a strike against the author · esc cancel", width),
+        fit(
+            "each reason is a strike against the author · esc cancel",
+            width,
+        ),
         Style::default().fg(theme.dim),
     ));
     out
