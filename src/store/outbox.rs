@@ -141,12 +141,11 @@ impl Store {
 
     pub fn outbox_item(&self, id: i64) -> Result<Option<OutboxItem>> {
         let sql = format!("SELECT {ITEM_COLUMNS} FROM outbox WHERE id = ?1");
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached(&sql)?
             .query_row([id], item_from_row)
             .optional()
-            .map_err(classify)?)
+            .map_err(classify)
     }
 
     /// Items the user must decide about (failed, or unknown after a crash).
