@@ -293,7 +293,8 @@ fn reply_and_accounts_commands_use_the_same_outbox_and_never_print_tokens() {
             .expect("run hearth")
     };
     let id = conversation.id.to_string();
-    let out = run(&["reply", &id, "--text", "Happy to help with that"]);
+    // --force: the reply guards may warn (no name used); this test is about the outbox.
+    let out = run(&["reply", &id, "--text", "Happy to help with that", "--force"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -303,7 +304,14 @@ fn reply_and_accounts_commands_use_the_same_outbox_and_never_print_tokens() {
     assert!(stdout.contains("sent (platform id"), "{stdout}");
     assert_eq!(posts_with(&fake, "Happy to help with that"), 1);
 
-    let out = run(&["reply", &id, "--text", "Queued only", "--no-send"]);
+    let out = run(&[
+        "reply",
+        &id,
+        "--text",
+        "Queued only",
+        "--no-send",
+        "--force",
+    ]);
     assert!(out.status.success());
     assert_eq!(posts_with(&fake, "Queued only"), 0);
 
