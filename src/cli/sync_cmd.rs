@@ -6,7 +6,8 @@ mod reply;
 
 use super::args::{AccountsArgs, SyncArgs};
 use super::{Env, Failure};
-use crate::model::SyncEvent;
+use crate::config::{Config, Paths};
+use crate::model::{Assess, SyncEvent};
 use crate::sanitize::sanitize_line;
 use crate::store::{AccountState, Store};
 use crate::sync::credentials::readable_by_others;
@@ -16,9 +17,10 @@ use anyhow::Context;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 pub use doctor::doctor;
 pub use reply::reply;
@@ -50,7 +52,7 @@ pub fn sync(env: &Env, args: &SyncArgs) -> anyhow::Result<ExitCode> {
     warn_if_config_exposed(env);
     let triage =
         crate::triage::Triage::new(&env.config).map_err(|e| Failure::bad_input(e.to_string()))?;
-    let assess: Arc<dyn crate::model::Assess + Send + Sync> = Arc::new(triage);
+    let assess: Arc<dyn Assess + Send + Sync> = Arc::new(triage);
     let db = env.db_path();
     let config = env.config.clone();
     let paths = env.paths.clone();
@@ -86,11 +88,11 @@ const ONCE_WAIT_MARGIN: chrono::Duration = chrono::Duration::seconds(1);
 /// One round per account. An account stopped by a rate limit that resets soon
 /// gets another round after the reset (said on stderr); the report covers both.
 async fn sync_once(
-    db: std::path::PathBuf,
-    config: crate::config::Config,
-    paths: crate::config::Paths,
-    assess: Arc<dyn crate::model::Assess + Send + Sync>,
-    events: tokio::sync::mpsc::UnboundedSender<SyncEvent>,
+    db: PathBuf,
+    config: Config,
+    paths: Paths,
+    assess: Arc<dyn Assess + Send + Sync>,
+    events: UnboundedSender<SyncEvent>,
 ) -> engine::SyncReport {
     let mut report = engine::run_once(
         db.clone(),
@@ -124,7 +126,7 @@ async fn sync_once(
             .to_std()
             .unwrap_or_default();
         tokio::time::sleep(wait).await;
-        let again = crate::config::Config {
+        let again = Config {
             accounts: config
                 .accounts
                 .iter()
