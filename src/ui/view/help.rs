@@ -32,6 +32,30 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
         ]));
     }
     out.push(Line::raw(""));
+    out.push(Line::styled("Queue columns", head));
+    let columns = [
+        ("T", "tier: 1 revenue … 5 monitor; * = you set it"),
+        (
+            "due",
+            "time left to the first-response target; negative = overdue",
+        ),
+        (
+            "ack",
+            "tier-1 DMs only: time left to acknowledge (15 min); negative = late",
+        ),
+        (
+            "via",
+            "platform: IG Instagram, FB Facebook, MAS Mastodon, GBP Google…",
+        ),
+        ("from · message", "the customer and their latest message"),
+    ];
+    for (k, what) in columns {
+        out.push(Line::from(vec![
+            Span::styled(format!("{k:<24}"), key_style),
+            Span::raw(what),
+        ]));
+    }
+    out.push(Line::raw(""));
     out.push(Line::styled("While typing", head));
     let fixed = [
         ("ctrl-c", "quit, always"),

@@ -52,6 +52,22 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         return;
     }
 
+    // A header row names the columns when there is room for it.
+    let mut inner = inner;
+    if inner.height >= 4 {
+        let header = Line::styled(
+            fit(&header(usize::from(inner.width)), usize::from(inner.width)),
+            Style::default()
+                .fg(state.theme.dim)
+                .add_modifier(Modifier::UNDERLINED),
+        );
+        frame.render_widget(Paragraph::new(header), Rect { height: 1, ..inner });
+        inner = Rect {
+            y: inner.y + 1,
+            height: inner.height - 1,
+            ..inner
+        };
+    }
     let height = usize::from(inner.height);
     let cursor = state.cursor().min(rows.len() - 1);
     // Keep the cursor in view; scroll only as far as needed.
@@ -66,7 +82,23 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// `T1  42m a9m  IG  Maria Lopez    How much for…`
+/// Width of the acknowledgment column, its separating space included.
+const ACK_WIDTH: usize = 9;
+
+/// Column names, laid out exactly as `row` lays out its cells.
+fn header(width: usize) -> String {
+    let mut out = format!(" {:<3}{:>7} ", "T", "due");
+    if width >= 50 {
+        out.push_str(&pad("ack", ACK_WIDTH));
+    }
+    out.push_str(&pad("via", 4));
+    let author_w = if width >= 70 { 16 } else { 12 };
+    out.push_str(&pad("from", author_w));
+    out.push_str(" message");
+    out
+}
+
+/// `T1  42m   9m     IG  Maria Lopez    How much for…`
 fn row<'a>(state: &State, c: &Conversation, width: usize, selected: bool) -> Line<'a> {
     let theme = &state.theme;
     let mut spans: Vec<Span> = Vec::new();
@@ -100,11 +132,9 @@ fn row<'a>(state: &State, c: &Conversation, width: usize, selected: bool) -> Lin
             Some(text) if text.starts_with('-') => Style::default().fg(theme.overdue),
             _ => Style::default().fg(theme.tier(Tier::Revenue)),
         };
-        push(
-            &mut spans,
-            pad(&ack.map(|a| format!("a{a}")).unwrap_or_default(), 9),
-            style,
-        );
+        // The header names the column; a space always separates it from the next.
+        let text = fit(&ack.unwrap_or_default(), ACK_WIDTH - 1);
+        push(&mut spans, pad(&text, ACK_WIDTH), style);
     }
     push(
         &mut spans,
