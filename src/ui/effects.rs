@@ -2,8 +2,9 @@
 //! runs inline; the answer comes back as an action for `update`.
 
 use super::action::{Action, Effect};
-use super::popups::outbox::{ATTENTION_LIMIT, OutboxEntry, OutboxSummary};
-use super::state::{Facets, State, THREAD_LIMIT};
+use super::data::{Facets, OutboxEntry, OutboxSummary};
+use super::popups::outbox::ATTENTION_LIMIT;
+use super::state::{State, THREAD_LIMIT};
 use crate::inbox::{Inbox, InboxError};
 use crate::model::{Assess, OutboxState, Platform};
 use crate::store::{FilterColumn, OutboxItem, Store};

@@ -1,7 +1,7 @@
 //! Key bindings: the defaults plus `config.keymap` overrides (`"ctrl-n" = "down"`).
 //! The help overlay is generated from the same table, so rebinding shows there.
 
-use super::action::Command;
+use super::command::Command;
 use crate::model::Tier;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;

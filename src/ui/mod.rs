@@ -2,6 +2,10 @@
 //! runtime loop that owns the terminal and the store connection.
 
 pub mod action;
+pub mod command;
+pub mod commands;
+pub mod composer;
+pub mod data;
 pub mod effects;
 pub mod input;
 pub mod keymap;
@@ -14,6 +18,7 @@ pub mod text;
 pub mod theme;
 pub mod update;
 pub mod view;
+pub mod widgets;
 
 #[cfg(test)]
 pub(crate) mod tests;

@@ -9,7 +9,7 @@ use super::state::State;
 use super::sync_events::merge_ingested;
 use super::terminal::TerminalGuard;
 use super::theme::Theme;
-use super::update::{reload, startup, update};
+use super::update::{startup, update};
 use super::view;
 use crate::model::{Assess, SyncEvent};
 use crate::store::Store;
@@ -152,7 +152,7 @@ pub async fn run(ctx: UiContext, mut events: UnboundedReceiver<SyncEvent>) -> an
 
 fn reload_actions(store: &mut Store, assess: &dyn Assess, state: &mut State) -> VecDeque<Action> {
     let mut out = VecDeque::new();
-    let mut effects = reload(state);
+    let mut effects = state.reload();
     if let Some(c) = &state.open {
         effects.push(Effect::LoadConversation(c.id));
     }

@@ -1,18 +1,21 @@
 //! The UI's state: plain data. `update` changes it; views only read it.
 
+use super::action::Effect;
+use super::data::{Facets, OutboxSummary};
 use super::keymap::Keymap;
-use super::popups::outbox::{Confirm, OutboxSummary, ReasonPrompt};
-use super::popups::schedule::SchedulePrompt;
+use super::popups::outbox::model::{Confirm, ReasonPrompt};
+use super::popups::picker::model::Picker;
+use super::popups::schedule::model::SchedulePrompt;
 use super::theme::Theme;
 use crate::config::Config;
 use crate::inbox::{Warning, When};
 use crate::model::AccountStatus;
-use crate::model::{Conversation, Message, Platform, QueueCounts, QueueFilter};
+use crate::model::{Conversation, Message, QueueCounts, QueueFilter};
 use crate::playbook::Library;
-use crate::store::AuthorStrikes;
+use crate::store::{AuthorStrikes, QueueKey};
 use chrono::{DateTime, FixedOffset, Utc};
 use ratatui_textarea::TextArea;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 /// How many queue rows one read brings in.
 pub const QUEUE_PAGE: usize = 200;
@@ -28,44 +31,6 @@ pub enum Focus {
     Queue,
     Thread,
     Composer,
-}
-
-/// The snooze choices, in chooser order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SnoozeChoice {
-    OneHour,
-    ThreeHours,
-    TomorrowNine,
-    NextMondayNine,
-}
-
-impl SnoozeChoice {
-    pub const ALL: [SnoozeChoice; 4] = [
-        SnoozeChoice::OneHour,
-        SnoozeChoice::ThreeHours,
-        SnoozeChoice::TomorrowNine,
-        SnoozeChoice::NextMondayNine,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            SnoozeChoice::OneHour => "1 hour",
-            SnoozeChoice::ThreeHours => "3 hours",
-            SnoozeChoice::TomorrowNine => "tomorrow 9:00",
-            SnoozeChoice::NextMondayNine => "next Monday 9:00",
-        }
-    }
-}
-
-/// The playbook picker: a fuzzy filter over the library.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Picker {
-    pub query: String,
-    /// Library indexes, best match first.
-    pub matches: Vec<usize>,
-    pub selected: usize,
-    /// Which template of the selected playbook Enter inserts.
-    pub template: usize,
 }
 
 /// Something drawn over the panes; it takes the keys while open.
@@ -123,29 +88,6 @@ pub struct Notice {
     pub text: String,
     pub error: bool,
     pub at: DateTime<Utc>,
-}
-
-/// Values in the cache, for cycling the platform/brand/location filters: read from
-/// the store at start and after each ingest, plus any seen in loaded rows.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Facets {
-    pub platforms: BTreeSet<Platform>,
-    pub brands: BTreeSet<String>,
-    pub locations: BTreeSet<String>,
-}
-
-impl Facets {
-    pub fn learn(&mut self, rows: &[Conversation]) {
-        for c in rows {
-            self.platforms.insert(c.platform);
-            if let Some(b) = &c.brand {
-                self.brands.insert(b.clone());
-            }
-            if let Some(l) = &c.location {
-                self.locations.insert(l.clone());
-            }
-        }
-    }
 }
 
 pub struct State {
@@ -275,6 +217,65 @@ impl State {
 
     pub fn draft_text(&self) -> String {
         self.composer.lines().join("\n")
+    }
+
+    pub fn notice(&mut self, text: String, error: bool) {
+        self.notice = Some(Notice {
+            text,
+            error,
+            at: self.now,
+        });
+    }
+
+    /// Re-read the queue from the top (keeping the window as deep as it is) and the counts.
+    pub fn reload(&mut self) -> Vec<Effect> {
+        self.queue_paging = false;
+        let mut fx = vec![
+            Effect::LoadQueue {
+                filter: self.filter.clone(),
+                after: None,
+                limit: self.queue.len().max(QUEUE_PAGE),
+                append: false,
+            },
+            Effect::LoadCounts(self.filter.clone()),
+        ];
+        if let Some(search) = &self.search {
+            fx.push(Effect::Search(search.query.clone()));
+        }
+        fx
+    }
+
+    /// After the cursor moved: load the conversation under it, page further if near the end.
+    pub fn follow_cursor(&mut self) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        if let Some(c) = self.selected_conversation()
+            && self.open.as_ref().map(|o| o.id) != Some(c.id)
+        {
+            fx.push(Effect::LoadConversation(c.id));
+        }
+        if self.search.is_none()
+            && self.queue_more
+            && !self.queue_paging
+            && self.selected + QUEUE_PREFETCH >= self.queue.len()
+            && let Some(last) = self.queue.last()
+        {
+            self.queue_paging = true;
+            fx.push(Effect::LoadQueue {
+                filter: self.filter.clone(),
+                after: Some(QueueKey::of(last)),
+                limit: QUEUE_PAGE,
+                append: true,
+            });
+        }
+        fx
+    }
+
+    pub fn require_open(&mut self) -> Option<i64> {
+        let id = self.open.as_ref().map(|c| c.id);
+        if id.is_none() {
+            self.notice("no conversation open".into(), true);
+        }
+        id
     }
 
     /// True when some account reports it cannot reach its platform.

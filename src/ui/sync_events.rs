@@ -2,7 +2,6 @@
 
 use super::action::Effect;
 use super::state::State;
-use super::update::{notice, reload};
 use crate::model::SyncEvent;
 
 /// Fold every `Ingested` event of a batch into the first one (ids merged, in
@@ -42,11 +41,11 @@ pub fn on_sync(state: &mut State, ev: SyncEvent) -> Vec<Effect> {
         } => {
             // The runtime rings the bell; the line says which and why.
             state.bell = true;
-            notice(state, format!("URGENT #{conversation_id}: {why}"), true);
-            reload(state)
+            state.notice(format!("URGENT #{conversation_id}: {why}"), true);
+            state.reload()
         }
         SyncEvent::Ingested { conversations } => {
-            let mut fx = reload(state);
+            let mut fx = state.reload();
             fx.push(Effect::LoadFacets);
             if let Some(open) = &state.open
                 && conversations.contains(&open.id)
@@ -57,7 +56,7 @@ pub fn on_sync(state: &mut State, ev: SyncEvent) -> Vec<Effect> {
         }
         SyncEvent::OutboxUpdated { outbox_id, error } => {
             if let Some(e) = error {
-                notice(state, format!("outbox #{outbox_id} failed: {e}"), true);
+                state.notice(format!("outbox #{outbox_id} failed: {e}"), true);
             }
             let mut fx = vec![Effect::LoadOutbox];
             if let Some(c) = &state.open {
@@ -72,8 +71,7 @@ pub fn on_sync(state: &mut State, ev: SyncEvent) -> Vec<Effect> {
         } => {
             if let Some(detail) = detail {
                 let bad = !account_state.is_good();
-                notice(
-                    state,
+                state.notice(
                     format!("{account}: {}: {detail}", account_state.label()),
                     bad,
                 );

@@ -6,8 +6,9 @@ use crate::inbox::{Guard, ModerateDecision, ModerateRequest, Moderation, Warning
 use crate::model::SyncEvent;
 use crate::model::{AccountStatus, ModerationReason, OutboxAction, OutboxState};
 use crate::store::{AccountState, OutboxItem};
-use crate::ui::popups::outbox::{OutboxEntry, OutboxSummary, Pending};
-use crate::ui::state::{Facets, Overlay};
+use crate::ui::data::{Facets, OutboxEntry, OutboxSummary};
+use crate::ui::popups::outbox::Pending;
+use crate::ui::state::Overlay;
 use crate::ui::update::startup;
 
 fn account(name: &str, platform: &str, state: &str) -> AccountState {

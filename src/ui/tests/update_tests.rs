@@ -465,7 +465,7 @@ fn help_is_generated_from_the_keymap() {
     cfg.insert("x".to_string(), "done".to_string());
     let mut s = loaded_state();
     s.keymap = Keymap::from_config(&cfg).expect("valid keymap");
-    let text: Vec<String> = crate::ui::view::help::lines(&s)
+    let text: Vec<String> = crate::ui::popups::help::view::lines(&s)
         .iter()
         .map(|l| l.spans.iter().map(|sp| sp.content.as_ref()).collect())
         .collect();

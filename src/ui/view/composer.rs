@@ -1,10 +1,10 @@
 //! The reply composer: a multi-line editor bound to the open conversation.
 
-use super::pane;
 use crate::ui::action::Command;
 use crate::ui::popups::outbox::window_closed_since;
 use crate::ui::state::{Focus, State};
 use crate::ui::text::{clean_line, countdown};
+use crate::ui::widgets::pane;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};

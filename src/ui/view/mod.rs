@@ -2,10 +2,7 @@
 //! the very same functions the terminal does.
 
 pub mod composer;
-pub mod help;
 pub mod layout;
-pub mod picker;
-pub mod prompt;
 pub mod queue;
 pub mod status;
 pub mod thread;
@@ -14,8 +11,6 @@ use super::popups;
 use super::state::{Overlay, State};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
-use ratatui::widgets::{Block, BorderType, Borders};
 
 /// Draw the whole screen.
 pub fn render(state: &State, frame: &mut Frame) {
@@ -29,14 +24,16 @@ pub fn render(state: &State, frame: &mut Frame) {
     composer::render(state, frame, areas.composer);
     status::render(state, frame, areas.status);
     match &state.overlay {
-        Some(Overlay::Help { .. }) => help::render(state, frame, area),
-        Some(Overlay::Picker(_)) => picker::render(state, frame, area),
-        Some(Overlay::Snooze { .. } | Overlay::Retier) => prompt::render(state, frame, area),
+        Some(Overlay::Help { .. }) => popups::help::view::render(state, frame, area),
+        Some(Overlay::Picker(_)) => popups::picker::view::render(state, frame, area),
+        Some(Overlay::Snooze { .. } | Overlay::Retier) => {
+            popups::prompt::view::render(state, frame, area);
+        }
         Some(Overlay::Accounts { .. }) => popups::accounts::view::render(state, frame, area),
         Some(Overlay::Outbox { .. }) => popups::outbox::view::render(state, frame, area),
         Some(Overlay::Confirm(_)) => popups::outbox::view::render_confirm(state, frame, area),
         Some(Overlay::Reason(_)) => popups::outbox::view::render_reason(state, frame, area),
-        Some(Overlay::Schedule(_)) => popups::schedule::render(state, frame, area),
+        Some(Overlay::Schedule(_)) => popups::schedule::view::render(state, frame, area),
         None => {}
     }
 }
@@ -49,35 +46,4 @@ pub fn measure(state: &mut State) {
     state.page = usize::from(areas.queue.height.saturating_sub(2) / 2).max(1);
     state.thread_max_scroll = thread::max_scroll(state);
     state.thread_scroll = state.thread_scroll.min(state.thread_max_scroll);
-}
-
-/// A bordered pane, highlighted when it has the focus.
-pub fn pane<'a>(state: &State, title: String, focused: bool) -> Block<'a> {
-    let style = if focused {
-        state.theme.focused_border()
-    } else {
-        state.theme.border()
-    };
-    Block::default()
-        .borders(Borders::ALL)
-        .border_type(if focused {
-            BorderType::Thick
-        } else {
-            BorderType::Plain
-        })
-        .border_style(style)
-        .title(title)
-        .title_style(if focused { style } else { Style::default() })
-}
-
-/// A rectangle of `width`×`height` centred in `area` (clamped to it).
-pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let w = width.min(area.width);
-    let h = height.min(area.height);
-    Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    )
 }

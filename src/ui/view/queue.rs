@@ -1,9 +1,9 @@
 //! The queue pane: one line per conversation, most urgent first.
 
-use super::pane;
 use crate::model::{Conversation, Kind, Status, Tier};
 use crate::ui::state::{Focus, State};
 use crate::ui::text::{cap, clean_line, countdown, fit, pad};
+use crate::ui::widgets::pane;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};

@@ -1,11 +1,11 @@
 //! The conversation pane: a header (tier, reason, where it came from) over the
 //! whole thread. Only the visible lines are drawn; long bodies are capped.
 
-use super::pane;
 use crate::model::{Conversation, Direction, Message};
 use crate::playbook::platform_label;
 use crate::ui::state::{Focus, State};
 use crate::ui::text::{BODY_CAP, cap, clean, clean_line, countdown, local_time, stars, wrap};
+use crate::ui::widgets::pane;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};

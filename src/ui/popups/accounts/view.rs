@@ -6,7 +6,7 @@ use crate::model::AccountStatus;
 use crate::store::AccountState;
 use crate::ui::state::{Overlay, State};
 use crate::ui::text::{cap, clean_line, countdown, fit, local_time, pad, short_wait};
-use crate::ui::view::centered;
+use crate::ui::widgets::centered;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};

@@ -2,96 +2,21 @@
 //! resend or dismiss), the moderation flow that starts from a key (reason, then
 //! the core's verdict), and the y/n confirmation both use. Drawing is in `view`.
 
+pub mod model;
 pub mod view;
 
+pub use model::{Confirm, Pending, REASONS, ReasonPrompt};
+
 use crate::inbox::{ModerateRequest, Moderation, Warning};
-use crate::model::{
-    Direction, Kind, Message, ModerationReason, OutboxState, Platform, ReplyWindow, reply_window,
-};
-use crate::store::OutboxItem;
+use crate::model::{Direction, Kind, Message, ReplyWindow, reply_window};
 use crate::ui::action::{Command, Effect};
+use crate::ui::data::OutboxSummary;
 use crate::ui::state::{Overlay, State};
-use crate::ui::update::{notice, require_open};
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent};
 
 /// How many items of each list the popup shows (the counts are exact).
 pub const ATTENTION_LIMIT: usize = 100;
-
-/// An outbox item with what the popup shows about its conversation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OutboxEntry {
-    pub item: OutboxItem,
-    /// The conversation's author (`None` when the conversation is gone).
-    pub author: Option<String>,
-    pub platform: Option<Platform>,
-    pub kind: Option<Kind>,
-}
-
-impl OutboxEntry {
-    /// The crash left it unclear whether the platform got it.
-    pub fn is_unknown(&self) -> bool {
-        self.item.state == OutboxState::Unknown
-    }
-
-    /// Waiting for its time; it can still be cancelled.
-    pub fn is_scheduled(&self) -> bool {
-        self.item.state == OutboxState::Queued && self.item.send_after.is_some()
-    }
-}
-
-/// What the status bar and the outbox popup know about the outbox.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct OutboxSummary {
-    /// Items waiting to go out now (shown while offline).
-    pub queued: i64,
-    /// Failed or unknown items: exact count.
-    pub attention_count: i64,
-    /// Scheduled replies first (soonest first), then items needing a decision (oldest first).
-    pub entries: Vec<OutboxEntry>,
-}
-
-impl OutboxSummary {
-    pub fn scheduled_count(&self) -> usize {
-        self.entries.iter().filter(|e| e.is_scheduled()).count()
-    }
-}
-
-/// What a "yes" carries out.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Pending {
-    /// Moderate, with `force` set: the user saw the warnings and said yes.
-    Moderate(ModerateRequest),
-    /// Send again an item that may already have gone out; back to the outbox after.
-    ResendUnknown { outbox_id: i64, selected: usize },
-}
-
-/// A y/n question in a popup.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Confirm {
-    pub pending: Pending,
-    pub question: String,
-    /// The message acted on, for context (cache text: cleaned by the view).
-    pub preview: Option<String>,
-    pub warnings: Vec<String>,
-}
-
-/// The reason chooser shown before a hide or delete: each reason is a strike.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReasonPrompt {
-    pub request: ModerateRequest,
-    pub author: String,
-    pub preview: String,
-}
-
-/// The reasons in chooser order, with their keys.
-pub const REASONS: [(char, ModerationReason); 5] = [
-    ('h', ModerationReason::Hate),
-    ('t', ModerationReason::Troll),
-    ('s', ModerationReason::Spam),
-    ('p', ModerationReason::Promo),
-    ('o', ModerationReason::Other),
-];
 
 /// The newest inbound message of conversation `id` among the loaded ones.
 pub fn newest_inbound(messages: &[Message], id: i64) -> Option<&Message> {
@@ -115,7 +40,7 @@ pub fn window_closed_since(state: &State) -> Option<DateTime<Utc>> {
 /// Hide, unhide or delete the newest inbound message of the open conversation.
 /// Hiding and deleting first ask why (each reason is a strike against the author).
 pub fn moderate(state: &mut State, action: Moderation) -> Vec<Effect> {
-    let Some(id) = require_open(state) else {
+    let Some(id) = state.require_open() else {
         return Vec::new();
     };
     let Some(conv) = state.open.as_ref() else {
@@ -123,8 +48,7 @@ pub fn moderate(state: &mut State, action: Moderation) -> Vec<Effect> {
     };
     if !matches!(conv.kind, Kind::Comment | Kind::Mention) {
         let what = conv.kind.as_str();
-        notice(
-            state,
+        state.notice(
             format!(
                 "{} works on comments and mentions, not on a {what}",
                 action.as_str()
@@ -135,8 +59,7 @@ pub fn moderate(state: &mut State, action: Moderation) -> Vec<Effect> {
     }
     let author = conv.author.clone();
     let Some(target) = newest_inbound(&state.messages, id) else {
-        notice(
-            state,
+        state.notice(
             format!("no message from the customer to {}", action.as_str()),
             true,
         );
@@ -164,8 +87,7 @@ pub fn moderate(state: &mut State, action: Moderation) -> Vec<Effect> {
 pub fn on_reason_key(state: &mut State, mut prompt: ReasonPrompt, ev: KeyEvent) -> Vec<Effect> {
     let picked = match ev.code {
         KeyCode::Esc => {
-            notice(
-                state,
+            state.notice(
                 format!("{} cancelled", prompt.request.action.as_str()),
                 false,
             );
@@ -252,7 +174,7 @@ pub fn on_outbox_key(
             match entry {
                 Some(e) if e.is_scheduled() => vec![Effect::CancelOutbox(e.item.id)],
                 Some(_) => {
-                    notice(state, "only a scheduled item can be cancelled".into(), true);
+                    state.notice("only a scheduled item can be cancelled".into(), true);
                     Vec::new()
                 }
                 None => Vec::new(),
@@ -330,11 +252,7 @@ pub fn on_confirm_key(state: &mut State, confirm: Confirm, ev: KeyEvent) -> Vec<
             if yes {
                 vec![Effect::Moderate(request)]
             } else {
-                notice(
-                    state,
-                    format!("{} cancelled", request.action.as_str()),
-                    false,
-                );
+                state.notice(format!("{} cancelled", request.action.as_str()), false);
                 Vec::new()
             }
         }

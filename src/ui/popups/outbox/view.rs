@@ -1,9 +1,10 @@
 //! The outbox overlay (items needing a decision) and the y/n confirmation prompt.
 
-use super::{Confirm, OutboxEntry, REASONS, ReasonPrompt};
+use super::{Confirm, REASONS, ReasonPrompt};
+use crate::ui::data::OutboxEntry;
 use crate::ui::state::{Overlay, State};
 use crate::ui::text::{cap, clean_line, fit, local_time, pad, wrap};
-use crate::ui::view::centered;
+use crate::ui::widgets::centered;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};

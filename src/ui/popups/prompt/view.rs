@@ -1,10 +1,11 @@
 //! Small choosers: snooze (until when) and re-tier (which tier).
 
-use super::centered;
+use super::SnoozeChoice;
+use super::snooze_until;
 use crate::model::Tier;
-use crate::ui::input::snooze_until;
-use crate::ui::state::{Overlay, SnoozeChoice, State};
+use crate::ui::state::{Overlay, State};
 use crate::ui::text::local_time;
+use crate::ui::widgets::centered;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;

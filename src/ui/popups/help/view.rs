@@ -1,8 +1,8 @@
 //! The help overlay: every binding, generated from the keymap so rebinding shows.
 
-use super::centered;
 use crate::ui::action::Command;
 use crate::ui::state::{Overlay, State};
+use crate::ui::widgets::centered;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};

@@ -1,10 +1,10 @@
 //! The playbook picker: matches on the left, the selected playbook's guidance and
 //! its rendered template on the right.
 
-use super::centered;
 use crate::playbook::{RenderContext, render as render_template};
 use crate::ui::state::{Overlay, State};
 use crate::ui::text::{clean, fit, wrap};
+use crate::ui::widgets::centered;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};

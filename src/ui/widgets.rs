@@ -1,0 +1,37 @@
+//! Small drawing helpers shared by the panes and the popups.
+
+use super::state::State;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::widgets::{Block, BorderType, Borders};
+
+/// A bordered pane, highlighted when it has the focus.
+pub fn pane<'a>(state: &State, title: String, focused: bool) -> Block<'a> {
+    let style = if focused {
+        state.theme.focused_border()
+    } else {
+        state.theme.border()
+    };
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
+        .border_style(style)
+        .title(title)
+        .title_style(if focused { style } else { Style::default() })
+}
+
+/// A rectangle of `width`×`height` centred in `area` (clamped to it).
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
