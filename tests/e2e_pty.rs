@@ -73,7 +73,10 @@ fn queue_tiers(screen: &str) -> Vec<String> {
         .filter_map(|line| {
             let inner: String = line.chars().skip(1).take(5).collect();
             let badge = inner.trim_start_matches([' ', '▌']);
-            (badge.len() >= 2 && badge.starts_with('T')).then(|| badge[..2].to_string())
+            // A row's badge is T1..T5; the header row's plain "T" names the column.
+            let tier = badge.get(..2)?;
+            (tier.starts_with('T') && tier[1..].chars().all(|c| c.is_ascii_digit()))
+                .then(|| tier.to_string())
         })
         .collect()
 }
@@ -162,6 +165,15 @@ fn demo_session_from_open_to_send_to_quit() {
     term.wait_for("the filter to clear", |s| {
         queue_tiers(s).first().map(String::as_str) == Some("T1")
     });
+
+    // Search as you type runs off the UI task; the results still arrive and show.
+    press(b"/");
+    press(b"refund");
+    term.wait_for("search results", |s| {
+        s.contains("Search: refund") && !queue_tiers(s).is_empty()
+    });
+    press(b"\x1b");
+    term.wait_for("search to close", |s| !s.contains("Search: refund"));
 
     // Picker: open it, type a filter, insert the best match.
     press(b"p");

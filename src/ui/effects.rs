@@ -10,8 +10,7 @@ use crate::model::{Assess, OutboxState, Platform};
 use crate::store::{FilterColumn, OutboxItem, Store};
 use chrono::{DateTime, Utc};
 
-/// Search results shown at most.
-const SEARCH_LIMIT: usize = 200;
+use super::jobs::SEARCH_LIMIT;
 
 /// Run one effect (not `Quit` or `OpenEditor`, which the loop handles). Every
 /// user action goes through the application core (`crate::inbox`), the same

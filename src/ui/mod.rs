@@ -8,6 +8,7 @@ pub mod composer;
 pub mod data;
 pub mod effects;
 pub mod input;
+pub mod jobs;
 pub mod keymap;
 pub mod popups;
 pub mod runtime;

@@ -4,6 +4,7 @@
 use super::UiContext;
 use super::action::{Action, Effect};
 use super::effects::execute;
+use super::jobs::{Jobs, Request};
 use super::keymap::Keymap;
 use super::state::State;
 use super::sync_events::merge_ingested;
@@ -48,13 +49,22 @@ pub async fn run(ctx: UiContext, mut events: UnboundedReceiver<SyncEvent>) -> an
         width: size.width,
         height: size.height,
     }]);
+    // Search as you type and the tier counts read on their own connections.
+    let (jobs_done, mut jobs_rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut jobs = Jobs::open(&ctx.db_path, jobs_done)
+        .with_context(|| format!("opening the cache {}", ctx.db_path.display()))?;
+    let mut exec = Executor {
+        store: &mut store,
+        assess: &*assess,
+        jobs: &mut jobs,
+    };
     let first = startup(&mut state);
-    run_effects(&mut store, &*assess, &mut state, first, &mut pending);
+    exec.run(&mut state, first, &mut pending);
 
     let mut input = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut last_version = store.data_version().ok();
+    let mut last_version = exec.store.data_version().ok();
     let mut events_open = true;
     let mut dirty = true;
     let mut minute = now.timestamp() / 60;
@@ -73,9 +83,7 @@ pub async fn run(ctx: UiContext, mut events: UnboundedReceiver<SyncEvent>) -> an
                         input = EventStream::new();
                         pending.push_back(Action::EditorDone(result));
                     }
-                    other => {
-                        run_effects(&mut store, &*assess, &mut state, vec![other], &mut pending)
-                    }
+                    other => exec.run(&mut state, vec![other], &mut pending),
                 }
             }
         }
@@ -120,6 +128,10 @@ pub async fn run(ctx: UiContext, mut events: UnboundedReceiver<SyncEvent>) -> an
                 }
                 None => events_open = false,
             },
+            Some(done) = jobs_rx.recv() => {
+                exec.jobs.finished(done.lane);
+                pending.push_back(done.action);
+            }
             _ = tick.tick() => {
                 let now = Utc::now();
                 let had_notice = state.notice.is_some();
@@ -128,20 +140,20 @@ pub async fn run(ctx: UiContext, mut events: UnboundedReceiver<SyncEvent>) -> an
                 if matches!(state.overlay, Some(super::state::Overlay::Accounts { .. })) {
                     dirty = true;
                 }
-                run_effects(&mut store, &*assess, &mut state, tick_effects, &mut pending);
+                exec.run(&mut state, tick_effects, &mut pending);
                 // Countdowns move by the minute; redraw then, or when a message expires.
                 if now.timestamp() / 60 != minute || had_notice != state.notice.is_some() {
                     minute = now.timestamp() / 60;
                     dirty = true;
-                    if store.wake_snoozed(now).unwrap_or(0) > 0 {
-                        pending.extend(reload_actions(&mut store, &*assess, &mut state));
+                    if exec.store.wake_snoozed(now).unwrap_or(0) > 0 {
+                        pending.extend(exec.reload(&mut state));
                     }
                 }
                 // Another writer (sync, a second hearth) committed: re-read.
-                let version = store.data_version().ok();
+                let version = exec.store.data_version().ok();
                 if version != last_version {
                     last_version = version;
-                    pending.extend(reload_actions(&mut store, &*assess, &mut state));
+                    pending.extend(exec.reload(&mut state));
                 }
             }
         }
@@ -150,30 +162,41 @@ pub async fn run(ctx: UiContext, mut events: UnboundedReceiver<SyncEvent>) -> an
     Ok(())
 }
 
-fn reload_actions(store: &mut Store, assess: &dyn Assess, state: &mut State) -> VecDeque<Action> {
-    let mut out = VecDeque::new();
-    let mut effects = state.reload();
-    if let Some(c) = &state.open {
-        effects.push(Effect::LoadConversation(c.id));
-    }
-    // The engine (or another process) may have moved outbox items or account states.
-    effects.extend([Effect::LoadOutbox, Effect::LoadAccounts]);
-    run_effects(store, assess, state, effects, &mut out);
-    out
+/// Carries out effects: slow reads go to a background lane, everything else
+/// runs inline against the store (through the core for writes).
+struct Executor<'a> {
+    store: &'a mut Store,
+    assess: &'a dyn Assess,
+    jobs: &'a mut Jobs,
 }
 
-fn run_effects(
-    store: &mut Store,
-    assess: &dyn Assess,
-    state: &mut State,
-    effects: Vec<Effect>,
-    out: &mut VecDeque<Action>,
-) {
-    let now = Utc::now();
-    for fx in effects {
-        if let Some(action) = execute(store, assess, state, fx, now) {
-            out.push_back(action);
+impl Executor<'_> {
+    fn run(&mut self, state: &mut State, effects: Vec<Effect>, out: &mut VecDeque<Action>) {
+        let now = Utc::now();
+        for fx in effects {
+            match fx {
+                Effect::Search(query) => self.jobs.request(Request::Search(query)),
+                Effect::LoadCounts(filter) => self.jobs.request(Request::Counts(filter)),
+                fx => {
+                    if let Some(action) = execute(self.store, self.assess, state, fx, now) {
+                        out.push_back(action);
+                    }
+                }
+            }
         }
+    }
+
+    /// Another writer committed (sync, a second hearth): re-read what is shown.
+    fn reload(&mut self, state: &mut State) -> VecDeque<Action> {
+        let mut out = VecDeque::new();
+        let mut effects = state.reload();
+        if let Some(c) = &state.open {
+            effects.push(Effect::LoadConversation(c.id));
+        }
+        // The engine (or another process) may have moved outbox items or account states.
+        effects.extend([Effect::LoadOutbox, Effect::LoadAccounts]);
+        self.run(state, effects, &mut out);
+        out
     }
 }
 
