@@ -15,7 +15,7 @@ use hearth::sync::http::Timeouts;
 use hearth::sync::mastodon::Mastodon;
 use hearth::sync::{Action, Connector, PageSink, Reconciled, Secret, SyncError, Target};
 use hearth::triage::Triage;
-use mastodon_fake::{AUTH_CODE, FakeData, FakeMastodon, Fault};
+use mastodon_fake::{AUTH_CODE, FakeData, FakeMastodon, Fault, InstanceInfo};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -64,6 +64,8 @@ struct StoreSink {
     triage: Triage,
     pages: usize,
     after_page: Option<Box<dyn FnMut(usize) + Send>>,
+    /// Every reply limit the connector reported.
+    limits: Vec<usize>,
 }
 
 #[async_trait::async_trait]
@@ -80,6 +82,11 @@ impl PageSink for StoreSink {
         }
         Ok(stats)
     }
+
+    async fn set_reply_limit(&mut self, limit: usize) -> Result<(), SyncError> {
+        self.limits.push(limit);
+        Ok(())
+    }
 }
 
 fn sink(dir: &Path) -> StoreSink {
@@ -88,6 +95,7 @@ fn sink(dir: &Path) -> StoreSink {
         triage: Triage::new(&Config::default()).expect("triage"),
         pages: 0,
         after_page: None,
+        limits: Vec::new(),
     }
 }
 
@@ -1018,6 +1026,109 @@ async fn muting_fails_clearly_without_a_visible_status_or_on_faults() {
     );
 }
 
+// The instance's status length limit.
+
+fn instance_requests(fake: &FakeMastodon) -> Vec<String> {
+    fake.requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/instance"))
+        .map(|r| r.path)
+        .collect()
+}
+
+#[tokio::test]
+async fn the_status_limit_is_learned_once_from_v2_or_v1() {
+    const V2: &str = "/api/v2/instance";
+    const V1: &str = "/api/v1/instance";
+    let cases = [
+        (
+            InstanceInfo::Current {
+                max_characters: 5000,
+            },
+            Some(5000),
+            vec![V2],
+        ),
+        (
+            InstanceInfo::V1Only {
+                max_characters: 1000,
+            },
+            Some(1000),
+            vec![V2, V1],
+        ),
+        (
+            InstanceInfo::Fork {
+                max_toot_chars: 3000,
+            },
+            Some(3000),
+            vec![V2, V1],
+        ),
+        (InstanceInfo::Missing, None, vec![V2, V1]),
+    ];
+    for (info, limit, asked) in cases {
+        let fake = FakeMastodon::start(seed(4, 2, 40)).await;
+        fake.set_instance(info.clone());
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut sink = sink(dir.path());
+        let mastodon = connector(&fake, &[]);
+        let outcome = mastodon.sync(&mut sink).await.expect("the round succeeds");
+        assert_eq!(outcome.pause_until, None, "{info:?}");
+        assert_exactly_served(dir.path(), &fake);
+        assert_eq!(
+            sink.limits,
+            limit.into_iter().collect::<Vec<_>>(),
+            "{info:?}"
+        );
+        assert_eq!(instance_requests(&fake), asked, "{info:?}");
+        // Once per connector: later rounds do not ask again.
+        fake.add_mentions(3);
+        mastodon.sync(&mut sink).await.expect("second round");
+        assert_exactly_served(dir.path(), &fake);
+        assert_eq!(instance_requests(&fake), asked, "{info:?}");
+        assert_eq!(sink.limits.len(), usize::from(limit.is_some()), "{info:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_failing_instance_endpoint_does_not_fail_the_round() {
+    let fake = FakeMastodon::start(seed(4, 2, 40)).await;
+    fake.set_instance(InstanceInfo::Current {
+        max_characters: 2000,
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut sink = sink(dir.path());
+    let mastodon = connector(&fake, &[]);
+
+    // A 503, then a 429: each round still succeeds, and the next asks again.
+    fake.fail_next("/api/v2/instance", 1, Fault::ServerError(503));
+    let outcome = mastodon.sync(&mut sink).await.expect("503 round");
+    assert_eq!(outcome.pause_until, None);
+    assert_exactly_served(dir.path(), &fake);
+    assert!(sink.limits.is_empty());
+    fake.fail_next(
+        "/api/v2/instance",
+        1,
+        Fault::RateLimited { reset_in_secs: 120 },
+    );
+    let outcome = mastodon.sync(&mut sink).await.expect("429 round");
+    assert!(
+        outcome.pause_until.is_some_and(|t| t > Utc::now()),
+        "a 429 pauses the account like any other"
+    );
+    assert!(sink.limits.is_empty());
+    mastodon.sync(&mut sink).await.expect("third round");
+    assert_eq!(sink.limits, vec![2000]);
+    assert_eq!(instance_requests(&fake).len(), 3);
+    // A broken body is retried the same way (a new connector asks afresh).
+    let again = connector(&fake, &[]);
+    let dir2 = tempfile::tempdir().expect("tempdir");
+    let mut sink2 = self::sink(dir2.path());
+    fake.fail_next("/api/v2/instance", 1, Fault::TruncatedJson);
+    again.sync(&mut sink2).await.expect("truncated round");
+    assert!(sink2.limits.is_empty());
+    again.sync(&mut sink2).await.expect("next round");
+    assert_eq!(sink2.limits, vec![2000]);
+}
+
 // The same through the engine, as the app runs it.
 
 /// An engine run against `fake`: a cache, config and paths in a temp dir.
@@ -1126,4 +1237,19 @@ async fn the_engine_sends_a_queued_mute_and_marks_it_sent() {
     assert_eq!(mutes.len(), 1);
     assert_eq!(mutes[0].param("duration").as_deref(), Some("604800"));
     assert_eq!(fake.relationship(&author).expect("known")["muting"], true);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_round_the_cache_holds_the_instance_limit() {
+    let fake = FakeMastodon::start(seed(3, 1, 40)).await;
+    fake.set_instance(InstanceInfo::Current {
+        max_characters: 11_000,
+    });
+    let engine = Engine::new(&fake);
+    assert_eq!(engine.store().reply_limit(ACCOUNT).expect("read"), None);
+    engine.round().await;
+    assert_eq!(
+        engine.store().reply_limit(ACCOUNT).expect("read"),
+        Some(11_000)
+    );
 }
