@@ -100,8 +100,6 @@ pub struct ThreadContext {
 /// only the flags hearth checks. Absent ones stay `None`.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Relationship {
-    #[serde(default, deserialize_with = "null_default")]
-    pub id: String,
     #[serde(default)]
     pub muting: Option<bool>,
     #[serde(default)]

@@ -1,5 +1,6 @@
 //! Outbound: replies (keeping the conversation's visibility), deleting our own
-//! statuses, and finding out after a crash whether a reply went out.
+//! statuses, muting and blocking a status's author, and finding out after a
+//! crash whether a reply went out.
 
 use super::api::{Relationship, Status};
 use super::connector::Mastodon;
