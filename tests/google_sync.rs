@@ -509,10 +509,28 @@ async fn reply_delete_reply_and_unsupported_moderation() {
     assert_eq!(fake.reply_of(&review), None);
     assert!(fake.requests().iter().any(|r| r.method == "DELETE"));
 
-    for action in [Action::Hide, Action::Delete] {
+    // Neither moderation nor a strike's mute/block/ban exists for reviewers:
+    // refused without a request, and safe to "repeat" after a crash.
+    let before = fake.requests().len();
+    for action in [
+        Action::Hide,
+        Action::Delete,
+        Action::Mute { days: 7 },
+        Action::Block,
+        Action::Ban,
+    ] {
         let err = google.perform(&target(&review), &action).await.unwrap_err();
-        assert!(matches!(err, SyncError::Unsupported(_)), "{err:?}");
+        assert!(
+            matches!(err, SyncError::Unsupported(_)),
+            "{action:?}: {err:?}"
+        );
+        assert_eq!(
+            google.reconcile(&target(&review), &action).await.unwrap(),
+            Reconciled::NotSent,
+            "{action:?}"
+        );
     }
+    assert_eq!(fake.requests().len(), before, "no request for any of them");
     let err = google
         .perform(&target("accounts/1000/../../x"), &reply)
         .await

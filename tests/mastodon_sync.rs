@@ -5,16 +5,20 @@
 mod mastodon_fake;
 
 use chrono::Utc;
-use hearth::config::{AccountConfig, Config};
-use hearth::model::{Direction, IncomingMessage, IngestPage, Kind, Platform};
-use hearth::store::{IngestStats, Store};
+use hearth::config::{AccountConfig, Config, Paths};
+use hearth::model::{
+    Assess, Direction, IncomingMessage, IngestPage, Kind, OutboxAction, OutboxState, Platform,
+};
+use hearth::store::{IngestStats, NewAction, Store};
+use hearth::sync::engine::{self, EngineOptions};
 use hearth::sync::http::Timeouts;
 use hearth::sync::mastodon::Mastodon;
 use hearth::sync::{Action, Connector, PageSink, Reconciled, Secret, SyncError, Target};
 use hearth::triage::Triage;
-use mastodon_fake::{AUTH_CODE, FakeData, FakeMastodon, Fault};
+use mastodon_fake::{AUTH_CODE, FakeData, FakeMastodon, Fault, InstanceInfo};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 const ACCOUNT: &str = "shop-mastodon";
@@ -60,6 +64,8 @@ struct StoreSink {
     triage: Triage,
     pages: usize,
     after_page: Option<Box<dyn FnMut(usize) + Send>>,
+    /// Every reply limit the connector reported.
+    limits: Vec<usize>,
 }
 
 #[async_trait::async_trait]
@@ -76,6 +82,11 @@ impl PageSink for StoreSink {
         }
         Ok(stats)
     }
+
+    async fn set_reply_limit(&mut self, limit: usize) -> Result<(), SyncError> {
+        self.limits.push(limit);
+        Ok(())
+    }
 }
 
 fn sink(dir: &Path) -> StoreSink {
@@ -84,6 +95,7 @@ fn sink(dir: &Path) -> StoreSink {
         triage: Triage::new(&Config::default()).expect("triage"),
         pages: 0,
         after_page: None,
+        limits: Vec::new(),
     }
 }
 
@@ -854,4 +866,390 @@ async fn a_failing_search_does_not_fail_the_round() {
     let outcome = mastodon.sync(&mut sink).await.expect("rate-limited round");
     assert!(outcome.pause_until.is_some_and(|t| t > Utc::now()));
     assert_exactly_served(dir.path(), &fake);
+}
+
+// Strike actions: mute (a suspension) and block (a ban) of a status's author.
+
+/// A seeded public mention: (status id, its author's account id).
+fn public_mention(fake: &FakeMastodon) -> (String, String) {
+    let status = find_status(fake, "public");
+    let id = status["id"].as_str().expect("id").to_string();
+    let author = status["account"]["id"]
+        .as_str()
+        .expect("author")
+        .to_string();
+    (id, author)
+}
+
+/// (method, path) of every request since the last `clear_requests`.
+fn calls(fake: &FakeMastodon) -> Vec<(String, String)> {
+    fake.requests()
+        .into_iter()
+        .map(|r| (r.method, r.path))
+        .collect()
+}
+
+fn call(method: &str, path: String) -> (String, String) {
+    (method.to_string(), path)
+}
+
+#[tokio::test]
+async fn mute_for_the_strike_days_then_block_the_author() {
+    let fake = FakeMastodon::start(seed(5, 0, 40)).await;
+    let mastodon = connector(&fake, &[]);
+    let (status, author) = public_mention(&fake);
+    let t = target(Kind::Mention, &status, &status);
+
+    let muted = mastodon
+        .perform(&t, &Action::Mute { days: 7 })
+        .await
+        .expect("mute");
+    assert_eq!(muted, author, "the muted account's id comes back");
+    assert_eq!(
+        calls(&fake),
+        vec![
+            call("GET", format!("/api/v1/statuses/{status}")),
+            call("POST", format!("/api/v1/accounts/{author}/mute")),
+        ]
+    );
+    let post = fake.requests().pop().expect("the mute");
+    assert_eq!(
+        post.params(),
+        vec![("duration".to_string(), "604800".to_string())]
+    );
+    assert!(
+        post.header("content-type")
+            .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded")),
+        "{:?}",
+        post.header("content-type")
+    );
+    assert_eq!(post.header("authorization"), Some("Bearer test-token"));
+    let relationship = fake.relationship(&author).expect("known account");
+    assert_eq!(relationship["muting"], true);
+    assert_eq!(relationship["muting_notifications"], true);
+    assert!(relationship["muting_expires_at"].is_string());
+    assert_eq!(relationship["blocking"], false);
+
+    fake.clear_requests();
+    let blocked = mastodon.perform(&t, &Action::Block).await.expect("block");
+    assert_eq!(blocked, author);
+    assert_eq!(
+        calls(&fake),
+        vec![
+            call("GET", format!("/api/v1/statuses/{status}")),
+            call("POST", format!("/api/v1/accounts/{author}/block")),
+        ]
+    );
+    let post = fake.requests().pop().expect("the block");
+    assert!(post.params().is_empty(), "block takes no parameters");
+    assert_eq!(fake.relationship(&author).expect("known")["blocking"], true);
+
+    // Both are idempotent on the instance: after a crash they are simply sent
+    // again, and sending again succeeds.
+    for action in [Action::Mute { days: 7 }, Action::Block] {
+        assert_eq!(
+            mastodon.reconcile(&t, &action).await.expect("reconcile"),
+            Reconciled::NotSent,
+            "{action:?}"
+        );
+        assert_eq!(mastodon.perform(&t, &action).await.expect("again"), author);
+    }
+
+    // A Page ban has no Mastodon equivalent: refused without a request.
+    fake.clear_requests();
+    let err = mastodon.perform(&t, &Action::Ban).await.unwrap_err();
+    assert!(matches!(err, SyncError::Unsupported(_)), "{err:?}");
+    assert!(fake.requests().is_empty());
+}
+
+#[tokio::test]
+async fn muting_fails_clearly_without_a_visible_status_or_on_faults() {
+    let fake = FakeMastodon::start(seed(5, 0, 40)).await;
+    let mastodon = connector(&fake, &[]);
+
+    // The status is gone: a 404 that says why, and nothing is muted.
+    let gone = target(Kind::Mention, "1", "1");
+    let err = mastodon
+        .perform(&gone, &Action::Mute { days: 7 })
+        .await
+        .unwrap_err();
+    match &err {
+        SyncError::Rejected {
+            status: 404,
+            message,
+        } => {
+            assert!(message.contains("status 1"), "{message}");
+            assert!(message.contains("mute"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(fake.requests().iter().all(|r| r.method == "GET"));
+
+    // No message to act on: refused before any request.
+    fake.clear_requests();
+    let mut none = target(Kind::Mention, "1", "1");
+    none.message_id = None;
+    let err = mastodon.perform(&none, &Action::Block).await.unwrap_err();
+    assert!(
+        matches!(err, SyncError::Rejected { status: 0, .. }),
+        "{err:?}"
+    );
+    assert!(fake.requests().is_empty());
+
+    // A revoked token and a 429 on the mute itself keep their classes.
+    let (status, author) = public_mention(&fake);
+    let t = target(Kind::Mention, &status, &status);
+    let route = format!("/api/v1/accounts/{author}/mute");
+    fake.fail_next(&route, 1, Fault::Unauthorized);
+    let err = mastodon
+        .perform(&t, &Action::Mute { days: 7 })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, SyncError::Auth { status: 401, .. }),
+        "{err:?}"
+    );
+    fake.fail_next(&route, 1, Fault::RateLimited { reset_in_secs: 600 });
+    let err = mastodon
+        .perform(&t, &Action::Mute { days: 7 })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, SyncError::RateLimited { until }
+            if until > Utc::now() + chrono::Duration::seconds(500)),
+        "{err:?}"
+    );
+    assert_eq!(
+        fake.relationship(&author).expect("known")["muting"],
+        false,
+        "neither attempt muted anyone"
+    );
+}
+
+// The instance's status length limit.
+
+fn instance_requests(fake: &FakeMastodon) -> Vec<String> {
+    fake.requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/instance"))
+        .map(|r| r.path)
+        .collect()
+}
+
+#[tokio::test]
+async fn the_status_limit_is_learned_once_from_v2_or_v1() {
+    const V2: &str = "/api/v2/instance";
+    const V1: &str = "/api/v1/instance";
+    let cases = [
+        (
+            InstanceInfo::Current {
+                max_characters: 5000,
+            },
+            Some(5000),
+            vec![V2],
+        ),
+        (
+            InstanceInfo::V1Only {
+                max_characters: 1000,
+            },
+            Some(1000),
+            vec![V2, V1],
+        ),
+        (
+            InstanceInfo::Fork {
+                max_toot_chars: 3000,
+            },
+            Some(3000),
+            vec![V2, V1],
+        ),
+        (InstanceInfo::Missing, None, vec![V2, V1]),
+    ];
+    for (info, limit, asked) in cases {
+        let fake = FakeMastodon::start(seed(4, 2, 40)).await;
+        fake.set_instance(info.clone());
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut sink = sink(dir.path());
+        let mastodon = connector(&fake, &[]);
+        let outcome = mastodon.sync(&mut sink).await.expect("the round succeeds");
+        assert_eq!(outcome.pause_until, None, "{info:?}");
+        assert_exactly_served(dir.path(), &fake);
+        assert_eq!(
+            sink.limits,
+            limit.into_iter().collect::<Vec<_>>(),
+            "{info:?}"
+        );
+        assert_eq!(instance_requests(&fake), asked, "{info:?}");
+        // Once per connector: later rounds do not ask again.
+        fake.add_mentions(3);
+        mastodon.sync(&mut sink).await.expect("second round");
+        assert_exactly_served(dir.path(), &fake);
+        assert_eq!(instance_requests(&fake), asked, "{info:?}");
+        assert_eq!(sink.limits.len(), usize::from(limit.is_some()), "{info:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_failing_instance_endpoint_does_not_fail_the_round() {
+    let fake = FakeMastodon::start(seed(4, 2, 40)).await;
+    fake.set_instance(InstanceInfo::Current {
+        max_characters: 2000,
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut sink = sink(dir.path());
+    let mastodon = connector(&fake, &[]);
+
+    // A 503, then a 429: each round still succeeds, and the next asks again.
+    fake.fail_next("/api/v2/instance", 1, Fault::ServerError(503));
+    let outcome = mastodon.sync(&mut sink).await.expect("503 round");
+    assert_eq!(outcome.pause_until, None);
+    assert_exactly_served(dir.path(), &fake);
+    assert!(sink.limits.is_empty());
+    fake.fail_next(
+        "/api/v2/instance",
+        1,
+        Fault::RateLimited { reset_in_secs: 120 },
+    );
+    let outcome = mastodon.sync(&mut sink).await.expect("429 round");
+    assert!(
+        outcome.pause_until.is_some_and(|t| t > Utc::now()),
+        "a 429 pauses the account like any other"
+    );
+    assert!(sink.limits.is_empty());
+    mastodon.sync(&mut sink).await.expect("third round");
+    assert_eq!(sink.limits, vec![2000]);
+    assert_eq!(instance_requests(&fake).len(), 3);
+    // A broken body is retried the same way (a new connector asks afresh).
+    let again = connector(&fake, &[]);
+    let dir2 = tempfile::tempdir().expect("tempdir");
+    let mut sink2 = self::sink(dir2.path());
+    fake.fail_next("/api/v2/instance", 1, Fault::TruncatedJson);
+    again.sync(&mut sink2).await.expect("truncated round");
+    assert!(sink2.limits.is_empty());
+    again.sync(&mut sink2).await.expect("next round");
+    assert_eq!(sink2.limits, vec![2000]);
+}
+
+// The same through the engine, as the app runs it.
+
+/// An engine run against `fake`: a cache, config and paths in a temp dir.
+struct Engine {
+    dir: tempfile::TempDir,
+    config: Config,
+}
+
+impl Engine {
+    fn new(fake: &FakeMastodon) -> Engine {
+        let dir = tempfile::tempdir().expect("tempdir");
+        Store::open(&dir.path().join("cache.sqlite3")).expect("create cache");
+        let account: AccountConfig = toml::from_str(&format!(
+            "name = \"{ACCOUNT}\"\nplatform = \"mastodon\"\nbase_url = \"{}\"\ntoken_cmd = \"printf test-token\"\n",
+            fake.base_url
+        ))
+        .expect("account config");
+        Engine {
+            dir,
+            config: Config {
+                accounts: vec![account],
+                ..Config::default()
+            },
+        }
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("cache.sqlite3")
+    }
+
+    fn store(&self) -> Store {
+        Store::open(&self.db()).expect("cache")
+    }
+
+    async fn round(&self) -> engine::SyncReport {
+        let (events, _ignored) = tokio::sync::mpsc::unbounded_channel();
+        let paths = Paths {
+            config_dir: self.dir.path().join("config"),
+            data_dir: self.dir.path().join("data"),
+        };
+        let assess: Arc<dyn Assess + Send + Sync> =
+            Arc::new(Triage::new(&Config::default()).expect("triage"));
+        let report = tokio::time::timeout(
+            Duration::from_secs(60),
+            engine::run_once_with(
+                self.db(),
+                self.config.clone(),
+                paths,
+                assess,
+                events,
+                EngineOptions::default(),
+            ),
+        )
+        .await
+        .expect("round finished in time");
+        assert!(!report.failed(), "{report:?}");
+        report
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_engine_sends_a_queued_mute_and_marks_it_sent() {
+    let fake = FakeMastodon::start(seed(6, 0, 40)).await;
+    let engine = Engine::new(&fake);
+    engine.round().await;
+    let (status, author) = public_mention(&fake);
+    let conversation: i64 = rusqlite::Connection::open(engine.db())
+        .expect("open")
+        .query_row(
+            "SELECT conversation_id FROM messages WHERE platform_id = ?1",
+            [&status],
+            |r| r.get(0),
+        )
+        .expect("the mention is cached");
+    // What the core queues for a strike's suspension: the days in the body.
+    let outbox_id = engine
+        .store()
+        .queue_action(
+            &NewAction {
+                conversation_id: conversation,
+                action: OutboxAction::Mute,
+                body: "7".into(),
+                target_id: Some(status.clone()),
+                reason: None,
+                author: Some("user".into()),
+            },
+            Utc::now(),
+        )
+        .expect("queue");
+    fake.clear_requests();
+
+    let report = engine.round().await;
+    assert_eq!(report.accounts[0].sent, 1, "{report:?}");
+    let item = engine
+        .store()
+        .outbox_item(outbox_id)
+        .expect("read")
+        .expect("item");
+    assert_eq!(item.state, OutboxState::Sent);
+    assert_eq!(item.platform_id.as_deref(), Some(author.as_str()));
+    let mutes: Vec<_> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path == format!("/api/v1/accounts/{author}/mute"))
+        .collect();
+    assert_eq!(mutes.len(), 1);
+    assert_eq!(mutes[0].param("duration").as_deref(), Some("604800"));
+    assert_eq!(fake.relationship(&author).expect("known")["muting"], true);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_round_the_cache_holds_the_instance_limit() {
+    let fake = FakeMastodon::start(seed(3, 1, 40)).await;
+    fake.set_instance(InstanceInfo::Current {
+        max_characters: 11_000,
+    });
+    let engine = Engine::new(&fake);
+    assert_eq!(engine.store().reply_limit(ACCOUNT).expect("read"), None);
+    engine.round().await;
+    assert_eq!(
+        engine.store().reply_limit(ACCOUNT).expect("read"),
+        Some(11_000)
+    );
 }

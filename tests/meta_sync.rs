@@ -842,3 +842,161 @@ async fn a_kill_between_any_two_commits_loses_and_duplicates_nothing() {
 fn instagram_connector(fake: &FakeMeta) -> Instagram {
     instagram(fake)
 }
+
+// Strike actions: a Facebook Page ban of a commenter; nothing on Instagram.
+
+/// (method, path) of every request since the last `clear_requests`.
+fn calls(fake: &FakeMeta) -> Vec<(String, String)> {
+    fake.requests()
+        .into_iter()
+        .map(|r| (r.method, r.path))
+        .collect()
+}
+
+fn call(method: &str, path: String) -> (String, String) {
+    (method.to_string(), path)
+}
+
+#[tokio::test]
+async fn a_ban_blocks_the_commenter_from_the_page() {
+    let fake = FakeMeta::start(Seed::default()).await;
+    let fb = facebook(&fake);
+    let top = top_level_comment(&fake);
+    let author = fake.comment_author(&top).expect("seeded author");
+    let t = comment_target(FB, &top, Some(&top));
+    fake.clear_requests();
+
+    let banned = perform(&fb, &t, &Action::Ban).await.expect("ban");
+    assert_eq!(banned, author, "the banned user's id comes back");
+    assert_eq!(
+        calls(&fake),
+        vec![
+            call("GET", format!("/{top}")),
+            call("POST", format!("/{PAGE_ID}/blocked")),
+        ]
+    );
+    let requests = fake.requests();
+    assert_eq!(requests[0].param("fields"), Some("from"));
+    assert_eq!(requests[1].body, format!("user={author}"));
+    assert!(
+        requests[1]
+            .header("content-type")
+            .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"))
+    );
+    for r in &requests {
+        assert_eq!(
+            r.header("authorization"),
+            Some(format!("Bearer {TOKEN}").as_str())
+        );
+        assert_eq!(r.param("access_token"), None, "the token stays out of URLs");
+    }
+    assert_eq!(fake.blocked_users(), vec![author.clone()]);
+
+    // Safe to repeat after a crash, and repeating changes nothing.
+    assert_eq!(
+        tokio::time::timeout(LIMIT, fb.reconcile(&t, &Action::Ban))
+            .await
+            .expect("in time")
+            .expect("reconcile"),
+        Reconciled::NotSent
+    );
+    assert_eq!(perform(&fb, &t, &Action::Ban).await.expect("again"), author);
+    assert_eq!(fake.blocked_users(), vec![author.clone()]);
+
+    // The message named, not the thread's first comment: a reply's author.
+    let (reply, reply_author, _) = fake.replies(&top).remove(0);
+    assert_ne!(reply_author, author);
+    let on_reply = comment_target(FB, &top, Some(&reply));
+    assert_eq!(
+        perform(&fb, &on_reply, &Action::Ban).await.expect("ban"),
+        reply_author
+    );
+    assert_eq!(fake.blocked_users().len(), 2);
+
+    // Facebook has no mute or block of a commenter, nor a ban from a DM here.
+    fake.clear_requests();
+    for (target, action) in [
+        (&t, Action::Mute { days: 7 }),
+        (&t, Action::Block),
+        (&dm_target(FB, "t_0", 1), Action::Ban),
+    ] {
+        let err = perform(&fb, target, &action).await.unwrap_err();
+        assert!(
+            matches!(err, SyncError::Unsupported(_)),
+            "{action:?}: {err:?}"
+        );
+    }
+    assert!(fake.requests().is_empty(), "refused without a request");
+}
+
+#[tokio::test]
+async fn a_ban_fails_clearly_on_missing_comments_and_graph_errors() {
+    let fake = FakeMeta::start(Seed::default()).await;
+    let fb = facebook(&fake);
+
+    // The comment is gone: Graph's 100/33, said plainly; nobody is blocked.
+    let gone = comment_target(FB, "1_404", Some("1_404"));
+    match perform(&fb, &gone, &Action::Ban).await.unwrap_err() {
+        SyncError::Rejected {
+            status: 400,
+            message,
+        } => {
+            assert!(message.contains("comment 1_404"), "{message}");
+            assert!(message.contains("ban"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // Graph does not say who wrote it: refused for good (not retried as a
+    // broken answer), without a request to the blocked edge.
+    let top = top_level_comment(&fake);
+    let t = comment_target(FB, &top, Some(&top));
+    fake.set_comment_from_visible(false);
+    let err = perform(&fb, &t, &Action::Ban).await.unwrap_err();
+    assert!(
+        matches!(&err, SyncError::Rejected { message, .. } if message.contains("who wrote")),
+        "{err:?}"
+    );
+    fake.set_comment_from_visible(true);
+    assert_eq!(count(&fake, "POST", "/blocked"), 0);
+
+    // Graph error bodies on the blocked edge keep their classes.
+    fake.fail_next(Route::Blocked, 1, Fault::ExpiredToken);
+    let err = perform(&fb, &t, &Action::Ban).await.unwrap_err();
+    assert!(
+        matches!(&err, SyncError::Auth { status: 400, message } if message.contains("190")),
+        "{err:?}"
+    );
+    fake.fail_next(Route::Blocked, 1, Fault::BucRateLimit { minutes: 9 });
+    let err = perform(&fb, &t, &Action::Ban).await.unwrap_err();
+    assert!(
+        matches!(err, SyncError::RateLimited { until }
+            if until > Utc::now() + Duration::minutes(8)),
+        "{err:?}"
+    );
+    assert_eq!(count(&fake, "POST", "/blocked"), 2);
+    assert!(fake.blocked_users().is_empty());
+}
+
+#[tokio::test]
+async fn instagram_has_no_strike_actions() {
+    let fake = FakeMeta::start(Seed::default()).await;
+    let ig = instagram(&fake);
+    let media = fake.post_ids(true)[0].clone();
+    let c = fake.someone_comments(&media, None, "spam spam");
+    let on_comment = comment_target(IG, &c, Some(&c));
+    let on_dm = dm_target(IG, "aWdf0", 1);
+    fake.clear_requests();
+    for target in [&on_comment, &on_dm] {
+        for action in [Action::Mute { days: 7 }, Action::Block, Action::Ban] {
+            let err = perform(&ig, target, &action).await.unwrap_err();
+            assert!(
+                matches!(err, SyncError::Unsupported(_)),
+                "{:?} {action:?}: {err:?}",
+                target.kind
+            );
+        }
+    }
+    assert!(fake.requests().is_empty(), "refused without a request");
+    assert!(fake.blocked_users().is_empty());
+}

@@ -14,6 +14,12 @@ pub trait PageSink: Send {
     /// Commit a page (messages + `page.cursor`). After this returns, `cursor(key)`
     /// gives the new value.
     async fn accept(&mut self, page: IngestPage) -> Result<IngestStats, SyncError>;
+    /// The platform says how long a reply from this account may be (Mastodon's
+    /// `max_characters`). Sinks that keep no account state ignore it.
+    async fn set_reply_limit(&mut self, limit: usize) -> Result<(), SyncError> {
+        let _ = limit;
+        Ok(())
+    }
 }
 
 /// What a sync round learned besides the pages it delivered.

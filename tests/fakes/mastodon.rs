@@ -10,6 +10,8 @@
 //! `GET /api/v1/statuses/:id/context`, `POST /api/v1/statuses`,
 //! `GET /api/v1/accounts/:id/statuses`, `GET /api/v1/timelines/tag/:tag`,
 //! `GET /api/v2/search` (statuses whose text contains `q`),
+//! `POST /api/v1/accounts/:id/mute`, `POST /api/v1/accounts/:id/block`,
+//! `GET /api/v2/instance`, `GET /api/v1/instance` (see [`InstanceInfo`]),
 //! `POST /api/v1/apps`, `GET /oauth/authorize`, `POST /oauth/token`.
 
 use axum::Router;
@@ -70,6 +72,32 @@ pub enum Fault {
     TruncatedJson,
     /// The real answer, after this delay.
     Slow(std::time::Duration),
+}
+
+/// How the instance describes itself. Mastodon 4.0 added `GET /api/v2/instance`;
+/// 3.4.2 added `configuration.statuses.max_characters` to the (now deprecated)
+/// `GET /api/v1/instance`; forks such as glitch-soc and Pleroma put a top-level
+/// `max_toot_chars` in v1 instead.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InstanceInfo {
+    /// 4.0 and later: v2, and v1 with `configuration` too.
+    Current { max_characters: usize },
+    /// 3.4.2 to 3.5: no v2 (404), v1 with `configuration`.
+    V1Only { max_characters: usize },
+    /// A fork: no v2, v1 with `max_toot_chars` and no `configuration`.
+    Fork { max_toot_chars: usize },
+    /// Neither endpoint exists (404 on both).
+    Missing,
+}
+
+/// What the brand did to another account (mute, block): the parts of the
+/// Relationship entity the fake tracks.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Relation {
+    muting: bool,
+    muting_notifications: bool,
+    muting_expires_at: Option<String>,
+    blocking: bool,
 }
 
 /// One request as the fake received it.
@@ -182,6 +210,9 @@ struct Inner {
     /// Search with `min_id`: the newest matches above it (an index sorted newest
     /// first, the default) or, when false, the ones right after it (paginable).
     search_newest_first: bool,
+    /// Account id → what the brand did to it.
+    relations: HashMap<String, Relation>,
+    instance: InstanceInfo,
 }
 
 pub struct FakeMastodon {
@@ -301,6 +332,10 @@ impl Inner {
             rate_remaining: None,
             text_counter: 0,
             search_newest_first: true,
+            relations: HashMap::new(),
+            instance: InstanceInfo::Current {
+                max_characters: 500,
+            },
         };
         for n in 0..5 {
             let text = format!("<p>Our news number {n}: new opening hours from Monday.</p>");
@@ -522,6 +557,143 @@ impl Inner {
         let rec = self.statuses.get(&id).filter(|r| !r.deleted)?;
         serde_json::from_str(&rec.json).ok()
     }
+
+    /// The brand or one of the seeded people.
+    fn account_known(&self, id: &str) -> bool {
+        id == OUR_ACCOUNT_ID
+            || id
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| n.checked_sub(900_000))
+                .is_some_and(|i| i < self.people)
+    }
+
+    /// The Relationship entity (documented 4.6 shape) between the brand and `id`.
+    fn relationship(&self, id: &str) -> Value {
+        let r = self.relations.get(id).cloned().unwrap_or_default();
+        json!({
+            "id": id,
+            "following": false,
+            "showing_reblogs": false,
+            "notifying": false,
+            "languages": null,
+            "followed_by": false,
+            "blocking": r.blocking,
+            "blocked_by": false,
+            "muting": r.muting,
+            "muting_notifications": r.muting_notifications,
+            "muting_expires_at": r.muting_expires_at,
+            "requested": false,
+            "requested_by": false,
+            "domain_blocking": false,
+            "endorsed": false,
+            "note": ""
+        })
+    }
+}
+
+/// A form boolean as Rails reads it ("true", "1", "on"...); `default` if absent.
+fn truthy(value: Option<&str>, default: bool) -> bool {
+    match value {
+        None => default,
+        Some(v) => !matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "false" | "0" | "off" | "f" | "no" | ""
+        ),
+    }
+}
+
+/// `POST /api/v1/accounts/:id/mute` (form `notifications`, `duration` in seconds,
+/// 0 = indefinite) and `.../block`: 200 with the Relationship also when already
+/// muted or blocked; 404 `Record not found` for an unknown account.
+fn relate(state: &mut Inner, req: &RecordedRequest, id: &str, verb: &str) -> Answer {
+    if !state.account_known(id) {
+        return error(StatusCode::NOT_FOUND, "Record not found");
+    }
+    let relation = state.relations.entry(id.to_string()).or_default();
+    if verb == "mute" {
+        // Rails reads a non-number as 0 (indefinite) [not checked against a server].
+        let seconds = req
+            .param("duration")
+            .and_then(|d| d.trim().parse::<i64>().ok())
+            .unwrap_or(0);
+        relation.muting = true;
+        relation.muting_notifications = truthy(req.param("notifications").as_deref(), true);
+        relation.muting_expires_at =
+            (seconds > 0).then(|| time_str(Utc::now() + ChronoDuration::seconds(seconds)));
+    } else {
+        relation.blocking = true;
+    }
+    ok(state.relationship(id).to_string())
+}
+
+/// `GET /api/v2/instance`: the documented Instance entity, trimmed.
+fn instance_v2(max_characters: usize) -> Value {
+    json!({
+        "domain": HOST,
+        "title": "Remote Example",
+        "version": "4.5.0",
+        "source_url": "https://github.com/mastodon/mastodon",
+        "description": "A fake instance for hearth's tests",
+        "usage": {"users": {"active_month": 120}},
+        "thumbnail": {"url": format!("https://{HOST}/thumb.png")},
+        "languages": ["en"],
+        "configuration": {
+            "urls": {"streaming": format!("wss://{HOST}")},
+            "accounts": {"max_featured_tags": 10, "max_pinned_statuses": 5},
+            "statuses": {
+                "max_characters": max_characters,
+                "max_media_attachments": 4,
+                "characters_reserved_per_url": 23
+            },
+            "media_attachments": {"description_limit": 1500, "image_size_limit": 16_777_216},
+            "polls": {"max_options": 4, "max_characters_per_option": 50,
+                      "min_expiration": 300, "max_expiration": 2_629_746},
+            "translation": {"enabled": false}
+        },
+        "registrations": {"enabled": true, "approval_required": false, "message": null},
+        "contact": {"email": format!("admin@{HOST}"), "account": our_account()},
+        "rules": []
+    })
+}
+
+/// `GET /api/v1/instance`: the deprecated V1 entity; `configuration` from 3.4.2,
+/// `max_toot_chars` on forks.
+fn instance_v1(info: &InstanceInfo) -> Option<Value> {
+    let mut v = json!({
+        "uri": HOST,
+        "title": "Remote Example",
+        "short_description": "A fake instance for hearth's tests",
+        "description": "",
+        "email": format!("admin@{HOST}"),
+        "version": "3.5.3",
+        "urls": {"streaming_api": format!("wss://{HOST}")},
+        "stats": {"user_count": 120, "status_count": 4000, "domain_count": 300},
+        "thumbnail": format!("https://{HOST}/thumb.png"),
+        "languages": ["en"],
+        "registrations": true,
+        "approval_required": false,
+        "invites_enabled": true,
+        "contact_account": our_account(),
+        "rules": []
+    });
+    match info {
+        InstanceInfo::Current { max_characters } | InstanceInfo::V1Only { max_characters } => {
+            v["configuration"] = json!({
+                "statuses": {
+                    "max_characters": max_characters,
+                    "max_media_attachments": 4,
+                    "characters_reserved_per_url": 23
+                }
+            });
+        }
+        InstanceInfo::Fork { max_toot_chars } => {
+            v["version"] = json!("2.7.2 (compatible; Pleroma 2.5.0)");
+            v["max_toot_chars"] = json!(max_toot_chars);
+        }
+        InstanceInfo::Missing => return None,
+    }
+    Some(v)
 }
 
 /// Mastodon's paginable: `max_id`/`since_id` bound, `min_id` pages forward
@@ -763,6 +935,19 @@ impl FakeMastodon {
         self.lock().search_newest_first = newest_first;
     }
 
+    /// See [`InstanceInfo`]; the fake starts as `Current { max_characters: 500 }`.
+    pub fn set_instance(&self, info: InstanceInfo) {
+        self.lock().instance = info;
+    }
+
+    /// The Relationship JSON between the brand and account `id`, as
+    /// `GET /api/v1/accounts/relationships` would show it; `None` if the account
+    /// is unknown.
+    pub fn relationship(&self, id: &str) -> Option<Value> {
+        let inner = self.lock();
+        inner.account_known(id).then(|| inner.relationship(id))
+    }
+
     /// Every inbound status id the fake holds (not deleted), ascending.
     pub fn served_status_ids(&self) -> Vec<String> {
         self.lock()
@@ -926,6 +1111,22 @@ fn route(state: &mut Inner, method: &Method, req: &RecordedRequest) -> Answer {
             };
         }
         ("POST", ["oauth", "token"]) => return token(state, req),
+        // Public: no token needed.
+        ("GET", ["api", "v2", "instance"]) => {
+            return match &state.instance {
+                InstanceInfo::Current { max_characters } => {
+                    ok(instance_v2(*max_characters).to_string())
+                }
+                // Before 4.0 the route does not exist [404 body not checked].
+                _ => error(StatusCode::NOT_FOUND, "Record not found"),
+            };
+        }
+        ("GET", ["api", "v1", "instance"]) => {
+            return match instance_v1(&state.instance) {
+                Some(v) => ok(v.to_string()),
+                None => error(StatusCode::NOT_FOUND, "Record not found"),
+            };
+        }
         _ => {}
     }
     let expected = format!("Bearer {}", state.data.token);
@@ -965,6 +1166,9 @@ fn route(state: &mut Inner, method: &Method, req: &RecordedRequest) -> Answer {
             status_list(state, req, &query, &ids)
         }
         ("GET", ["api", "v2", "search"]) => search(state, &query),
+        ("POST", ["api", "v1", "accounts", id, verb @ ("mute" | "block")]) => {
+            relate(state, req, id, verb)
+        }
         ("GET", ["api", "v1", "statuses", id]) => {
             match id.parse().ok().and_then(|id| state.status_value(id)) {
                 Some(v) => ok(v.to_string()),

@@ -75,4 +75,12 @@ impl PageSink for StoreSink {
         }
         Ok(stats)
     }
+
+    /// Kept on the account's state row, which the engine writes before a round.
+    async fn set_reply_limit(&mut self, limit: usize) -> Result<(), SyncError> {
+        let account = self.account.clone();
+        self.db
+            .call(move |s| s.set_reply_limit(&account, limit))
+            .await
+    }
 }

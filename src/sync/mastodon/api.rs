@@ -96,6 +96,16 @@ pub struct ThreadContext {
     pub ancestors: Vec<Status>,
 }
 
+/// The Relationship entity `POST /api/v1/accounts/:id/{mute,block}` answers with:
+/// only the flags hearth checks. Absent ones stay `None`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Relationship {
+    #[serde(default)]
+    pub muting: Option<bool>,
+    #[serde(default)]
+    pub blocking: Option<bool>,
+}
+
 /// `POST /api/v1/apps`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Application {

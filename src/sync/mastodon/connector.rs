@@ -1,6 +1,7 @@
 //! The Mastodon connector: inbound mentions and DMs (notifications), DM
-//! conversations, our own replies fetched back, hashtag and keyword listening; replies and
-//! deleting our own statuses; reconciling a reply after a crash.
+//! conversations, our own replies fetched back, hashtag and keyword listening, the
+//! instance's status length limit; replies, deleting our own statuses, muting and
+//! blocking authors; reconciling a reply after a crash.
 
 use super::api::{Conversation, Status, ThreadContext};
 use super::normalise::{self, Context, Feed};
@@ -17,6 +18,7 @@ use reqwest::Method;
 use std::collections::HashMap;
 use url::Url;
 
+mod instance;
 mod keywords;
 mod notifications;
 
@@ -48,6 +50,8 @@ pub struct Mastodon {
     http: Http,
     token: Secret,
     me: tokio::sync::OnceCell<Me>,
+    /// The instance's status length limit, asked once (`None`: it states none).
+    reply_limit: tokio::sync::OnceCell<Option<usize>>,
     /// Messages gathered from several pages before one commit.
     commit_batch: usize,
 }
@@ -116,6 +120,7 @@ impl Mastodon {
             http: Http::new(&base, timeouts)?,
             token,
             me: tokio::sync::OnceCell::new(),
+            reply_limit: tokio::sync::OnceCell::new(),
             commit_batch: DEFAULT_COMMIT_BATCH,
         })
     }
@@ -406,6 +411,7 @@ impl Connector for Mastodon {
                 .await?;
         }
         self.sync_keywords(sink, &me, &mut round).await?;
+        self.learn_reply_limit(sink, &mut round).await?;
         Ok(RoundOutcome {
             pause_until: round.pause_until,
         })

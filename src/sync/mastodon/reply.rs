@@ -1,7 +1,8 @@
 //! Outbound: replies (keeping the conversation's visibility), deleting our own
-//! statuses, and finding out after a crash whether a reply went out.
+//! statuses, muting and blocking a status's author, and finding out after a
+//! crash whether a reply went out.
 
-use super::api::Status;
+use super::api::{Relationship, Status};
 use super::connector::Mastodon;
 use super::html::html_to_text;
 use super::normalise::parse_time;
@@ -32,24 +33,65 @@ pub async fn perform(m: &Mastodon, target: &Target, action: &Action) -> Result<S
         )),
         Action::Mute { days } => {
             let seconds = (u64::from(*days) * 24 * 3600).to_string();
-            relationship(m, target, "mute", &[("duration", &seconds)]).await
+            relationship(m, target, Relation::Mute, &[("duration", &seconds)]).await
         }
-        Action::Block => relationship(m, target, "block", &[]).await,
+        Action::Block => relationship(m, target, Relation::Block, &[]).await,
         Action::Ban => Err(SyncError::Unsupported(
             "Mastodon has no page bans; block the account instead".into(),
         )),
     }
 }
 
-/// Mute or block the author of the target status: `POST /api/v1/accounts/:id/{verb}`.
-/// Both are idempotent on the instance, so a retry after a crash is harmless.
+/// What `relationship` does to an account.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Relation {
+    Mute,
+    Block,
+}
+
+impl Relation {
+    fn verb(self) -> &'static str {
+        match self {
+            Relation::Mute => "mute",
+            Relation::Block => "block",
+        }
+    }
+
+    /// The Relationship flag that shows it took effect.
+    fn applied(self, r: &Relationship) -> Option<bool> {
+        match self {
+            Relation::Mute => r.muting,
+            Relation::Block => r.blocking,
+        }
+    }
+}
+
+/// Mute or block the author of the target status: read the status for its
+/// author's account id, then `POST /api/v1/accounts/:id/{mute,block}`, which
+/// answers with the Relationship. Both are idempotent on the instance (a repeat
+/// answers 200 with the same relationship), so a retry after a crash is harmless.
+/// Returns the account id.
 async fn relationship(
     m: &Mastodon,
     target: &Target,
-    verb: &str,
+    relation: Relation,
     form: &[(&str, &str)],
 ) -> Result<String, SyncError> {
-    let status = m.fetch_status(target_message(target)?).await?;
+    let verb = relation.verb();
+    let status_id = target_message(target)?;
+    let status = match m.fetch_status(status_id).await {
+        Ok(status) => status,
+        Err(SyncError::Rejected { status: 404, .. }) => {
+            return Err(SyncError::Rejected {
+                status: 404,
+                message: format!(
+                    "status {status_id} is deleted or not visible to this account, \
+                     so hearth cannot tell whose account to {verb}"
+                ),
+            });
+        }
+        Err(e) => return Err(e),
+    };
     let account = status.account.id;
     if account.is_empty() {
         return Err(SyncError::Malformed {
@@ -59,7 +101,26 @@ async fn relationship(
     }
     let encoded: String = url::form_urlencoded::byte_serialize(account.as_bytes()).collect();
     let url = m.url(&format!("api/v1/accounts/{encoded}/{verb}"), &[])?;
-    m.call(reqwest::Method::POST, url, Some(form), None).await?;
+    let reply = match m.call(Method::POST, url, Some(form), None).await {
+        Ok(reply) => reply,
+        Err(SyncError::Rejected { status: 404, .. }) => {
+            return Err(SyncError::Rejected {
+                status: 404,
+                message: format!("the instance does not know account {account} (to {verb})"),
+            });
+        }
+        Err(e) => return Err(e),
+    };
+    let relationship: Relationship = reply.json()?;
+    if relation.applied(&relationship) == Some(false) {
+        return Err(SyncError::Rejected {
+            status: reply.status.as_u16(),
+            message: format!(
+                "the instance answered the {verb} of account {account}, \
+                 but its relationship does not show it"
+            ),
+        });
+    }
     Ok(account)
 }
 
@@ -200,7 +261,14 @@ pub async fn reconcile(
                 Err(e) => Err(e),
             }
         }
-        _ => Ok(Reconciled::Unknown),
+        // Muting and blocking are idempotent on the instance, and the rest are
+        // refused before any request is made: sending again is always safe.
+        Action::Mute { .. }
+        | Action::Block
+        | Action::Ban
+        | Action::Hide
+        | Action::Unhide
+        | Action::DeleteReply => Ok(Reconciled::NotSent),
     }
 }
 
