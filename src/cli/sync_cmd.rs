@@ -59,7 +59,7 @@ pub fn sync(env: &Env, args: &SyncArgs) -> anyhow::Result<ExitCode> {
     let once = args.once;
     runtime()?.block_on(async move {
         let (events, receiver) = tokio::sync::mpsc::unbounded_channel();
-        let printer = tokio::spawn(print_events(receiver));
+        let printer = tokio::spawn(print_events(receiver, db.clone(), config.clone()));
         if once {
             let report = sync_once(db, config, paths, assess, events).await;
             let _ = printer.await;
@@ -190,11 +190,40 @@ fn report_once(report: &engine::SyncReport) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(super::EXIT_TEMPFAIL))
 }
 
-/// One line per engine event, as it happens.
-async fn print_events(mut events: UnboundedReceiver<SyncEvent>) {
+/// One line per engine event, as it happens; new messages are checked for
+/// urgency (the after-hours and crisis alert), as the inbox does.
+async fn print_events(
+    mut events: UnboundedReceiver<SyncEvent>,
+    db: std::path::PathBuf,
+    config: crate::config::Config,
+) {
+    let mut store: Option<Store> = None;
     while let Some(event) = events.recv().await {
         let time = chrono::Local::now().format("%H:%M:%S");
         let line = match event {
+            SyncEvent::Ingested { conversations } => {
+                if store.is_none() {
+                    store = Store::open(&db)
+                        .map_err(|e| tracing::warn!(error = %e, "cannot check for alerts"))
+                        .ok();
+                }
+                let Some(store) = &store else { continue };
+                let alerts = crate::inbox::alert::check(store, &config, &conversations, Utc::now())
+                    .unwrap_or_else(|e| {
+                        tracing::warn!(error = %e, "cannot check for alerts");
+                        Vec::new()
+                    });
+                let mut out = std::io::stdout().lock();
+                for a in alerts {
+                    crate::inbox::alert::notify(&config, &a);
+                    let line =
+                        format!("{time} ALERT conversation {}: {}", a.conversation_id, a.why);
+                    if writeln!(out, "{}", sanitize_line(&line)).is_err() {
+                        return;
+                    }
+                }
+                continue;
+            }
             SyncEvent::AccountState {
                 account,
                 state,
@@ -215,7 +244,6 @@ async fn print_events(mut events: UnboundedReceiver<SyncEvent>) {
                 conversation_id,
                 why,
             } => format!("{time} ALERT conversation {conversation_id}: {why}"),
-            SyncEvent::Ingested { .. } => continue,
         };
         let mut out = std::io::stdout().lock();
         if writeln!(out, "{}", sanitize_line(&line)).is_err() {

@@ -9,6 +9,7 @@ mod classify;
 mod fasthash;
 mod followup;
 mod phrases;
+pub mod risk;
 mod rules;
 mod sentiment;
 pub mod sla;

@@ -124,7 +124,12 @@ pub async fn run(ctx: UiContext, mut events: UnboundedReceiver<SyncEvent>) -> an
                     while let Ok(more) = events.try_recv() {
                         batch.push(more);
                     }
-                    pending.extend(merge_ingested(batch).into_iter().map(Action::Sync));
+                    for ev in merge_ingested(batch) {
+                        if let SyncEvent::Ingested { conversations } = &ev {
+                            pending.extend(exec.alerts(&state, conversations));
+                        }
+                        pending.push_back(Action::Sync(ev));
+                    }
                 }
                 None => events_open = false,
             },
@@ -182,6 +187,27 @@ impl Executor<'_> {
                         out.push_back(action);
                     }
                 }
+            }
+        }
+    }
+
+    /// Urgent news among newly arrived messages: run the alert command and tell
+    /// `update` (which rings the bell).
+    fn alerts(&mut self, state: &State, conversations: &[i64]) -> Vec<Action> {
+        match crate::inbox::alert::check(self.store, &state.config, conversations, Utc::now()) {
+            Ok(alerts) => alerts
+                .into_iter()
+                .map(|a| {
+                    crate::inbox::alert::notify(&state.config, &a);
+                    Action::Sync(SyncEvent::Alert {
+                        conversation_id: a.conversation_id,
+                        why: a.why,
+                    })
+                })
+                .collect(),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot check for urgent messages");
+                Vec::new()
             }
         }
     }

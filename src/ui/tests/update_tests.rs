@@ -488,3 +488,24 @@ fn help_is_generated_from_the_keymap() {
         );
     }
 }
+
+#[test]
+fn an_alert_rings_the_bell_and_names_the_conversation() {
+    let mut s = loaded_state();
+    assert!(!s.bell);
+    let fx = feed(
+        &mut s,
+        Action::Sync(crate::model::SyncEvent::Alert {
+            conversation_id: 2,
+            why: "crisis phrase 'lawyer'".into(),
+        }),
+    );
+    assert!(s.bell, "the runtime rings it at the next draw");
+    let n = s.notice.as_ref().expect("a notice");
+    assert!(
+        n.error && n.text.contains("#2") && n.text.contains("lawyer"),
+        "{}",
+        n.text
+    );
+    assert!(fx.iter().any(|f| matches!(f, Effect::LoadQueue { .. })));
+}
