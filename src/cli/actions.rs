@@ -29,12 +29,8 @@ pub(super) fn inbox_failure(e: InboxError) -> anyhow::Error {
 pub(super) fn report_guards(warnings: &[Warning], what: &str) -> ExitCode {
     let mut err = std::io::stderr().lock();
     for w in warnings {
-        let _ = writeln!(
-            err,
-            "hearth: guard {}: {}",
-            w.guard,
-            sanitize_line(&w.message)
-        );
+        // The message names the mistake; the bracketed word is the guard's config key.
+        let _ = writeln!(err, "hearth: {} [{}]", sanitize_line(&w.message), w.guard);
     }
     let _ = writeln!(
         err,

@@ -43,7 +43,7 @@ pub fn reply(env: &Env, args: &ReplyArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
         for w in &warnings {
-            println!("guard {}: {}", w.guard, sanitize_line(&w.message));
+            println!("{} [{}]", sanitize_line(&w.message), w.guard);
         }
         return Ok(ExitCode::from(super::super::EXIT_GUARDED));
     }
@@ -67,9 +67,9 @@ pub fn reply(env: &Env, args: &ReplyArgs) -> anyhow::Result<ExitCode> {
     let outbox_id = outcome.outbox_id;
     for w in &outcome.overridden {
         eprintln!(
-            "hearth: sent despite guard {}: {}",
-            w.guard,
-            sanitize_line(&w.message)
+            "hearth: queued despite: {} [{}]",
+            sanitize_line(&w.message),
+            w.guard
         );
     }
     if let Some(at) = outcome.send_after {

@@ -139,3 +139,83 @@ fn new_overlays_survive_tiny_sizes() {
         }
     }
 }
+
+#[test]
+fn send_later_popup_and_a_scheduled_item_in_the_outbox() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Char('r'));
+    typed(&mut s, "See you at 9!");
+    let fx = ctrl(&mut s, 't');
+    assert!(fx.is_empty());
+    let text = screen(&s, 80, 24);
+    assert!(
+        text.contains("Send later") && text.contains("in 1 hour"),
+        "{text}"
+    );
+    snap_both("send_later", &mut s);
+    // "1": in one hour, through the core, with the draft's text.
+    let fx = key(&mut s, KeyCode::Char('1'));
+    assert!(
+        matches!(&fx[..], [Effect::SendReply { when: crate::inbox::When::At(at), text, .. }]
+            if *at == s.now + Duration::hours(1) && text == "See you at 9!"),
+        "{fx:?}"
+    );
+
+    // The outbox lists the scheduled reply first, with its time, and `c` cancels it.
+    let mut summary = outbox_summary();
+    let mut scheduled = summary.entries[0].clone();
+    scheduled.item.id = 12;
+    scheduled.item.state = crate::model::OutboxState::Queued;
+    scheduled.item.error = None;
+    scheduled.item.send_after = Some(s.now + Duration::hours(1));
+    scheduled.item.body = "See you at 9!".into();
+    summary.entries.insert(0, scheduled);
+    feed(&mut s, Action::OutboxLoaded(summary));
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Char('o'));
+    let text = screen(&s, 80, 24);
+    assert!(
+        text.contains("1 scheduled") && text.contains("scheduled 1"),
+        "{text}"
+    );
+    snap_both("outbox_scheduled", &mut s);
+    assert_eq!(
+        key(&mut s, KeyCode::Char('c')),
+        vec![Effect::CancelOutbox(12)]
+    );
+}
+
+#[test]
+fn guard_warnings_sit_above_the_draft_in_the_composer() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Char('r'));
+    let draft = "Hi! Check our website for prices.";
+    typed(&mut s, draft);
+    feed(
+        &mut s,
+        Action::ReplyDecided {
+            conversation_id: 1,
+            text: draft.into(),
+            when: crate::inbox::When::Now,
+            decision: crate::inbox::ReplyDecision::Blocked(vec![
+                crate::inbox::Warning {
+                    guard: crate::inbox::Guard::Deflection,
+                    message: "deflection: the reply points elsewhere (\"check our website\") instead of answering".into(),
+                },
+                crate::inbox::Warning {
+                    guard: crate::inbox::Guard::NoPersonalisation,
+                    message: "no personalisation: Maria's name is known but not used".into(),
+                },
+            ]),
+        },
+    );
+    let text = screen(&s, 140, 40);
+    assert!(
+        text.contains("⚠ deflection") && text.contains("to send it anyway"),
+        "{text}"
+    );
+    snap_both("composer_guard_warnings", &mut s);
+    // Editing the draft makes the warnings stale: they disappear.
+    key(&mut s, KeyCode::Char('x'));
+    assert!(!screen(&s, 140, 40).contains("⚠ deflection"));
+}

@@ -25,6 +25,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         (Command::Send, "send"),
         (Command::Playbooks, "playbooks"),
         (Command::Editor, "$EDITOR"),
+        (Command::SendLater, "later"),
     ]
     .into_iter()
     .filter_map(|(cmd, what)| {
@@ -76,7 +77,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         let mut lines: Vec<Line> = g
             .warnings
             .iter()
-            .map(|w| Line::styled(format!("⚠ {}: {}", w.guard, clean_line(&w.message)), warn))
+            .map(|w| Line::styled(format!("⚠ {}", clean_line(&w.message)), warn))
             .collect();
         lines.push(Line::styled(
             format!("edit the reply, or {anyway} to send it anyway (recorded)"),
