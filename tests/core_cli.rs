@@ -132,7 +132,7 @@ fn a_reply_sent_later_waits_in_the_outbox_and_can_be_cancelled() {
             .as_array()
             .expect("rows")
             .iter()
-            .any(|r| r["id"].to_string() == id)
+            .any(|r| r["id"] == id.parse::<i64>().expect("an id"))
     );
     let outbox_id = item["id"].to_string();
     let cancel = hearth(home, &db, &["outbox", "cancel", &outbox_id]);
@@ -150,7 +150,7 @@ fn a_reply_sent_later_waits_in_the_outbox_and_can_be_cancelled() {
             .as_array()
             .expect("rows")
             .iter()
-            .any(|r| r["id"].to_string() == id)
+            .any(|r| r["id"] == id.parse::<i64>().expect("an id"))
     );
     let again = hearth(home, &db, &["outbox", "cancel", &outbox_id]);
     assert_eq!(again.status.code(), Some(2));
