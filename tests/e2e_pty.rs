@@ -303,3 +303,87 @@ fn a_panic_still_restores_the_terminal_and_explains_itself() {
         "{after}"
     );
 }
+
+/// One inbox session on `db` in a fresh pseudo-terminal.
+fn session(
+    home: &Path,
+    db: &str,
+) -> (
+    Box<dyn portable_pty::Child + Send + Sync>,
+    Arc<Terminal>,
+    Box<dyn Write + Send>,
+) {
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: ROWS,
+            cols: COLS,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let child = pty
+        .slave
+        .spawn_command(command(home, &["--db", db]))
+        .unwrap();
+    let term = Arc::new(Terminal {
+        state: Mutex::new((vt100::Parser::new(ROWS, COLS, 0), Vec::new())),
+        changed: Condvar::new(),
+    });
+    spawn_reader(pty.master.try_clone_reader().unwrap(), Arc::clone(&term));
+    let keys = pty.master.take_writer().unwrap();
+    (child, term, keys)
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_a_draft_survives_into_the_next_session() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("cache.sqlite3");
+    let db = db.to_str().unwrap().to_string();
+    let seed = std::process::Command::new(env!("CARGO_BIN_EXE_hearth"))
+        .args(["--db", &db, "demo", "--seed-only"])
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .output()
+        .unwrap();
+    assert!(seed.status.success());
+
+    let (mut child, term, mut keys) = session(home.path(), &db);
+    term.wait_for("the first frame", |s| queue_tiers(s).len() > 5);
+    keys.write_all(b"r").unwrap();
+    keys.write_all(b"Half-written answer about delivery")
+        .unwrap();
+    keys.flush().unwrap();
+    term.wait_for("the draft", |s| s.contains("Half-written answer about delivery"));
+    // Give the once-a-second draft flush no chance to matter: the signal path
+    // itself must keep the draft.
+    let pid = child.process_id().expect("a pid");
+    let kill = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.exit_code(), 143, "128 + SIGTERM");
+    term.wait_for_bytes(b"\x1b[?1049l");
+    let raw = term.raw();
+    let find_last = |needle: &[u8]| raw.windows(needle.len()).rposition(|w| w == needle);
+    assert!(find_last(b"\x1b[?1049l") > find_last(b"\x1b[?1049h"));
+    let shown = find_last(b"\x1b[?25h").expect("cursor shown again");
+    assert!(find_last(b"\x1b[?25l").is_none_or(|hidden| shown > hidden));
+
+    let store = hearth::store::Store::open(Path::new(&db)).unwrap();
+    let drafts = store.drafts().unwrap();
+    assert_eq!(drafts.len(), 1, "{drafts:?}");
+    assert_eq!(drafts[0].1, "Half-written answer about delivery");
+    drop(store);
+
+    // A new session shows the draft on the same conversation; `q` keeps it too.
+    let (mut child, term, mut keys) = session(home.path(), &db);
+    term.wait_for("the kept draft", |s| s.contains("Half-written answer"));
+    keys.write_all(b"q").unwrap();
+    keys.flush().unwrap();
+    assert!(child.wait().unwrap().success());
+    let store = hearth::store::Store::open(Path::new(&db)).unwrap();
+    assert_eq!(store.drafts().unwrap().len(), 1);
+}

@@ -75,7 +75,12 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
-            let code = err.downcast_ref::<Failure>().map_or(1, |f| f.code);
+            // A polite stop by signal exits as shells expect: 128 + the signal.
+            let signal = err
+                .downcast_ref::<crate::ui::StoppedBySignal>()
+                .and_then(|s| u8::try_from(128 + s.0).ok());
+            let code =
+                signal.unwrap_or_else(|| err.downcast_ref::<Failure>().map_or(1, |f| f.code));
             eprintln!("hearth: {err:#}");
             ExitCode::from(code)
         }

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod actions;
+mod drafts;
 mod ingest;
 mod moderation;
 pub mod outbox;

@@ -156,6 +156,14 @@ const MIGRATIONS: &[&str] = &[
         created_at      INTEGER NOT NULL
     );
     "#,
+    // 3: drafts survive quitting, a crash or a signal.
+    r#"
+    CREATE TABLE drafts (
+        conversation_id INTEGER PRIMARY KEY REFERENCES conversations (id),
+        body            TEXT NOT NULL,
+        updated_at      INTEGER NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -6,6 +6,7 @@ pub mod command;
 pub mod commands;
 pub mod composer;
 pub mod data;
+pub mod drafts;
 pub mod effects;
 pub mod input;
 pub mod jobs;
@@ -29,6 +30,12 @@ use std::path::PathBuf;
 pub use keymap::Keymap;
 pub use runtime::run;
 pub use theme::Theme;
+
+/// The inbox was stopped by a signal (SIGTERM, SIGHUP, SIGQUIT): the terminal is
+/// restored and drafts are kept; the process should exit 128 + the signal number.
+#[derive(Debug, thiserror::Error)]
+#[error("stopped by signal {0}; the terminal is restored and drafts are kept")]
+pub struct StoppedBySignal(pub i32);
 
 /// What the CLI hands the UI.
 pub struct UiContext {

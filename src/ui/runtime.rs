@@ -1,8 +1,8 @@
 //! The event loop: terminal input, sync events and a 1 s tick feed `update`;
 //! effects run against the store; the screen is redrawn only when something changed.
 
-use super::UiContext;
 use super::action::{Action, Effect};
+use super::drafts::DraftSync;
 use super::effects::execute;
 use super::jobs::{Jobs, Request};
 use super::keymap::Keymap;
@@ -12,6 +12,7 @@ use super::terminal::TerminalGuard;
 use super::theme::Theme;
 use super::update::{startup, update};
 use super::view;
+use super::{StoppedBySignal, UiContext};
 use crate::model::{Assess, SyncEvent};
 use crate::store::Store;
 use anyhow::Context;
@@ -58,8 +59,17 @@ pub async fn run(ctx: UiContext, mut events: UnboundedReceiver<SyncEvent>) -> an
         assess: &*assess,
         jobs: &mut jobs,
     };
+    let kept = exec.store.drafts().unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "cannot read kept drafts");
+        Vec::new()
+    });
+    let mut draft_sync = DraftSync::new(&kept);
+    state.restore_drafts(kept);
     let first = startup(&mut state);
     exec.run(&mut state, first, &mut pending);
+    // SIGTERM, SIGHUP and SIGQUIT end the inbox like `q`: drafts kept, terminal restored.
+    let mut stop_signals = StopSignals::new().context("listening for signals")?;
+    let mut stopped_by: Option<i32> = None;
 
     let mut input = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -87,7 +97,7 @@ pub async fn run(ctx: UiContext, mut events: UnboundedReceiver<SyncEvent>) -> an
                 }
             }
         }
-        if state.quit {
+        if state.quit || stopped_by.is_some() {
             break;
         }
         if dirty {
@@ -137,7 +147,12 @@ pub async fn run(ctx: UiContext, mut events: UnboundedReceiver<SyncEvent>) -> an
                 exec.jobs.finished(done.lane);
                 pending.push_back(done.action);
             }
+            signal = stop_signals.next() => {
+                tracing::info!(signal, "stopping on a signal");
+                stopped_by = Some(signal);
+            }
             _ = tick.tick() => {
+                draft_sync.flush(exec.store, &state);
                 let now = Utc::now();
                 let had_notice = state.notice.is_some();
                 let tick_effects = update(&mut state, Action::Tick(now));
@@ -163,8 +178,39 @@ pub async fn run(ctx: UiContext, mut events: UnboundedReceiver<SyncEvent>) -> an
             }
         }
     }
+    draft_sync.flush(exec.store, &state);
     tracing::info!("ui stopped");
-    Ok(())
+    match stopped_by {
+        Some(signal) => Err(StoppedBySignal(signal).into()),
+        None => Ok(()),
+    }
+}
+
+/// The signals that ask a program to stop politely.
+struct StopSignals {
+    term: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+    quit: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn new() -> std::io::Result<StopSignals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(StopSignals {
+            term: signal(SignalKind::terminate())?,
+            hup: signal(SignalKind::hangup())?,
+            quit: signal(SignalKind::quit())?,
+        })
+    }
+
+    /// The number of the next signal that arrives.
+    async fn next(&mut self) -> i32 {
+        tokio::select! {
+            _ = self.term.recv() => 15,
+            _ = self.hup.recv() => 1,
+            _ = self.quit.recv() => 3,
+        }
+    }
 }
 
 /// Carries out effects: slow reads go to a background lane, everything else

@@ -219,6 +219,32 @@ impl State {
         self.composer.lines().join("\n")
     }
 
+    /// Every non-empty draft, the composer's included, by conversation.
+    pub fn draft_texts(&self) -> std::collections::BTreeMap<i64, String> {
+        let mut all: std::collections::BTreeMap<i64, String> = self
+            .drafts
+            .iter()
+            .map(|(id, lines)| (*id, lines.join("\n")))
+            .collect();
+        if let Some(id) = self.draft_for {
+            all.insert(id, self.draft_text());
+        }
+        all.retain(|_, text| !text.trim().is_empty());
+        all
+    }
+
+    /// Drafts kept in the cache from an earlier session.
+    pub fn restore_drafts(&mut self, drafts: Vec<(i64, String)>) {
+        for (id, text) in drafts {
+            let lines: Vec<String> = text.lines().map(String::from).collect();
+            if self.draft_for == Some(id) && self.composer.is_empty() {
+                self.composer = new_composer(lines);
+            } else if self.draft_for != Some(id) {
+                self.drafts.entry(id).or_insert(lines);
+            }
+        }
+    }
+
     pub fn notice(&mut self, text: String, error: bool) {
         self.notice = Some(Notice {
             text,
