@@ -320,17 +320,20 @@ fn session(
             pixel_width: 0,
             pixel_height: 0,
         })
-        .unwrap();
+        .expect("a pty");
     let child = pty
         .slave
         .spawn_command(command(home, &["--db", db]))
-        .unwrap();
+        .expect("start hearth");
     let term = Arc::new(Terminal {
         state: Mutex::new((vt100::Parser::new(ROWS, COLS, 0), Vec::new())),
         changed: Condvar::new(),
     });
-    spawn_reader(pty.master.try_clone_reader().unwrap(), Arc::clone(&term));
-    let keys = pty.master.take_writer().unwrap();
+    spawn_reader(
+        pty.master.try_clone_reader().expect("a reader"),
+        Arc::clone(&term),
+    );
+    let keys = pty.master.take_writer().expect("a writer");
     (child, term, keys)
 }
 
@@ -354,7 +357,9 @@ fn sigterm_restores_the_terminal_and_a_draft_survives_into_the_next_session() {
     keys.write_all(b"Half-written answer about delivery")
         .unwrap();
     keys.flush().unwrap();
-    term.wait_for("the draft", |s| s.contains("Half-written answer about delivery"));
+    term.wait_for("the draft", |s| {
+        s.contains("Half-written answer about delivery")
+    });
     // Give the once-a-second draft flush no chance to matter: the signal path
     // itself must keep the draft.
     let pid = child.process_id().expect("a pid");
