@@ -392,3 +392,93 @@ fn sigterm_restores_the_terminal_and_a_draft_survives_into_the_next_session() {
     let store = hearth::store::Store::open(Path::new(&db)).unwrap();
     assert_eq!(store.drafts().unwrap().len(), 1);
 }
+
+#[test]
+fn scrolling_past_emoji_and_wide_text_leaves_no_residue() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("cache.sqlite3");
+    let db = db.to_str().unwrap().to_string();
+    let mut store = hearth::store::Store::open(Path::new(&db)).unwrap();
+    let texts = [
+        "👨\u{200D}👩\u{200D}👧\u{200D}👦 family day 🇯🇵🇫🇷🏳\u{FE0F}\u{200D}🌈 how much?",
+        "漢字と絵文字 🎉🎉 全角テキストです いくらですか",
+        "Z\u{0334}\u{0335}\u{0336}\u{0337}\u{0338}\u{0321}\u{0322}algo refund please",
+        "zero\u{200B}width\u{2060}joiners\u{FEFF} ❤\u{FE0F} do you deliver?",
+    ];
+    let now = chrono::Utc::now();
+    let messages = (0..40)
+        .map(|i| hearth::model::IncomingMessage {
+            account: "wide".into(),
+            platform: hearth::model::Platform::Instagram,
+            kind: hearth::model::Kind::Comment,
+            thread_id: format!("t{i}"),
+            platform_id: format!("m{i}"),
+            direction: hearth::model::Direction::Inbound,
+            author: format!("名前 {i} 👩\u{200D}💻"),
+            body: texts[i % texts.len()].to_string(),
+            sent_at: now - chrono::Duration::minutes(i as i64),
+            context: None,
+            brand: None,
+            location: None,
+            rating: None,
+        })
+        .collect();
+    let triage = hearth::triage::Triage::new(&hearth::config::Config::default()).unwrap();
+    store
+        .ingest(
+            &hearth::model::IngestPage {
+                messages,
+                cursor: None,
+            },
+            &triage,
+        )
+        .unwrap();
+    drop(store);
+
+    let (mut child, term, mut keys) = session(home.path(), &db);
+    let first = term.wait_for("the first frame", |s| queue_tiers(s).len() > 5);
+    // The queue pane's right border column, from its top-right corner.
+    let top = first.lines().next().unwrap_or_default();
+    let border_col = top
+        .chars()
+        .position(|c| c == '┓' || c == '┐')
+        .expect("the queue pane's corner");
+    for _ in 0..35 {
+        keys.write_all(b"j").unwrap();
+    }
+    keys.flush().unwrap();
+    term.wait_for("the cursor near the end", |s| {
+        s.contains("名前 3") || s.contains("名前 4")
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    {
+        let guard = term.state.lock().unwrap();
+        let screen = guard.0.screen();
+        let (rows, _) = screen.size();
+        // What reaches the terminal has no joiners or selectors for it to draw at
+        // a width of its own choosing (vt100 counts them as the width tables do,
+        // so it cannot show the shift a real terminal makes; their absence can).
+        let contents = screen.contents();
+        assert!(
+            !contents.contains('\u{200D}') && !contents.contains('\u{FE0F}'),
+            "{contents}"
+        );
+        for row in 1..rows.saturating_sub(3) {
+            let cell = screen
+                .cell(row, u16::try_from(border_col).unwrap())
+                .map(|c| c.contents().to_string())
+                .unwrap_or_default();
+            if cell == "┗" || cell == "└" || cell == "┛" || cell == "┘" {
+                break;
+            }
+            assert!(
+                cell == "┃" || cell == "│",
+                "row {row}: the queue border moved or left residue ({cell:?}):\n{}",
+                screen.contents()
+            );
+        }
+    }
+    keys.write_all(b"q").unwrap();
+    keys.flush().unwrap();
+    assert!(child.wait().unwrap().success());
+}

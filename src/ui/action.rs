@@ -84,6 +84,8 @@ pub enum Action {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Quit,
+    /// Clear the terminal and draw every cell again.
+    Repaint,
     /// Read `limit` queue rows after `after`; `append` adds them to the window.
     LoadQueue {
         filter: QueueFilter,

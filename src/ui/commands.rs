@@ -242,7 +242,9 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
             Vec::new()
         }
         Command::Refresh => {
-            let mut fx = state.reload();
+            // Re-read everything and repaint the whole terminal, whatever it shows.
+            let mut fx = vec![Effect::Repaint];
+            fx.extend(state.reload());
             if let Some(c) = &state.open {
                 fx.push(Effect::LoadConversation(c.id));
             }

@@ -23,7 +23,7 @@ pub fn execute(
     now: DateTime<Utc>,
 ) -> Option<Action> {
     let result: Result<Action, InboxError> = match effect {
-        Effect::Quit | Effect::OpenEditor(_) => return None,
+        Effect::Quit | Effect::Repaint | Effect::OpenEditor(_) => return None,
         Effect::LoadQueue {
             filter,
             after,

@@ -87,6 +87,11 @@ pub async fn run(ctx: UiContext, mut events: UnboundedReceiver<SyncEvent>) -> an
             let effects = update(&mut state, action);
             for fx in effects {
                 match fx {
+                    Effect::Repaint => {
+                        if let Err(e) = guard.terminal.clear() {
+                            tracing::warn!(error = %e, "cannot clear the terminal");
+                        }
+                    }
                     Effect::OpenEditor(text) => {
                         drop(input);
                         let result = edit_in_editor(&mut guard, &text);

@@ -1,21 +1,28 @@
 //! Text helpers for views: sanitising cache text, countdowns, local times, wrapping.
 //! Every string that came from the cache reaches a `Span` through `clean` or `clean_line`.
 
+use super::glyphs;
 use chrono::{DateTime, FixedOffset, Utc};
 use std::borrow::Cow;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Longest message body the thread view lays out; the rest is summarised.
 pub const BODY_CAP: usize = 16 * 1024;
 
-/// Cache text for a multi-line view (escape sequences and controls removed).
+/// Cache text for a multi-line view (escape sequences and controls removed, and
+/// graphemes the terminal may draw at an unexpected width simplified).
 pub fn clean(text: &str) -> Cow<'_, str> {
-    crate::sanitize::sanitize(text)
+    match crate::sanitize::sanitize(text) {
+        Cow::Borrowed(t) => glyphs::simplify(t),
+        Cow::Owned(t) => Cow::Owned(glyphs::simplify(&t).into_owned()),
+    }
 }
 
 /// Cache text for a one-line view (also folds newlines and tabs).
 pub fn clean_line(text: &str) -> Cow<'_, str> {
-    crate::sanitize::sanitize_line(text)
+    match crate::sanitize::sanitize_line(text) {
+        Cow::Borrowed(t) => glyphs::simplify(t),
+        Cow::Owned(t) => Cow::Owned(glyphs::simplify(&t).into_owned()),
+    }
 }
 
 /// At most `max` bytes of `text`, cut on a char boundary, and how many bytes were left off.
@@ -66,19 +73,18 @@ pub fn stars(rating: u8) -> String {
     format!("{}{}", "★".repeat(r), "☆".repeat(5 - r))
 }
 
-/// Truncate to `width` display columns, ending in `…` when cut.
+/// Truncate to `width` display columns (whole graphemes), ending in `…` when cut.
 pub fn fit(text: &str, width: usize) -> String {
-    if text.width() <= width {
+    if glyphs::width(text) <= width {
         return text.to_string();
     }
     let mut out = String::new();
     let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
+    for (g, w) in glyphs::graphemes(text) {
         if used + w + 1 > width {
             break;
         }
-        out.push(c);
+        out.push_str(g);
         used += w;
     }
     if width > 0 {
@@ -90,7 +96,7 @@ pub fn fit(text: &str, width: usize) -> String {
 /// Pad or cut to exactly `width` columns.
 pub fn pad(text: &str, width: usize) -> String {
     let mut s = fit(text, width);
-    let w = s.width();
+    let w = glyphs::width(&s);
     s.extend(std::iter::repeat_n(' ', width.saturating_sub(w)));
     s
 }
@@ -106,7 +112,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
         let mut line = String::new();
         let mut line_w = 0;
         for word in para.split(' ') {
-            let word_w = word.width();
+            let word_w = glyphs::width(word);
             let sep = usize::from(!line.is_empty());
             if line_w + sep + word_w <= width {
                 if sep == 1 {
@@ -120,14 +126,13 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
                 lines.push(std::mem::take(&mut line));
                 line_w = 0;
             }
-            // A word wider than the line is cut into pieces.
-            for c in word.chars() {
-                let w = c.width().unwrap_or(0);
+            // A word wider than the line is cut into pieces, between graphemes.
+            for (g, w) in glyphs::graphemes(word) {
                 if line_w + w > width && !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
                     line_w = 0;
                 }
-                line.push(c);
+                line.push_str(g);
                 line_w += w;
             }
         }
@@ -187,5 +192,18 @@ mod tests {
     fn fit_marks_cuts() {
         assert_eq!(fit("abcdef", 4), "abc…");
         assert_eq!(pad("ab", 4), "ab  ");
+    }
+
+    #[test]
+    fn fitting_counts_display_columns_by_grapheme() {
+        // Wide characters never overflow the width, nor split a grapheme.
+        for text in ["漢字漢字漢字", "🇯🇵🇯🇵🇯🇵🇯🇵", "éé́é"] {
+            for w in 0..10 {
+                assert!(glyphs::width(&fit(text, w)) <= w, "{text} at {w}");
+                assert_eq!(glyphs::width(&pad(text, w)), w, "{text} at {w}");
+            }
+        }
+        assert_eq!(fit("🇯🇵🇯🇵🇯🇵", 5), "🇯🇵🇯🇵…");
+        assert!(wrap("漢字漢字", 3).iter().all(|l| glyphs::width(l) <= 3));
     }
 }

@@ -208,3 +208,44 @@ fn measure_render_with_a_one_megabyte_message() {
     }
     println!("20 frames with a 1.1 MB message: {:?}", start.elapsed());
 }
+
+#[test]
+fn emoji_flags_cjk_and_combining_marks_keep_every_border_in_place() {
+    let mut s = loaded_state();
+    let hostile = [
+        "👨\u{200D}👩\u{200D}👧\u{200D}👦 family day 🇯🇵🇫🇷🏳\u{FE0F}\u{200D}🌈",
+        "漢字と絵文字 🎉🎉 全角テキストです",
+        "Z\u{0334}\u{0335}\u{0336}\u{0337}\u{0338}\u{0321}\u{0322}algo text",
+        "zero\u{200B}width\u{2060}joiners\u{FEFF} and ❤\u{FE0F} hearts",
+    ];
+    for (i, text) in hostile.iter().enumerate() {
+        if let Some(c) = s.queue.get_mut(i) {
+            c.author = format!("{} 👩\u{200D}💻", c.author);
+            c.preview = (*text).to_string();
+        }
+        if let Some(m) = s.messages.get_mut(i) {
+            m.body = (*text).to_string();
+        }
+    }
+    for (w, h) in [(80u16, 24u16), (140, 40)] {
+        let text = screen(&s, w, h);
+        for (row, line) in text.lines().enumerate() {
+            // Every row fills the grid exactly up to its last drawn cell, and the
+            // right-hand border sits in the last column wherever one is drawn.
+            assert!(
+                crate::ui::glyphs::width(line) <= usize::from(w),
+                "row {row} overflows at {w}x{h}: {line}"
+            );
+            let last = line.chars().last();
+            if matches!(last, Some('│' | '┃')) {
+                assert_eq!(
+                    crate::ui::glyphs::width(line),
+                    usize::from(w),
+                    "row {row} border moved at {w}x{h}: {line}"
+                );
+            }
+        }
+        assert!(!text.contains('\u{200D}') && !text.contains('\u{FE0F}'));
+        insta::assert_snapshot!(format!("hostile_glyphs_{w}x{h}"), text);
+    }
+}

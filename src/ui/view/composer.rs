@@ -1,6 +1,7 @@
 //! The reply composer: a multi-line editor bound to the open conversation.
 
 use crate::ui::action::Command;
+use crate::ui::glyphs::width as display_width;
 use crate::ui::popups::outbox::window_closed_since;
 use crate::ui::state::{Focus, State};
 use crate::ui::text::{clean_line, countdown};
@@ -9,7 +10,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use unicode_width::UnicodeWidthStr;
 
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     if area.width == 0 || area.height == 0 {
@@ -35,7 +35,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     .collect();
     let hints = format!(" {} ", hints.join(" · "));
     let room = usize::from(area.width).saturating_sub(4);
-    let (who_w, hints_w) = (who.width(), hints.width());
+    let (who_w, hints_w) = (display_width(&who), display_width(&hints));
     let mut block = pane(state, who, focused).title_bottom(hints);
     if let Some(closed_at) = window_closed_since(state) {
         // Sending still queues; the engine fails it with the platform's reason.
@@ -44,14 +44,14 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
             .fg(state.theme.overdue)
             .add_modifier(Modifier::BOLD);
         let top = format!(" ⚠ 24h window closed {} ago ", ago.trim_start_matches('-'));
-        let top = if who_w + top.width() <= room {
+        let top = if who_w + display_width(&top) <= room {
             top
         } else {
             " ⚠ 24h window closed ".to_string()
         };
         block = block.title_top(Line::from(Span::styled(top, warn)).right_aligned());
         let bottom = " Meta will refuse a send ";
-        if hints_w + bottom.width() <= room {
+        if hints_w + display_width(&bottom) <= room {
             block = block.title_bottom(Line::from(Span::styled(bottom, warn)).right_aligned());
         }
     }

@@ -1,6 +1,7 @@
 //! The queue pane: one line per conversation, most urgent first.
 
 use crate::model::{Conversation, Kind, Status, Tier};
+use crate::ui::glyphs::width as display_width;
 use crate::ui::state::{Focus, State};
 use crate::ui::text::{cap, clean_line, countdown, fit, pad};
 use crate::ui::widgets::pane;
@@ -9,7 +10,6 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use unicode_width::UnicodeWidthStr;
 
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     if area.width == 0 || area.height == 0 {
@@ -108,7 +108,7 @@ fn row<'a>(state: &State, c: &Conversation, width: usize, selected: bool) -> Lin
             return;
         }
         let text = fit(&text, width - used);
-        used += text.width();
+        used += display_width(&text);
         spans.push(Span::styled(text, style));
     };
 

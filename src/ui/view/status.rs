@@ -2,6 +2,7 @@
 
 use crate::model::Tier;
 use crate::ui::action::Command;
+use crate::ui::glyphs::width as display_width;
 use crate::ui::popups::accounts::troubles;
 use crate::ui::state::State;
 use crate::ui::text::{clean_line, fit};
@@ -10,7 +11,6 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use unicode_width::UnicodeWidthStr;
 
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     if area.width == 0 || area.height == 0 {
@@ -33,7 +33,7 @@ struct Segment<'a> {
 
 impl Segment<'_> {
     fn width(&self) -> usize {
-        self.spans.iter().map(|s| s.content.width()).sum()
+        self.spans.iter().map(|s| display_width(&s.content)).sum()
     }
 }
 
@@ -251,7 +251,7 @@ fn second_line<'a>(state: &State, width: usize) -> Line<'a> {
         } else {
             format!("{text}  {h}")
         };
-        if next.width() > width {
+        if display_width(&next) > width {
             break;
         }
         text = next;

@@ -4,6 +4,7 @@
 use super::rows;
 use crate::model::AccountStatus;
 use crate::store::AccountState;
+use crate::ui::glyphs::width as display_width;
 use crate::ui::state::{Overlay, State};
 use crate::ui::text::{cap, clean_line, countdown, fit, local_time, pad, short_wait};
 use crate::ui::widgets::centered;
@@ -12,7 +13,6 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
-use unicode_width::UnicodeWidthStr;
 
 /// Longest error text looked at; the line is then cut to the width.
 const ERROR_CAP: usize = 400;
@@ -74,7 +74,7 @@ fn account_lines(state: &State, row: &AccountState, width: usize) -> Vec<Line<'s
         pad(&clean_line(&row.platform), 10)
     );
     let state_col = format!("{} ", pad(&word, 14));
-    let used = 2 + left.width() + state_col.width();
+    let used = 2 + display_width(&left) + display_width(&state_col);
     let mut out = vec![Line::from(vec![
         Span::styled("● ", Style::default().fg(colour)),
         Span::raw(left),
