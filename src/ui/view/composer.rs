@@ -51,7 +51,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         };
         block = block.title_top(Line::from(Span::styled(top, warn)).right_aligned());
         let bottom = " Meta will refuse a send ";
-        if hints_w + display_width(&bottom) <= room {
+        if hints_w + display_width(bottom) <= room {
             block = block.title_bottom(Line::from(Span::styled(bottom, warn)).right_aligned());
         }
     }
