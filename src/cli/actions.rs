@@ -85,12 +85,10 @@ pub fn moderate(env: &Env, args: &ModerateArgs) -> anyhow::Result<ExitCode> {
 pub fn strikes(env: &Env, args: &StrikesArgs) -> anyhow::Result<ExitCode> {
     let store = open_existing(env)?;
     let rows = store.strikes(1000)?;
-    let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &rows)?;
-        writeln!(out)?;
-        return Ok(ExitCode::SUCCESS);
+        return super::print_json(&rows);
     }
+    let mut out = std::io::stdout().lock();
     if rows.is_empty() {
         writeln!(out, "No strikes.")?;
     }
@@ -169,12 +167,10 @@ pub fn outbox(env: &Env, args: &OutboxArgs) -> anyhow::Result<ExitCode> {
             body: i.body,
         })
         .collect();
-    let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &rows)?;
-        writeln!(out)?;
-        return Ok(ExitCode::SUCCESS);
+        return super::print_json(&rows);
     }
+    let mut out = std::io::stdout().lock();
     if rows.is_empty() {
         writeln!(out, "Nothing scheduled or waiting for a decision.")?;
     }

@@ -45,6 +45,15 @@ impl Failure {
     }
 }
 
+/// Print `value` as pretty JSON on stdout (every `--json` output goes through here).
+pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<ExitCode> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// What every subcommand needs: where things are and the loaded config.
 pub struct Env {
     pub paths: Paths,

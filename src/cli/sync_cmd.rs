@@ -303,12 +303,10 @@ fn account_rows(env: &Env) -> anyhow::Result<Vec<AccountRow>> {
 
 pub fn accounts(env: &Env, args: &AccountsArgs) -> anyhow::Result<ExitCode> {
     let rows = account_rows(env)?;
-    let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &rows)?;
-        writeln!(out)?;
-        return Ok(ExitCode::SUCCESS);
+        return super::print_json(&rows);
     }
+    let mut out = std::io::stdout().lock();
     if rows.is_empty() {
         writeln!(
             out,
