@@ -12,6 +12,7 @@ pub mod demo;
 pub mod inbox;
 pub mod model;
 pub mod playbook;
+pub mod private;
 pub mod sanitize;
 pub mod store;
 pub mod sync;
