@@ -1,6 +1,10 @@
 //! Command-line entry: parse arguments (clap), load config, dispatch. No product
 //! logic lives here; each subcommand's wiring has its own small module.
 
+// First, so its `say!` / `warn_line!` macros are in scope in every module below.
+#[macro_use]
+mod term;
+
 mod actions;
 mod args;
 mod demo;
@@ -76,10 +80,40 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             let code = err.downcast_ref::<Failure>().map_or(1, |f| f.code);
-            eprintln!("hearth: {err:#}");
+            // Through the cleaner: errors quote file names, config values and
+            // platform answers, any of which may carry escape sequences.
+            warn_line!("hearth: {}", error_text(&err));
             ExitCode::from(code)
         }
     }
+}
+
+/// An error and its causes on one line, each cause once. Many errors already
+/// quote their source (`cache X: unable to open: …`), and SQLite repeats itself
+/// as "Error code 14: Unable to open the database file", so a cause is only
+/// added when the line does not already say it.
+fn error_text(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let part = cause.to_string();
+        let said = text.to_lowercase();
+        let core = strip_error_code(&part).to_lowercase();
+        if !text.is_empty() && (core.is_empty() || said.contains(&core)) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
+}
+
+/// "Error code 14: Unable to open…" → "Unable to open…" (SQLite's own wording).
+fn strip_error_code(text: &str) -> &str {
+    text.strip_prefix("Error code ")
+        .and_then(|rest| rest.split_once(": "))
+        .map_or(text, |(_, message)| message)
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -101,7 +135,30 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let _logging = logging::init(&env.paths.log_dir());
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "hearth starting");
 
-    match cli.command.unwrap_or(Command::Open) {
+    let command = cli.command.unwrap_or(Command::Open);
+    let cache = match &command {
+        Command::Demo(_) => env
+            .db_override
+            .clone()
+            .unwrap_or_else(|| env.paths.demo_db()),
+        _ => env.db_path(),
+    };
+    dispatch(env, command).map_err(|e| name_the_cache(e, &cache))
+}
+
+/// A failed SQL statement says what failed ("attempt to write a readonly
+/// database") but not on which file; every command has one cache, so name it.
+fn name_the_cache(err: anyhow::Error, cache: &std::path::Path) -> anyhow::Error {
+    match err.downcast_ref::<crate::store::StoreError>() {
+        Some(crate::store::StoreError::Sqlite(e)) => {
+            anyhow::anyhow!("cache {}: {e}", cache.display())
+        }
+        _ => err,
+    }
+}
+
+fn dispatch(env: Env, command: Command) -> anyhow::Result<ExitCode> {
+    match command {
         Command::Open => {
             let db = env.db_path();
             run_tui(env, db, false)?;
@@ -164,10 +221,9 @@ fn check_theme(env: &Env) -> anyhow::Result<()> {
 
 /// Open the TUI on `db`. With `demo`, a feeder delivers new messages while it runs.
 fn run_tui(env: Env, db: PathBuf, demo: bool) -> anyhow::Result<()> {
-    use std::io::IsTerminal;
     // Everything that can fail on bad input fails here, before the terminal changes.
     check_ui_config(&env)?;
-    if !std::io::stdout().is_terminal() {
+    if !term::stdout_is_terminal() {
         return Err(Failure::bad_input(
             "the inbox needs a terminal; for scripts use `hearth queue --json` or `hearth show ID`",
         ));
