@@ -7,6 +7,7 @@ use crate::model::{Conversation, Direction, Message, QueueFilter, Tier};
 use crate::sanitize::{sanitize, sanitize_line};
 use crate::store::Store;
 use crate::timefmt::{countdown, local_short};
+use crate::width;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use std::io::Write;
@@ -155,22 +156,32 @@ pub fn queue(env: &Env, args: &QueueArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Display columns of the author and preview in a `queue` row.
+const AUTHOR_COLUMNS: usize = 18;
+const PREVIEW_COLUMNS: usize = 60;
+/// Between every two columns, so a long value never runs into the next one.
+const GAP: &str = "  ";
+
+/// One `queue` row. Columns are measured in display width (a CJK name or an
+/// emoji takes two columns, a ZWJ family one cluster), cut with "…" and padded,
+/// so every row has the same layout whatever the names hold.
 fn queue_line(c: &Conversation, now: DateTime<Utc>) -> String {
     let due = c
         .due_at
         .map_or_else(|| "-".to_string(), |d| countdown(d, now));
-    let author: String = sanitize_line(&c.author).chars().take(18).collect();
-    let preview: String = sanitize_line(&c.preview).chars().take(60).collect();
-    format!(
-        "{:>6}  T{}  {:>7}  {:<4} {:<7} {:<18}  {}",
-        c.id,
-        c.tier,
-        due,
-        c.platform.short(),
-        c.kind.as_str(),
+    let author = width::fit(&sanitize_line(&c.author), AUTHOR_COLUMNS);
+    let preview = sanitize_line(&c.preview);
+    let preview = width::truncate(&preview, PREVIEW_COLUMNS);
+    [
+        width::right(&c.id.to_string(), 6),
+        format!("T{}", c.tier),
+        width::right(&due, 9),
+        width::fit(c.platform.short(), 3),
+        width::fit(c.kind.as_str(), 7),
         author,
-        preview
-    )
+        preview.into_owned(),
+    ]
+    .join(GAP)
 }
 
 #[derive(Serialize)]
