@@ -166,7 +166,12 @@ impl Http {
 
     /// Send and read the whole body. Transport failures become `Timeout`/`Connect`;
     /// the status is not judged here (see [`check_status`]).
+    ///
+    /// A server that echoes the bearer token it was sent (some put it in their
+    /// error text) gets it blanked out of the body here, before the body can
+    /// reach an error message, the cache's `last_error`, or the log.
     pub async fn send(&self, request: RequestBuilder) -> Result<Reply, SyncError> {
+        let bearer = bearer_of(&request);
         let response = request.send().await.map_err(|e| self.transport(e))?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -181,10 +186,14 @@ impl Http {
                 }
             }
         })?;
+        let mut body = body.to_vec();
+        if let Some(token) = bearer {
+            blank_out(&mut body, token.as_bytes());
+        }
         Ok(Reply {
             status,
             headers,
-            body: body.to_vec(),
+            body,
         })
     }
 
@@ -216,6 +225,35 @@ impl Http {
             }
         }
     }
+}
+
+/// The bearer token a request carries, if any (read from a clone of it).
+fn bearer_of(request: &RequestBuilder) -> Option<String> {
+    let built = request.try_clone()?.build().ok()?;
+    let value = built.headers().get(reqwest::header::AUTHORIZATION)?;
+    let token = value.to_str().ok()?.strip_prefix("Bearer ")?.trim();
+    // Too short to be a real token, and blanking it would maul ordinary text.
+    (token.len() >= 8).then(|| token.to_string())
+}
+
+/// Replace every occurrence of `secret` in `body` with `<redacted>`.
+fn blank_out(body: &mut Vec<u8>, secret: &[u8]) {
+    const MARK: &[u8] = b"<redacted>";
+    if secret.is_empty() || !body.windows(secret.len()).any(|w| w == secret) {
+        return;
+    }
+    let mut out = Vec::with_capacity(body.len());
+    let mut i = 0;
+    while i < body.len() {
+        if body[i..].starts_with(secret) {
+            out.extend_from_slice(MARK);
+            i += secret.len();
+        } else {
+            out.push(body[i]);
+            i += 1;
+        }
+    }
+    *body = out;
 }
 
 /// Follow a redirect only within `base`'s origin (scheme, host and port), so a
@@ -351,6 +389,21 @@ mod tests {
             check_status(&reply(422, r#"{"error":{"message":"bad"}}"#), error_text),
             Err(SyncError::Rejected { status: 422, ref message }) if message == "bad"
         ));
+    }
+
+    #[test]
+    fn an_echoed_token_is_blanked_out() {
+        let mut body = br#"{"error":"token tok-123456789 is invalid (tok-123456789)"}"#.to_vec();
+        blank_out(&mut body, b"tok-123456789");
+        assert_eq!(
+            String::from_utf8(body).unwrap(),
+            r#"{"error":"token <redacted> is invalid (<redacted>)"}"#
+        );
+        let http = Http::new("http://127.0.0.1:9", Timeouts::default()).unwrap();
+        let url = http.url("x").unwrap();
+        let request = http.request(Method::GET, url.clone(), Some(&Secret::new("tok-123456789")));
+        assert_eq!(bearer_of(&request).as_deref(), Some("tok-123456789"));
+        assert_eq!(bearer_of(&http.request(Method::GET, url, None)), None);
     }
 
     #[test]
