@@ -18,5 +18,5 @@ pub mod store;
 pub mod sync;
 pub mod timefmt;
 pub mod triage;
-pub mod width;
 pub mod ui;
+pub mod width;

@@ -220,7 +220,10 @@ mod tests {
         assert!(json.contains('\u{9b}'));
         let inert = json_inert(&json);
         assert!(inert.is_ascii(), "{inert}");
-        assert!(inert.contains("\\u009b") && inert.contains("\\u202e"), "{inert}");
+        assert!(
+            inert.contains("\\u009b") && inert.contains("\\u202e"),
+            "{inert}"
+        );
         let back: String = serde_json::from_str(&inert).unwrap();
         assert_eq!(back, raw);
         assert!(matches!(json_inert("{\"a\":\"ü\"}"), Cow::Borrowed(_)));

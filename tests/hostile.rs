@@ -126,7 +126,10 @@ fn assert_log_clean(home: &Home) {
     assert_inert("hearth.log", &log);
     let log = text(&log);
     for word in [HIDDEN, "Visible start", "lorem ipsum", "SElEREVOQ0xJUA"] {
-        assert!(!log.contains(word), "the log holds message text ({word}): {log}");
+        assert!(
+            !log.contains(word),
+            "the log holds message text ({word}): {log}"
+        );
     }
 }
 
@@ -152,8 +155,14 @@ fn queue_and_show_print_no_control_and_json_keeps_every_byte() {
             unicode_width::UnicodeWidthStr::width(&row[..at])
         })
         .collect();
-    assert!(starts.windows(2).all(|w| w[0] == w[1]), "{starts:?}\n{table}");
-    assert!(rows.iter().all(|r| r.contains("  FRM  comment  ")), "{table}");
+    assert!(
+        starts.windows(2).all(|w| w[0] == w[1]),
+        "{starts:?}\n{table}"
+    );
+    assert!(
+        rows.iter().all(|r| r.contains("  FRM  comment  ")),
+        "{table}"
+    );
 
     let out = home.run(&["queue", "--json", "--limit", "100"], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -211,7 +220,11 @@ fn search_does_not_find_words_hidden_inside_escape_sequences() {
         "HIDDENLONG",
     ] {
         let found = store.search(hidden, 50).expect("search");
-        assert!(found.is_empty(), "{hidden} matched {} conversations", found.len());
+        assert!(
+            found.is_empty(),
+            "{hidden} matched {} conversations",
+            found.len()
+        );
     }
     // What is on screen is still found, including text between the sequences.
     assert_eq!(store.search("visible link", 50).expect("search").len(), 1);
@@ -248,7 +261,10 @@ fn bad_import_lines_and_file_names_are_quoted_inertly() {
     assert_inert("import stdout", &out.stdout);
     let stderr = text(&out.stderr);
     for n in 1..=lines.len() {
-        assert!(stderr.contains(&format!(".jsonl:{n}: ")), "line {n}: {stderr}");
+        assert!(
+            stderr.contains(&format!(".jsonl:{n}: ")),
+            "line {n}: {stderr}"
+        );
     }
     assert!(stderr.contains("one JSON object"), "{stderr}");
     assert!(stderr.contains("in the future"), "{stderr}");
@@ -262,7 +278,9 @@ fn triage_plain_and_json_pass_no_control() {
     let home = Home::new();
     let mut input = String::new();
     for (_, payload) in payloads() {
-        input.push_str(&json!({"text": format!("Visible start {payload} refund please")}).to_string());
+        input.push_str(
+            &json!({"text": format!("Visible start {payload} refund please")}).to_string(),
+        );
         input.push('\n');
     }
     input.push_str(&json!({"text": "x", "kind": "dm\x1b]0;HIDDENKIND\x07"}).to_string());
@@ -274,7 +292,12 @@ fn triage_plain_and_json_pass_no_control() {
     assert_inert("triage", &out.stdout);
     assert_inert("triage stderr", &out.stderr);
     assert_eq!(text(&out.stdout).lines().count(), payloads().len());
-    assert_eq!(text(&out.stderr).lines().count(), 2, "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stderr).lines().count(),
+        2,
+        "{}",
+        text(&out.stderr)
+    );
 
     let out = home.run(&["triage", "--json"], Some(input.as_bytes()));
     assert_eq!(out.status.code(), Some(2));
@@ -297,13 +320,23 @@ fn config_keymap_and_playbook_errors_are_inert() {
     let out = home.run(&["queue"], None);
     assert_eq!(out.status.code(), Some(2));
     assert_inert("unknown config key", &out.stderr);
-    assert!(text(&out.stderr).contains("config.toml:1:"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("config.toml:1:"),
+        "{}",
+        text(&out.stderr)
+    );
 
-    home.write_config("[keymap]\n\"ctrl-\\u009b2J\\u001b]52;c;SElEREVOQ0xJUA==\\u0007\" = \"down\"\n");
+    home.write_config(
+        "[keymap]\n\"ctrl-\\u009b2J\\u001b]52;c;SElEREVOQ0xJUA==\\u0007\" = \"down\"\n",
+    );
     let out = home.run(&[], None);
     assert_eq!(out.status.code(), Some(2));
     assert_inert("keymap error", &out.stderr);
-    assert!(text(&out.stderr).contains("config.toml"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("config.toml"),
+        "{}",
+        text(&out.stderr)
+    );
 
     home.write_config("[[account]]\nname = \"a\"\nplatform = \"mastodon\"\nbase_url = \"https://x\\u001b]0;HIDDENURL\\u0007.example\"\n");
     let out = home.run(&["accounts"], None);
@@ -332,7 +365,11 @@ fn config_keymap_and_playbook_errors_are_inert() {
     assert_eq!(out.status.code(), Some(2));
     assert_inert("playbooks check", &out.stdout);
     assert_inert("playbooks check stderr", &out.stderr);
-    assert!(text(&out.stdout).contains("raw.toml"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("raw.toml"),
+        "{}",
+        text(&out.stdout)
+    );
     assert_log_clean_or_empty(&home);
 }
 
@@ -354,7 +391,11 @@ fn replies_reach_the_outbox_without_controls() {
         ),
     )
     .expect("input");
-    assert!(home.run(&["import", file.to_str().expect("utf-8")], None).status.success());
+    assert!(
+        home.run(&["import", file.to_str().expect("utf-8")], None)
+            .status
+            .success()
+    );
     let playbooks = home.config_dir().join("playbooks");
     std::fs::create_dir_all(&playbooks).expect("dir");
     std::fs::write(
@@ -375,7 +416,10 @@ fn replies_reach_the_outbox_without_controls() {
     assert_inert("reply --playbook", &out.stdout);
     assert_inert("reply --playbook stderr", &out.stderr);
     let typed = "Typed \x1b]0;HIDDENTYPED\x07reply\u{9b}2J with \u{2066}isolates\u{2069}\r and a bell\x07 for the customer";
-    let out = home.run(&["reply", "1", "--text", typed, "--at", at, "--force"], None);
+    let out = home.run(
+        &["reply", "1", "--text", typed, "--at", at, "--force"],
+        None,
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_inert("reply --text", &out.stdout);
 
@@ -387,13 +431,24 @@ fn replies_reach_the_outbox_without_controls() {
     for row in &rows {
         let body = row["body"].as_str().expect("body");
         // What goes to the customer is clean in itself, not only once printed.
-        assert!(support::terminal_hazard(body.as_bytes()).is_none(), "{body:?}");
+        assert!(
+            support::terminal_hazard(body.as_bytes()).is_none(),
+            "{body:?}"
+        );
         assert!(!body.contains(HIDDEN), "{body:?}");
     }
     let bodies: Vec<&str> = rows.iter().filter_map(|r| r["body"].as_str()).collect();
     // The template's OSC 52, RLO and C1 CSI are gone, its words kept.
-    assert!(bodies.iter().any(|b| b.contains(", we are on it ok. Thanks")), "{bodies:?}");
-    assert!(bodies.contains(&"Typed reply with isolates and a bell for the customer"), "{bodies:?}");
+    assert!(
+        bodies
+            .iter()
+            .any(|b| b.contains(", we are on it ok. Thanks")),
+        "{bodies:?}"
+    );
+    assert!(
+        bodies.contains(&"Typed reply with isolates and a bell for the customer"),
+        "{bodies:?}"
+    );
     let out = home.run(&["outbox"], None);
     assert_inert("outbox", &out.stdout);
     assert_log_clean(&home);
@@ -432,7 +487,10 @@ fn server_error_text_is_inert_everywhere_it_is_quoted() {
     assert_inert("doctor", &out.stdout);
     let doctor = text(&out.stdout);
     assert!(doctor.contains("HTTP 401"), "{doctor}");
-    assert!(!doctor.contains(TOKEN), "doctor printed the token: {doctor}");
+    assert!(
+        !doctor.contains(TOKEN),
+        "doctor printed the token: {doctor}"
+    );
 
     let out = run(&["sync", "--once"]);
     assert_inert("sync --once", &out.stdout);
@@ -442,7 +500,10 @@ fn server_error_text_is_inert_everywhere_it_is_quoted() {
         assert!(out.status.success(), "{}", text(&out.stderr));
         assert_inert(&format!("{args:?}"), &out.stdout);
         assert!(text(&out.stdout).contains("needs"), "{}", text(&out.stdout));
-        assert!(!text(&out.stdout).contains(TOKEN), "{args:?} printed the token");
+        assert!(
+            !text(&out.stdout).contains(TOKEN),
+            "{args:?} printed the token"
+        );
     }
     let log = home.log();
     assert_inert("hearth.log", &log);

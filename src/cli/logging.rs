@@ -172,9 +172,10 @@ mod tests {
             std::fs::write(dir.path().join(other), "keep").expect("other file");
         }
         let files = DailyFiles::open(dir.path()).expect("log files");
-        let mut writer = files.make_writer();
-        writer.write_all(b"hello from the test\n").expect("write");
-        drop(writer);
+        files
+            .make_writer()
+            .write_all(b"hello from the test\n")
+            .expect("write");
 
         let today = current_file(dir.path());
         let text = std::fs::read_to_string(&today).expect("today's log exists");
@@ -182,7 +183,10 @@ mod tests {
         let all = names(dir.path());
         let logs: Vec<&String> = all.iter().filter(|n| n.starts_with(FILE_PREFIX)).collect();
         assert_eq!(logs.len(), KEEP_FILES, "{all:?}");
-        assert!(all.contains(&"hearth.log.2020-01-09".to_string()), "{all:?}");
+        assert!(
+            all.contains(&"hearth.log.2020-01-09".to_string()),
+            "{all:?}"
+        );
         for other in [
             "hearth.sqlite3",
             "hearth.sqlite3-wal",
@@ -202,7 +206,9 @@ mod tests {
         let files = DailyFiles::open(dir.path()).expect("log files");
         files
             .make_writer()
-            .write_all("WARN body=\"x\rEVIL\u{202e}txt\nforged INFO line\u{1b}]0;t\u{7}\"\n".as_bytes())
+            .write_all(
+                "WARN body=\"x\rEVIL\u{202e}txt\nforged INFO line\u{1b}]0;t\u{7}\"\n".as_bytes(),
+            )
             .expect("write");
         let text = std::fs::read_to_string(current_file(dir.path())).expect("log");
         assert_eq!(

@@ -89,16 +89,19 @@ pub fn main() -> ExitCode {
 }
 
 /// An error and its causes on one line, each cause once. Many errors already
-/// quote their source (`cache X: unable to open: …`), and SQLite repeats itself
-/// as "Error code 14: Unable to open the database file", so a cause is only
-/// added when the line does not already say it.
+/// quote their source (`cache X: unable to open database file: …`), so a cause
+/// is only added when the line does not already say it. SQLite's innermost
+/// cause ("Error code 14: Unable to open the database file") is the generic
+/// text for the code the message above it already explains: it is dropped.
 fn error_text(err: &anyhow::Error) -> String {
     let mut text = String::new();
     for cause in err.chain() {
         let part = cause.to_string();
-        let said = text.to_lowercase();
-        let core = strip_error_code(&part).to_lowercase();
-        if !text.is_empty() && (core.is_empty() || said.contains(&core)) {
+        if !text.is_empty()
+            && (part.is_empty()
+                || text.to_lowercase().contains(&part.to_lowercase())
+                || is_sqlite_code_text(&part))
+        {
             continue;
         }
         if !text.is_empty() {
@@ -109,11 +112,12 @@ fn error_text(err: &anyhow::Error) -> String {
     text
 }
 
-/// "Error code 14: Unable to open…" → "Unable to open…" (SQLite's own wording).
-fn strip_error_code(text: &str) -> &str {
+/// "Error code 14: Unable to open the database file": rusqlite's display of a
+/// bare SQLite result code.
+fn is_sqlite_code_text(text: &str) -> bool {
     text.strip_prefix("Error code ")
         .and_then(|rest| rest.split_once(": "))
-        .map_or(text, |(_, message)| message)
+        .is_some_and(|(code, _)| code.chars().all(|c| c.is_ascii_digit()))
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {

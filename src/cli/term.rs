@@ -142,7 +142,10 @@ mod tests {
     fn text_lines_lose_escapes_even_when_split_across_writes() {
         let out = through(
             Mode::Text,
-            &[b"unknown kind 'dm\x1b]0;PW", b"NED\x07'\nnext \xc2\x9b2J line\n"],
+            &[
+                b"unknown kind 'dm\x1b]0;PW",
+                b"NED\x07'\nnext \xc2\x9b2J line\n",
+            ],
         );
         assert_eq!(out, "unknown kind 'dm'\nnext  line\n");
     }

@@ -328,7 +328,10 @@ impl Config {
                 ));
             }
             // Every URL key goes through the one policy (accounts::check_base_url).
-            for (key, value) in [("base_url", &account.base_url), ("token_url", &account.token_url)] {
+            for (key, value) in [
+                ("base_url", &account.base_url),
+                ("token_url", &account.token_url),
+            ] {
                 if let Some(url) = value {
                     check_base_url(url).map_err(|e| at(url, format!("{key} {e}")))?;
                 }

@@ -419,3 +419,78 @@ impl Store {
             .optional()?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::test_assess::KeywordAssess;
+    use crate::model::{IncomingMessage, Kind, Platform};
+
+    fn message(id: &str, body: &str) -> IncomingMessage {
+        IncomingMessage {
+            account: "a".into(),
+            platform: Platform::Forum,
+            kind: Kind::Comment,
+            thread_id: "t".into(),
+            platform_id: id.into(),
+            direction: Direction::Inbound,
+            author: "Sam".into(),
+            body: body.into(),
+            sent_at: chrono::Utc::now(),
+            context: None,
+            brand: None,
+            location: None,
+            rating: None,
+        }
+    }
+
+    /// Rowids the index matches for `word`, without joining the messages table:
+    /// a stale index entry shows up here even after its row is gone.
+    fn indexed(store: &Store, word: &str) -> Vec<i64> {
+        let mut stmt = store
+            .conn
+            .prepare("SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1")
+            .unwrap();
+        stmt.query_map([word], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn the_index_holds_what_is_on_screen_and_deletes_leave_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("c.sqlite3")).unwrap();
+        let page = IngestPage {
+            messages: vec![message(
+                "1",
+                "pay\x1b]0;SECRETWORD\x07ment due\u{9b}2J today",
+            )],
+            cursor: None,
+        };
+        store.ingest(&page, &KeywordAssess).unwrap();
+        assert!(indexed(&store, "secretword").is_empty());
+        assert_eq!(indexed(&store, "payment"), vec![1]);
+        assert_eq!(indexed(&store, "today"), vec![1]);
+
+        let tx = store.conn.transaction().unwrap();
+        unindex_before_delete(&tx, 1).unwrap();
+        tx.execute("DELETE FROM messages WHERE id = 1", []).unwrap();
+        tx.commit().unwrap();
+        for word in ["payment", "today", "due", "secretword", "pay", "ment"] {
+            assert!(indexed(&store, word).is_empty(), "{word} still indexed");
+        }
+        // The id is reused by the next message: no ghost match for the old text.
+        store
+            .ingest(
+                &IngestPage {
+                    messages: vec![message("2", "something else")],
+                    cursor: None,
+                },
+                &KeywordAssess,
+            )
+            .unwrap();
+        assert!(indexed(&store, "payment").is_empty());
+        assert_eq!(indexed(&store, "something").len(), 1);
+    }
+}

@@ -401,7 +401,11 @@ mod tests {
         );
         let http = Http::new("http://127.0.0.1:9", Timeouts::default()).unwrap();
         let url = http.url("x").unwrap();
-        let request = http.request(Method::GET, url.clone(), Some(&Secret::new("tok-123456789")));
+        let request = http.request(
+            Method::GET,
+            url.clone(),
+            Some(&Secret::new("tok-123456789")),
+        );
         assert_eq!(bearer_of(&request).as_deref(), Some("tok-123456789"));
         assert_eq!(bearer_of(&http.request(Method::GET, url, None)), None);
     }

@@ -34,7 +34,9 @@ pub async fn verify(
         .ok_or_else(|| SyncError::Config("no base_url".into()))?;
     match account.platform {
         Platform::Mastodon => mastodon(&base, token, timeouts).await,
-        Platform::Facebook => graph_object(&base, account.page_id.as_deref(), token, timeouts).await,
+        Platform::Facebook => {
+            graph_object(&base, account.page_id.as_deref(), token, timeouts).await
+        }
         Platform::Instagram => {
             graph_object(&base, account.ig_user_id.as_deref(), token, timeouts).await
         }
@@ -125,7 +127,8 @@ async fn google(
     url.query_pairs_mut()
         .append_pair("readMask", "name")
         .append_pair("pageSize", "1");
-    let reply = super::google::api::send(&http, &tokens, Method::GET, url, None, Utc::now()).await?;
+    let reply =
+        super::google::api::send(&http, &tokens, Method::GET, url, None, Utc::now()).await?;
     let value: serde_json::Value = reply.json()?;
     let listed = value
         .get("locations")

@@ -49,6 +49,13 @@ impl Home {
         std::fs::create_dir_all(&dir).expect("config dir");
         let path = dir.join("config.toml");
         std::fs::write(&path, text).expect("config");
+        // Private, as doctor asks: otherwise every doctor run reports it.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+                .expect("chmod config");
+        }
         path
     }
 
@@ -57,7 +64,11 @@ impl Home {
         let mut all = Vec::new();
         if let Ok(entries) = std::fs::read_dir(self.data_dir()) {
             for entry in entries.flatten() {
-                if entry.file_name().to_string_lossy().starts_with("hearth.log") {
+                if entry
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with("hearth.log")
+                {
                     all.extend(std::fs::read(entry.path()).expect("log file"));
                 }
             }
@@ -84,6 +95,17 @@ impl Home {
     pub fn run(&self, args: &[&str], stdin: Option<&[u8]>) -> Output {
         run(self.command(args), stdin)
     }
+}
+
+/// The permission bits of `path` (not following a link).
+#[cfg(unix)]
+pub fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    path.symlink_metadata()
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .permissions()
+        .mode()
+        & 0o777
 }
 
 /// Start `cmd`, write `stdin`, wait for it.

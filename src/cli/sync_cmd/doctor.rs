@@ -13,8 +13,8 @@ use crate::sync::credentials::{
 };
 use crate::sync::http::{Http, Timeouts, check_base_url};
 use crate::sync::secret::Secret;
-use std::path::{Path, PathBuf};
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -249,14 +249,19 @@ fn advice(account: &AccountConfig, e: &SyncError) -> (String, String) {
         Platform::Mastodon => "log in again and grant hearth the read and write scopes".to_string(),
         Platform::Google => format!(
             "the signed-in user needs access to {} and the business.manage scope",
-            account.gbp_account.as_deref().unwrap_or("the Business Profile account")
+            account
+                .gbp_account
+                .as_deref()
+                .unwrap_or("the Business Profile account")
         ),
         _ => "the token needs the Page's messaging and engagement permissions (pages_messaging, \
               pages_read_engagement, pages_manage_engagement, or the instagram_* ones)"
             .to_string(),
     };
     match e {
-        SyncError::Auth { status: 403, .. } => ("the server refused access (HTTP 403)".into(), permission),
+        SyncError::Auth { status: 403, .. } => {
+            ("the server refused access (HTTP 403)".into(), permission)
+        }
         SyncError::Auth { status, .. } => (
             format!("the server rejected the credentials (HTTP {status})"),
             relogin,
@@ -283,7 +288,10 @@ fn advice(account: &AccountConfig, e: &SyncError) -> (String, String) {
             "the answer is not the platform's API".into(),
             "check that base_url is the API root, not a web page".into(),
         ),
-        _ => ("cannot check the credentials".into(), "check this [[account]] in the config".into()),
+        _ => (
+            "cannot check the credentials".into(),
+            "check this [[account]] in the config".into(),
+        ),
     }
 }
 
@@ -334,7 +342,10 @@ fn check_files(env: &Env, f: &mut Findings) {
         }
     }
     if exposed == 0 {
-        f.ok(format!("only you can read {} and the cache", data.display()));
+        f.ok(format!(
+            "only you can read {} and the cache",
+            data.display()
+        ));
     }
 }
 
