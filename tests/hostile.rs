@@ -509,3 +509,20 @@ fn server_error_text_is_inert_everywhere_it_is_quoted() {
     assert_inert("hearth.log", &log);
     assert!(!text(&log).contains(TOKEN), "the log holds the token");
 }
+
+/// clap quotes a bad argument back; scripts pass platform text as arguments.
+#[test]
+fn argument_errors_quote_the_argument_inertly() {
+    let home = Home::new();
+    let out = home.run(&["moderate", "1", "hide\x1b]0;HIDDENARG\x07\u{9b}2J"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert_inert("argument error", &out.stderr);
+    assert!(
+        text(&out.stderr).contains("invalid value 'hide'"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = home.run(&["--version"], None);
+    assert!(out.status.success());
+    assert!(text(&out.stdout).starts_with("hearth "));
+}

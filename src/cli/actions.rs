@@ -8,6 +8,7 @@ use crate::inbox::{Inbox, InboxError, ModerateDecision, ModerateRequest, Moderat
 use crate::model::{ModerationReason, Tier};
 use crate::sanitize::sanitize_line;
 use crate::triage::Triage;
+use crate::width;
 use chrono::Utc;
 use std::io::Write;
 use std::process::ExitCode;
@@ -94,11 +95,13 @@ pub fn strikes(env: &Env, args: &StrikesArgs) -> anyhow::Result<ExitCode> {
         writeln!(out, "No strikes.")?;
     }
     for r in &rows {
+        // Names are cleaned first and then fitted by display width, so an
+        // emoji or CJK name keeps the columns aligned.
         let line = format!(
-            "{:>3}  {:<24} {:<20} last: {} → {} {}",
+            "{:>3}  {}  {}  last: {} → {} {}",
             r.count,
-            r.author,
-            r.account,
+            width::fit(&sanitize_line(&r.author), 24),
+            width::fit(&sanitize_line(&r.account), 20),
             r.last_reason,
             r.last_step,
             r.reminder
@@ -190,8 +193,7 @@ pub fn outbox(env: &Env, args: &OutboxArgs) -> anyhow::Result<ExitCode> {
             when,
             r.error.as_deref().unwrap_or(&r.body)
         );
-        let line: String = sanitize_line(&line).chars().take(160).collect();
-        writeln!(out, "{line}")?;
+        writeln!(out, "{}", width::truncate(&sanitize_line(&line), 160))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -75,7 +75,10 @@ impl Env {
 
 /// Run the program; returns the process exit status.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(&e),
+    };
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
@@ -86,6 +89,26 @@ pub fn main() -> ExitCode {
             ExitCode::from(code)
         }
     }
+}
+
+/// Help and version as clap prints them; a usage error through the cleaner,
+/// since clap quotes the offending argument ("invalid value 'hide<ESC>]0;…'"),
+/// and scripts pass platform text as arguments.
+fn clap_exit(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let code = u8::try_from(e.exit_code()).unwrap_or(EXIT_BAD_INPUT);
+    match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+        }
+        _ => {
+            use std::io::Write as _;
+            let _ = write!(term::stderr(), "{e}");
+        }
+    }
+    ExitCode::from(code)
 }
 
 /// An error and its causes on one line, each cause once. Many errors already
