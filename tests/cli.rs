@@ -321,3 +321,120 @@ fn logs_go_to_a_dated_file_in_the_data_directory_not_the_terminal() {
         );
     }
 }
+
+/// `hearth args…` as a user who cannot write `home`: this user after a chmod,
+/// or, when the tests run as root (who writes anything), the `nobody` user
+/// through setpriv.
+#[cfg(unix)]
+fn hearth_without_write_access(home: &Path, args: &[&str]) -> Output {
+    use std::os::unix::fs::MetadataExt;
+    let root = std::fs::metadata(home).expect("home").uid() == 0;
+    let bin = env!("CARGO_BIN_EXE_hearth");
+    let mut cmd = if root {
+        let mut cmd = Command::new("setpriv");
+        cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", bin]);
+        cmd
+    } else {
+        Command::new(bin)
+    };
+    cmd.args(args)
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env_remove("HEARTH_DB")
+        .stdin(Stdio::null());
+    cmd.output()
+        .expect("run hearth (as root this needs setpriv from util-linux)")
+}
+
+#[cfg(unix)]
+#[test]
+fn reads_work_on_a_cache_nobody_may_write_and_writes_name_the_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let (home, _) = seeded();
+    let dir = home.path().join("ro");
+    std::fs::create_dir(&dir).unwrap();
+    let db = dir.join("cache.sqlite3");
+    let seed = hearth(
+        home.path(),
+        &["--db", db.to_str().unwrap(), "demo", "--seed-only"],
+        None,
+    );
+    assert!(seed.status.success(), "{}", text(&seed.stderr));
+    // One snooze that is due: waking it would be queue's only write.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute(
+        "UPDATE conversations SET status = 'snoozed', snoozed_until = 0
+         WHERE id = (SELECT min(id) FROM conversations WHERE status = 'open')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let mode = |path: &Path, bits: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(bits)).unwrap();
+    };
+    mode(home.path(), 0o755);
+    mode(&db, 0o444);
+    mode(&dir, 0o555);
+    let db_arg = db.to_str().unwrap();
+
+    let out = hearth_without_write_access(home.path(), &["--db", db_arg, "queue"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).lines().count() >= 10,
+        "{}",
+        text(&out.stdout)
+    );
+    let note = text(&out.stderr);
+    assert!(
+        note.contains(&format!("cannot write to {db_arg}")),
+        "{note}"
+    );
+
+    let out = hearth_without_write_access(home.path(), &["--db", db_arg, "show", "2", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let out = hearth_without_write_access(home.path(), &["--db", db_arg, "tier", "2", "1"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(db_arg),
+        "the error names the cache: {stderr}"
+    );
+    mode(&dir, 0o755);
+}
+
+#[test]
+fn an_error_says_each_thing_once() {
+    let home = tempfile::tempdir().unwrap();
+    // A cache path that cannot be created: SQLite's message would come three times.
+    let out = hearth(
+        home.path(),
+        &["--db", "/proc/hearth-none/cache.sqlite3", "import", "-"],
+        Some(""),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr).to_lowercase();
+    assert!(
+        stderr.contains("/proc/hearth-none/cache.sqlite3"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("unable to open").count(),
+        1,
+        "repeated: {stderr}"
+    );
+    let not_a_db = home.path().join("notes.txt");
+    std::fs::write(&not_a_db, "plain text, not SQLite").unwrap();
+    let out = hearth(
+        home.path(),
+        &["--db", not_a_db.to_str().unwrap(), "queue"],
+        None,
+    );
+    let stderr = text(&out.stderr).to_lowercase();
+    assert_eq!(
+        stderr.matches("not a database").count(),
+        1,
+        "repeated: {stderr}"
+    );
+}

@@ -135,3 +135,88 @@ fn a_missing_file_is_a_usage_error_and_creates_no_cache() {
     assert!(text(&out.stderr).contains("cannot open /nonexistent/x.jsonl"));
     assert!(!db.exists());
 }
+
+#[test]
+fn a_directory_is_a_usage_error_like_a_missing_file() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("cache.sqlite3");
+    let dir = home.path().join("exports");
+    std::fs::create_dir(&dir).unwrap();
+    let out = hearth(
+        home.path(),
+        &[
+            "--db",
+            db.to_str().unwrap(),
+            "import",
+            dir.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("is a directory"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!db.exists());
+}
+
+#[test]
+fn a_known_id_under_another_thread_makes_no_empty_conversation() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("cache.sqlite3");
+    let db = db.to_str().unwrap().to_string();
+    let first = format!("{}\n", line("r1", "thread-a", ""));
+    let out = hearth(home.path(), &["--db", &db, "import", "-"], Some(&first));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let moved = format!("{}\n", line("r1", "thread-b", ""));
+    let out = hearth(home.path(), &["--db", &db, "import", "-"], Some(&moved));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("imported 0, duplicates 1, bad 0"),
+        "{}",
+        text(&out.stdout)
+    );
+    let queue = queue_json(home.path(), &db);
+    let items = queue.as_array().unwrap();
+    assert_eq!(items.len(), 1, "{queue}");
+    assert_eq!(items[0]["message_count"], 1, "{queue}");
+}
+
+#[test]
+fn array_lines_and_far_future_times_are_refused() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("cache.sqlite3");
+    let db = db.to_str().unwrap().to_string();
+    let input = [
+        r#"["yelp-downtown","yelp","review","t1","r1","Sam","Great","2024-05-02T09:15:00Z"]"#
+            .to_string(),
+        line("r2", "t2", "").replace("2024-05-02T09:15:00Z", "9999-12-31T23:59:59Z"),
+        line("r3", "t3", ""),
+    ]
+    .join("\n");
+    let out = hearth(home.path(), &["--db", &db, "import", "-"], Some(&input));
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("<stdin>:1: a line must be one JSON object"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("<stdin>:2: sent_at: '9999-12-31T23:59:59Z' is in the future"),
+        "{stderr}"
+    );
+    assert!(text(&out.stdout).contains("imported 1, duplicates 0, bad 2"));
+    // Every time the queue prints is RFC 3339 (year 9999 gave "+10000-…").
+    let queue = queue_json(home.path(), &db);
+    for item in queue.as_array().unwrap() {
+        for key in ["received_at", "due_at"] {
+            if let Some(t) = item[key].as_str() {
+                assert!(
+                    chrono::DateTime::parse_from_rfc3339(t).is_ok(),
+                    "{key}: {t}"
+                );
+            }
+        }
+    }
+}

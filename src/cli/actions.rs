@@ -2,12 +2,13 @@
 //! core (`crate::inbox`), with its decisions turned into lines and exit statuses.
 
 use super::args::{ModerateArgs, OutboxArgs, OutboxCommand, StrikesArgs, TierArgs};
-use super::headless::open_existing;
-use super::{EXIT_GUARDED, Env, Failure};
+use super::headless::{open_existing, open_for_reading};
+use super::{EXIT_GUARDED, Env, Failure, term};
 use crate::inbox::{Inbox, InboxError, ModerateDecision, ModerateRequest, Moderation, Warning};
 use crate::model::{ModerationReason, Tier};
 use crate::sanitize::sanitize_line;
 use crate::triage::Triage;
+use crate::width;
 use chrono::Utc;
 use std::io::Write;
 use std::process::ExitCode;
@@ -27,7 +28,7 @@ pub(super) fn inbox_failure(e: InboxError) -> anyhow::Error {
 
 /// Guard warnings on stderr, one per line, with the way through.
 pub(super) fn report_guards(warnings: &[Warning], what: &str) -> ExitCode {
-    let mut err = std::io::stderr().lock();
+    let mut err = term::stderr();
     for w in warnings {
         // The message names the mistake; the bracketed word is the guard's config key.
         let _ = writeln!(err, "hearth: {} [{}]", sanitize_line(&w.message), w.guard);
@@ -67,7 +68,7 @@ pub fn moderate(env: &Env, args: &ModerateArgs) -> anyhow::Result<ExitCode> {
     match decision {
         ModerateDecision::Blocked(warnings) => Ok(report_guards(&warnings, action.as_str())),
         ModerateDecision::Queued(outcome) => {
-            let mut out = std::io::stdout().lock();
+            let mut out = term::stdout();
             writeln!(
                 out,
                 "{} queued (outbox #{}); `hearth sync` carries it out",
@@ -83,21 +84,24 @@ pub fn moderate(env: &Env, args: &ModerateArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn strikes(env: &Env, args: &StrikesArgs) -> anyhow::Result<ExitCode> {
-    let store = open_existing(env)?;
+    let store = open_for_reading(env)?;
     let rows = store.strikes(1000)?;
     if args.json {
-        return super::print_json(&rows);
+        term::print_json(&rows)?;
+        return Ok(ExitCode::SUCCESS);
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = term::stdout();
     if rows.is_empty() {
         writeln!(out, "No strikes.")?;
     }
     for r in &rows {
+        // Names are cleaned first and then fitted by display width, so an
+        // emoji or CJK name keeps the columns aligned.
         let line = format!(
-            "{:>3}  {:<24} {:<20} last: {} → {} {}",
+            "{:>3}  {}  {}  last: {} → {} {}",
             r.count,
-            r.author,
-            r.account,
+            width::fit(&sanitize_line(&r.author), 24),
+            width::fit(&sanitize_line(&r.account), 20),
             r.last_reason,
             r.last_step,
             r.reminder
@@ -118,8 +122,8 @@ pub fn tier(env: &Env, args: &TierArgs) -> anyhow::Result<ExitCode> {
         .retier(args.id, tier, Utc::now())
         .map_err(inbox_failure)?;
     match tier {
-        Some(t) => println!("conversation {}: tier {} ({})", args.id, t, t.name()),
-        None => println!("conversation {}: tier override cleared", args.id),
+        Some(t) => say!("conversation {}: tier {} ({})", args.id, t, t.name()),
+        None => say!("conversation {}: tier override cleared", args.id),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -137,19 +141,20 @@ struct OutboxRow {
 }
 
 pub fn outbox(env: &Env, args: &OutboxArgs) -> anyhow::Result<ExitCode> {
-    let mut store = open_existing(env)?;
     let now = Utc::now();
     if let Some(OutboxCommand::Cancel { id }) = args.command {
+        let mut store = open_existing(env)?;
         let triage = triage(env)?;
         let item = Inbox::new(&mut store, &env.config, &triage)
             .cancel_outbox(id, now)
             .map_err(inbox_failure)?;
-        println!(
+        say!(
             "outbox #{id} cancelled; conversation {} is back in the queue",
             item.conversation_id
         );
         return Ok(ExitCode::SUCCESS);
     }
+    let store = open_for_reading(env)?;
     let mut items = store.outbox_scheduled(now, 500)?;
     items.extend(store.outbox_needing_attention(500)?);
     let rows: Vec<OutboxRow> = items
@@ -168,9 +173,10 @@ pub fn outbox(env: &Env, args: &OutboxArgs) -> anyhow::Result<ExitCode> {
         })
         .collect();
     if args.json {
-        return super::print_json(&rows);
+        term::print_json(&rows)?;
+        return Ok(ExitCode::SUCCESS);
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = term::stdout();
     if rows.is_empty() {
         writeln!(out, "Nothing scheduled or waiting for a decision.")?;
     }
@@ -187,8 +193,7 @@ pub fn outbox(env: &Env, args: &OutboxArgs) -> anyhow::Result<ExitCode> {
             when,
             r.error.as_deref().unwrap_or(&r.body)
         );
-        let line: String = sanitize_line(&line).chars().take(160).collect();
-        writeln!(out, "{line}")?;
+        writeln!(out, "{}", width::truncate(&sanitize_line(&line), 160))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -25,21 +25,21 @@ pub fn run(env: Env, args: DemoArgs) -> anyhow::Result<ExitCode> {
     let summary = crate::demo::seed(&mut store, &triage, Utc::now())?;
     drop(store);
     if args.seed_only {
-        println!(
+        say!(
             "Seeded {} conversations ({} messages, {} platforms) into {}",
             summary.conversations,
             summary.messages,
             summary.platforms,
             db.display()
         );
-        println!("  in the queue (open): {}", summary.open());
+        say!("  in the queue (open): {}", summary.open());
         for (tier, n) in Tier::ALL.iter().zip(summary.open_per_tier) {
-            println!("    tier {tier} {}: {n} open", tier.name());
+            say!("    tier {tier} {}: {n} open", tier.name());
         }
-        println!("  answered, waiting for the customer: {}", summary.waiting);
-        println!("  snoozed: {}", summary.snoozed);
-        println!("  done: {}", summary.done);
-        println!("Try: hearth --db {} queue", shell_quote(&db));
+        say!("  answered, waiting for the customer: {}", summary.waiting);
+        say!("  snoozed: {}", summary.snoozed);
+        say!("  done: {}", summary.done);
+        say!("Try: hearth --db {} queue", shell_quote(&db));
         return Ok(ExitCode::SUCCESS);
     }
     super::run_tui(env, db, true)?;

@@ -2,11 +2,12 @@
 //! store in the same order as the TUI.
 
 use super::args::{QueueArgs, ShowArgs, TriageArgs};
-use super::{EXIT_BAD_INPUT, Env, Failure};
+use super::{EXIT_BAD_INPUT, Env, Failure, term};
 use crate::model::{Conversation, Direction, Message, QueueFilter, Tier};
 use crate::sanitize::{sanitize, sanitize_line};
 use crate::store::Store;
 use crate::timefmt::{countdown, local_short};
+use crate::width;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use std::io::Write;
@@ -14,6 +15,16 @@ use std::process::ExitCode;
 
 /// Open an existing cache; a missing one is a usage error, not an empty queue.
 pub(super) fn open_existing(env: &Env) -> anyhow::Result<Store> {
+    Ok(Store::open(&existing_cache(env)?)?)
+}
+
+/// Open an existing cache read-only, for commands that only read: they work on
+/// a cache this user may not write to.
+pub(super) fn open_for_reading(env: &Env) -> anyhow::Result<Store> {
+    Ok(Store::open_read_only(&existing_cache(env)?)?)
+}
+
+fn existing_cache(env: &Env) -> anyhow::Result<std::path::PathBuf> {
     let path = env.db_path();
     if !path.exists() {
         return Err(Failure::bad_input(format!(
@@ -21,7 +32,26 @@ pub(super) fn open_existing(env: &Env) -> anyhow::Result<Store> {
             path.display()
         )));
     }
-    Ok(Store::open(&path)?)
+    Ok(path)
+}
+
+/// Snoozed conversations whose time has come rejoin the queue; that is the one
+/// write `queue` makes, and only when one is due. Without write access the queue
+/// is still printed, with a note that names the file.
+fn wake_due(env: &Env, reader: &Store, now: DateTime<Utc>) -> anyhow::Result<()> {
+    if reader.snoozed_due(now)? == 0 {
+        return Ok(());
+    }
+    let woke = Store::open(reader.path()).and_then(|writer| writer.wake_snoozed(now));
+    if let Err(e) = woke {
+        tracing::warn!(error = %e, "cannot wake snoozed conversations");
+        warn_line!(
+            "hearth: note: cannot write to {} ({e}); snoozed conversations that are due \
+             are not shown",
+            env.db_path().display()
+        );
+    }
+    Ok(())
 }
 
 fn rfc3339(t: DateTime<Utc>) -> String {
@@ -107,16 +137,15 @@ fn parse_filter(args: &QueueArgs) -> anyhow::Result<QueueFilter> {
 
 pub fn queue(env: &Env, args: &QueueArgs) -> anyhow::Result<ExitCode> {
     let filter = parse_filter(args)?;
-    let store = open_existing(env)?;
+    let store = open_for_reading(env)?;
     let now = Utc::now();
-    store.wake_snoozed(now)?;
+    wake_due(env, &store, now)?;
     let rows = store.queue(&filter, None, args.limit)?;
-    let mut out = std::io::stdout().lock();
     if args.json {
         let items: Vec<QueueItem> = rows.iter().map(|c| QueueItem::new(c, now)).collect();
-        serde_json::to_writer_pretty(&mut out, &items)?;
-        writeln!(out)?;
+        term::print_json(&items)?;
     } else {
+        let mut out = term::stdout();
         for c in &rows {
             writeln!(out, "{}", queue_line(c, now))?;
         }
@@ -127,22 +156,32 @@ pub fn queue(env: &Env, args: &QueueArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Display columns of the author and preview in a `queue` row.
+const AUTHOR_COLUMNS: usize = 18;
+const PREVIEW_COLUMNS: usize = 60;
+/// Between every two columns, so a long value never runs into the next one.
+const GAP: &str = "  ";
+
+/// One `queue` row. Columns are measured in display width (a CJK name or an
+/// emoji takes two columns, a ZWJ family one cluster), cut with "…" and padded,
+/// so every row has the same layout whatever the names hold.
 fn queue_line(c: &Conversation, now: DateTime<Utc>) -> String {
     let due = c
         .due_at
         .map_or_else(|| "-".to_string(), |d| countdown(d, now));
-    let author: String = sanitize_line(&c.author).chars().take(18).collect();
-    let preview: String = sanitize_line(&c.preview).chars().take(60).collect();
-    format!(
-        "{:>6}  T{}  {:>7}  {:<4} {:<7} {:<18}  {}",
-        c.id,
-        c.tier,
-        due,
-        c.platform.short(),
-        c.kind.as_str(),
+    let author = width::fit(&sanitize_line(&c.author), AUTHOR_COLUMNS);
+    let preview = sanitize_line(&c.preview);
+    let preview = width::truncate(&preview, PREVIEW_COLUMNS);
+    [
+        width::right(&c.id.to_string(), 6),
+        format!("T{}", c.tier),
+        width::right(&due, 9),
+        width::fit(c.platform.short(), 3),
+        width::fit(c.kind.as_str(), 7),
         author,
-        preview
-    )
+        preview.into_owned(),
+    ]
+    .join(GAP)
 }
 
 #[derive(Serialize)]
@@ -176,7 +215,7 @@ impl<'a> From<&'a Message> for ShowMessage<'a> {
 }
 
 pub fn show(env: &Env, args: &ShowArgs) -> anyhow::Result<ExitCode> {
-    let store = open_existing(env)?;
+    let store = open_for_reading(env)?;
     let Some(c) = store.conversation(args.id)? else {
         return Err(Failure::bad_input(format!(
             "no conversation with id {}",
@@ -185,16 +224,15 @@ pub fn show(env: &Env, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     };
     let messages = store.messages(c.id, args.limit)?;
     let now = Utc::now();
-    let mut out = std::io::stdout().lock();
     if args.json {
         let output = ShowOutput {
             conversation: QueueItem::new(&c, now),
             messages: messages.iter().map(ShowMessage::from).collect(),
         };
-        serde_json::to_writer_pretty(&mut out, &output)?;
-        writeln!(out)?;
+        term::print_json(&output)?;
         return Ok(ExitCode::SUCCESS);
     }
+    let mut out = term::stdout();
     let place = [c.brand.as_deref(), c.location.as_deref()]
         .into_iter()
         .flatten()
@@ -245,8 +283,16 @@ pub fn triage(env: &Env, args: &TriageArgs) -> anyhow::Result<ExitCode> {
     let engine =
         crate::triage::Triage::new(&env.config).map_err(|e| Failure::bad_input(e.to_string()))?;
     let stdin = std::io::stdin().lock();
-    let stdout = std::io::stdout().lock();
-    let summary = crate::triage::stdin::run(stdin, stdout, args.json, &engine)?;
+    // Verdicts quote the input text and bad-line reports quote serde's view of
+    // it ("unknown variant `dm<ESC>]0;…`"): both go through the cleaner.
+    let mode = if args.json {
+        term::Mode::Json
+    } else {
+        term::Mode::Text
+    };
+    let stdout = term::stdout_as(mode);
+    let summary =
+        crate::triage::stdin::run_reporting(stdin, stdout, term::stderr(), args.json, &engine)?;
     Ok(if summary.failed() > 0 {
         ExitCode::from(EXIT_BAD_INPUT)
     } else {

@@ -18,6 +18,13 @@ pub fn import(env: &Env, args: &ImportArgs) -> anyhow::Result<ExitCode> {
         (Box::new(std::io::stdin().lock()), "<stdin>".to_string())
     } else {
         let name = args.file.display().to_string();
+        // Opening a directory succeeds on Unix and fails on the first read; say
+        // so up front, with the same exit status as a missing file.
+        if args.file.is_dir() {
+            return Err(Failure::bad_input(format!(
+                "cannot import {name}: it is a directory; give a JSON Lines file"
+            )));
+        }
         let file = std::fs::File::open(&args.file)
             .map_err(|e| Failure::bad_input(format!("cannot open {name}: {e}")))?;
         (Box::new(BufReader::new(file)), name)
@@ -32,12 +39,12 @@ pub fn import(env: &Env, args: &ImportArgs) -> anyhow::Result<ExitCode> {
         "import finished"
     );
     {
-        let mut err = std::io::stderr().lock();
+        let mut err = super::term::stderr();
         for bad in &summary.bad {
             writeln!(err, "{bad}")?;
         }
     }
-    println!(
+    say!(
         "imported {}, duplicates {}, bad {}",
         summary.imported,
         summary.duplicates,

@@ -38,6 +38,9 @@ pub fn login(env: &Env, args: &LoginArgs) -> anyhow::Result<ExitCode> {
             ));
         }
     };
+    // Before anything else: a refused URL (a password in it) is never echoed.
+    crate::config::check_base_url(&instance)
+        .map_err(|e| Failure::bad_input(format!("--instance {e}")))?;
     let account = match &args.account {
         Some(name) => name.clone(),
         None => default_account_name(env, &instance)?,
@@ -59,7 +62,8 @@ pub fn login(env: &Env, args: &LoginArgs) -> anyhow::Result<ExitCode> {
         .context("starting the async runtime")?;
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
-    let mut output = std::io::stdout();
+    // The prompts quote the instance's answers (the account name it reports).
+    let mut output = super::term::stdout();
     runtime
         .block_on(crate::sync::mastodon::login::login(
             &instance,
@@ -70,7 +74,7 @@ pub fn login(env: &Env, args: &LoginArgs) -> anyhow::Result<ExitCode> {
         ))
         .map_err(|e| anyhow::anyhow!("login to {instance} failed: {e}"))?;
     if configured(&account).is_none() {
-        println!(
+        say!(
             "\nAdd the account to {}:\n\n[[account]]\nname = \"{account}\"\nplatform = \"mastodon\"\nbase_url = \"{instance}\"",
             env.config_path.display()
         );

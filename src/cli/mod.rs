@@ -1,6 +1,10 @@
 //! Command-line entry: parse arguments (clap), load config, dispatch. No product
 //! logic lives here; each subcommand's wiring has its own small module.
 
+// First, so its `say!` / `warn_line!` macros are in scope in every module below.
+#[macro_use]
+mod term;
+
 mod actions;
 mod args;
 mod demo;
@@ -45,15 +49,6 @@ impl Failure {
     }
 }
 
-/// Print `value` as pretty JSON on stdout (every `--json` output goes through here).
-pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<ExitCode> {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
-    writeln!(out)?;
-    Ok(ExitCode::SUCCESS)
-}
-
 /// What every subcommand needs: where things are and the loaded config.
 pub struct Env {
     pub paths: Paths,
@@ -80,7 +75,10 @@ impl Env {
 
 /// Run the program; returns the process exit status.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(&e),
+    };
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
@@ -90,10 +88,64 @@ pub fn main() -> ExitCode {
                 .and_then(|s| u8::try_from(128 + s.0).ok());
             let code =
                 signal.unwrap_or_else(|| err.downcast_ref::<Failure>().map_or(1, |f| f.code));
-            eprintln!("hearth: {err:#}");
+            // Through the cleaner: errors quote file names, config values and
+            // platform answers, any of which may carry escape sequences.
+            warn_line!("hearth: {}", error_text(&err));
             ExitCode::from(code)
         }
     }
+}
+
+/// Help and version as clap prints them; a usage error through the cleaner,
+/// since clap quotes the offending argument ("invalid value 'hide<ESC>]0;…'"),
+/// and scripts pass platform text as arguments.
+fn clap_exit(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let code = u8::try_from(e.exit_code()).unwrap_or(EXIT_BAD_INPUT);
+    match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+        }
+        _ => {
+            use std::io::Write as _;
+            let _ = write!(term::stderr(), "{e}");
+        }
+    }
+    ExitCode::from(code)
+}
+
+/// An error and its causes on one line, each cause once. Many errors already
+/// quote their source (`cache X: unable to open database file: …`), so a cause
+/// is only added when the line does not already say it. SQLite's innermost
+/// cause ("Error code 14: Unable to open the database file") is the generic
+/// text for the code the message above it already explains: it is dropped.
+fn error_text(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let part = cause.to_string();
+        if !text.is_empty()
+            && (part.is_empty()
+                || text.to_lowercase().contains(&part.to_lowercase())
+                || is_sqlite_code_text(&part))
+        {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
+}
+
+/// "Error code 14: Unable to open the database file": rusqlite's display of a
+/// bare SQLite result code.
+fn is_sqlite_code_text(text: &str) -> bool {
+    text.strip_prefix("Error code ")
+        .and_then(|rest| rest.split_once(": "))
+        .is_some_and(|(code, _)| code.chars().all(|c| c.is_ascii_digit()))
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -115,7 +167,30 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let _logging = logging::init(&env.paths.log_dir());
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "hearth starting");
 
-    match cli.command.unwrap_or(Command::Open) {
+    let command = cli.command.unwrap_or(Command::Open);
+    let cache = match &command {
+        Command::Demo(_) => env
+            .db_override
+            .clone()
+            .unwrap_or_else(|| env.paths.demo_db()),
+        _ => env.db_path(),
+    };
+    dispatch(env, command).map_err(|e| name_the_cache(e, &cache))
+}
+
+/// A failed SQL statement says what failed ("attempt to write a readonly
+/// database") but not on which file; every command has one cache, so name it.
+fn name_the_cache(err: anyhow::Error, cache: &std::path::Path) -> anyhow::Error {
+    match err.downcast_ref::<crate::store::StoreError>() {
+        Some(crate::store::StoreError::Sqlite(e)) => {
+            anyhow::anyhow!("cache {}: {e}", cache.display())
+        }
+        _ => err,
+    }
+}
+
+fn dispatch(env: Env, command: Command) -> anyhow::Result<ExitCode> {
+    match command {
         Command::Open => {
             let db = env.db_path();
             run_tui(env, db, false)?;
@@ -178,10 +253,9 @@ fn check_theme(env: &Env) -> anyhow::Result<()> {
 
 /// Open the TUI on `db`. With `demo`, a feeder delivers new messages while it runs.
 fn run_tui(env: Env, db: PathBuf, demo: bool) -> anyhow::Result<()> {
-    use std::io::IsTerminal;
     // Everything that can fail on bad input fails here, before the terminal changes.
     check_ui_config(&env)?;
-    if !std::io::stdout().is_terminal() {
+    if !term::stdout_is_terminal() {
         return Err(Failure::bad_input(
             "the inbox needs a terminal; for scripts use `hearth queue --json` or `hearth show ID`",
         ));

@@ -10,13 +10,13 @@ pub fn check(env: &Env, dir: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let dir = dir.unwrap_or_else(|| env.paths.user_playbook_dir());
     let problems = check_dir(&dir);
     for problem in &problems {
-        println!("{problem}");
+        say!("{problem}");
     }
     if problems.is_empty() {
-        println!("{}: all playbooks are valid", dir.display());
+        say!("{}: all playbooks are valid", dir.display());
         Ok(ExitCode::SUCCESS)
     } else {
-        eprintln!("{} problem(s) in {}", problems.len(), dir.display());
+        warn_line!("{} problem(s) in {}", problems.len(), dir.display());
         Ok(ExitCode::from(EXIT_BAD_INPUT))
     }
 }
@@ -25,7 +25,7 @@ pub fn list(env: &Env) -> anyhow::Result<ExitCode> {
     let (library, problems) = Library::load(&env.playbook_dirs());
     for p in library.all() {
         let tiers: Vec<String> = p.tiers.iter().map(|t| t.to_string()).collect();
-        println!(
+        say!(
             "{:<24} tiers {:<10} {}",
             sanitize_line(&p.name),
             tiers.join(","),
@@ -33,7 +33,7 @@ pub fn list(env: &Env) -> anyhow::Result<ExitCode> {
         );
     }
     for problem in &problems {
-        eprintln!("skipped: {problem}");
+        warn_line!("skipped: {problem}");
     }
     Ok(if problems.is_empty() {
         ExitCode::SUCCESS

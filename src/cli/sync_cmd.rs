@@ -5,7 +5,7 @@ mod doctor;
 mod reply;
 
 use super::args::{AccountsArgs, SyncArgs};
-use super::{Env, Failure};
+use super::{Env, Failure, term};
 use crate::config::{Config, Paths};
 use crate::model::{Assess, SyncEvent};
 use crate::sanitize::sanitize_line;
@@ -38,7 +38,7 @@ fn warn_if_config_exposed(env: &Env) {
     if readable_by_others(&env.config_path) {
         let path = env.config_path.display();
         tracing::warn!(%path, "config file is readable by other users");
-        eprintln!("hearth: warning: {path} is readable by other users; run: chmod 600 {path}");
+        warn_line!("hearth: warning: {path} is readable by other users; run: chmod 600 {path}");
     }
 }
 
@@ -69,7 +69,7 @@ pub fn sync(env: &Env, args: &SyncArgs) -> anyhow::Result<ExitCode> {
             // Runs until Ctrl-C. Every page and outbox step is committed as it
             // happens, so even a hard kill loses nothing; Ctrl-C stops cleanly.
             let _ = tokio::signal::ctrl_c().await;
-            eprintln!("stopping…");
+            warn_line!("stopping…");
             engine.shutdown().await;
             let _ = tokio::time::timeout(std::time::Duration::from_secs(2), printer).await;
             Ok(ExitCode::SUCCESS)
@@ -114,7 +114,7 @@ async fn sync_once(
         };
         for (account, until) in &soon {
             let seconds = (*until - now).num_seconds().max(0) + 1;
-            eprintln!(
+            warn_line!(
                 "{}",
                 sanitize_line(&format!(
                     "hearth: {account}: rate-limited; waiting {seconds} s for the reset at {}",
@@ -153,7 +153,7 @@ async fn sync_once(
 /// too far off to wait for ([`EXIT_TEMPFAIL`], with the time to retry on stderr).
 fn report_once(report: &engine::SyncReport) -> anyhow::Result<ExitCode> {
     let now = Utc::now();
-    let mut out = std::io::stdout().lock();
+    let mut out = term::stdout();
     for a in &report.accounts {
         let line = match (&a.error, a.rate_limited_until) {
             (Some(e), _) => format!("{}: FAILED ({}): {}", a.account, a.state, e),
@@ -177,7 +177,7 @@ fn report_once(report: &engine::SyncReport) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     for (account, until) in limited {
-        eprintln!(
+        warn_line!(
             "{}",
             sanitize_line(&format!(
                 "hearth: {account}: stopped by a rate limit; retry after {} ({}, in {})",
@@ -213,7 +213,7 @@ async fn print_events(
                         tracing::warn!(error = %e, "cannot check for alerts");
                         Vec::new()
                     });
-                let mut out = std::io::stdout().lock();
+                let mut out = term::stdout();
                 for a in alerts {
                     crate::inbox::alert::notify(&config, &a);
                     let line =
@@ -245,7 +245,7 @@ async fn print_events(
                 why,
             } => format!("{time} ALERT conversation {conversation_id}: {why}"),
         };
-        let mut out = std::io::stdout().lock();
+        let mut out = term::stdout();
         if writeln!(out, "{}", sanitize_line(&line)).is_err() {
             return;
         }
@@ -274,7 +274,7 @@ fn account_rows(env: &Env) -> anyhow::Result<Vec<AccountRow>> {
     let db = env.db_path();
     // Listing must not create a cache as a side effect.
     let states: Vec<AccountState> = if db.exists() {
-        Store::open(&db)?.account_states()?
+        Store::open_read_only(&db)?.account_states()?
     } else {
         Vec::new()
     };
@@ -304,9 +304,10 @@ fn account_rows(env: &Env) -> anyhow::Result<Vec<AccountRow>> {
 pub fn accounts(env: &Env, args: &AccountsArgs) -> anyhow::Result<ExitCode> {
     let rows = account_rows(env)?;
     if args.json {
-        return super::print_json(&rows);
+        term::print_json(&rows)?;
+        return Ok(ExitCode::SUCCESS);
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = term::stdout();
     if rows.is_empty() {
         writeln!(
             out,

@@ -100,10 +100,27 @@ impl AccountConfig {
     }
 }
 
-/// `http://` is only allowed for loopback hosts (local fakes, tunnels); anything
-/// else must use `https://`.
+/// The URL policy, for every URL hearth is configured with (`base_url`,
+/// `token_url`, `login --instance`, and any URL key added later):
+/// - `http://` only for loopback hosts (local fakes, tunnels), else `https://`;
+/// - no user name or password (`https://user:pass@host`): hearth authenticates
+///   with the account's token, and a password in a URL ends up in output and
+///   turns requests into Basic auth. The error never repeats the password.
+///
+/// Redirects and the Referer header are handled where requests are made
+/// (`sync::http`): same origin only, none sent.
 pub fn check_base_url(base_url: &str) -> Result<url::Url, String> {
-    let url = url::Url::parse(base_url).map_err(|e| format!("'{base_url}' is not a URL: {e}"))?;
+    let url = url::Url::parse(base_url)
+        .map_err(|e| format!("'{}' is not a URL: {e}", redact_userinfo(base_url)))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        let mut shown = url.clone();
+        let _ = shown.set_username("");
+        let _ = shown.set_password(None);
+        return Err(format!(
+            "'{shown}' must not carry a user name or password ('user:password@'); \
+             remove it: hearth signs in with the account's token"
+        ));
+    }
     let loopback = match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -114,8 +131,42 @@ pub fn check_base_url(base_url: &str) -> Result<url::Url, String> {
         "https" => Ok(url),
         "http" if loopback => Ok(url),
         "http" => Err(format!(
-            "'{base_url}' uses http:// for a host that is not loopback; use https://"
+            "'{url}' uses http:// for a host that is not loopback; use https://"
         )),
-        other => Err(format!("'{base_url}' has unsupported scheme '{other}'")),
+        other => Err(format!("'{url}' has unsupported scheme '{other}'")),
+    }
+}
+
+/// Text that failed to parse as a URL, with anything between `://` and an `@`
+/// in its authority replaced, in case it was a password.
+fn redact_userinfo(text: &str) -> String {
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return text.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://…{}", &rest[at..]),
+        None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn userinfo_is_refused_without_repeating_the_password() {
+        for url in [
+            "https://alice:hunter2@mastodon.example",
+            "https://alice@mastodon.example/api",
+            "http://bob:hunter2@127.0.0.1:9000",
+        ] {
+            let err = check_base_url(url).unwrap_err();
+            assert!(err.contains("user name or password"), "{err}");
+            assert!(!err.contains("hunter2") && !err.contains("alice"), "{err}");
+        }
+        let err = check_base_url("https://u:hunter2@exa mple.org").unwrap_err();
+        assert!(!err.contains("hunter2"), "{err}");
+        assert!(check_base_url("https://mastodon.example/@alice").is_ok());
     }
 }

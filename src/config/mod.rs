@@ -327,8 +327,14 @@ impl Config {
                     format!("two accounts are named '{}'", account.name),
                 ));
             }
-            if let Some(url) = &account.base_url {
-                check_base_url(url).map_err(|e| at(url, format!("base_url {e}")))?;
+            // Every URL key goes through the one policy (accounts::check_base_url).
+            for (key, value) in [
+                ("base_url", &account.base_url),
+                ("token_url", &account.token_url),
+            ] {
+                if let Some(url) = value {
+                    check_base_url(url).map_err(|e| at(url, format!("{key} {e}")))?;
+                }
             }
             if account.poll_seconds == 0 {
                 return Err(at(&name_at, "poll_seconds must be at least 1".into()));
@@ -472,6 +478,20 @@ mod tests {
         assert_eq!(at("ctrl-q"), format!("{}:4:3", path.display()));
         assert_eq!(at("j"), format!("{}:3:1", path.display()));
         assert_eq!(at("k"), path.display().to_string());
+    }
+
+    #[test]
+    fn a_password_in_any_url_is_refused_at_its_place() {
+        let text = "agent = \"Sam\"\n[[account]]\nname = \"nw\"\nplatform = \"google\"\n\
+                    token_url = \"https://id:s3cret@oauth2.example/token\"\n";
+        let err = Config::from_toml(&p(), text).unwrap_err().to_string();
+        assert!(err.starts_with("config.toml:5:14: token_url "), "{err}");
+        assert!(!err.contains("s3cret"), "{err}");
+        let text = "[[account]]\nname = \"m\"\nplatform = \"mastodon\"\n\
+                    base_url = \"https://me:pw@social.example\"\n";
+        let err = Config::from_toml(&p(), text).unwrap_err().to_string();
+        assert!(err.starts_with("config.toml:4:13: base_url "), "{err}");
+        assert!(!err.contains(":pw@"), "{err}");
     }
 
     #[test]

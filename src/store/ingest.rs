@@ -4,6 +4,7 @@
 
 use super::{Result, Store, from_ms, to_ms};
 use crate::model::{Assess, AssessInput, Direction, IngestPage, Status};
+use crate::sanitize::sanitize;
 use rusqlite::{OptionalExtension, Transaction};
 use std::collections::{BTreeSet, HashMap};
 
@@ -54,10 +55,26 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                  ON CONFLICT (account, platform_id) DO NOTHING",
             )?;
+            // The thread a known message already belongs to.
+            let mut known_thread = tx.prepare_cached(
+                "SELECT c.thread_id FROM messages m JOIN conversations c ON c.id = m.conversation_id
+                 WHERE m.account = ?1 AND m.platform_id = ?2",
+            )?;
             // One upsert per conversation per page, not per message: most pages carry
             // several messages of the same thread.
             let mut seen: HashMap<(&str, &str), (i64, bool)> = HashMap::new();
             for m in &page.messages {
+                // A message is keyed by (account, id). Seen before under another
+                // thread, it is a duplicate, and its new thread id must not create
+                // (or touch) a conversation it will never be part of.
+                let elsewhere = known_thread
+                    .query_row((&m.account, &m.platform_id), |r| r.get::<_, String>(0))
+                    .optional()?
+                    .is_some_and(|thread| thread != m.thread_id);
+                if elsewhere {
+                    stats.duplicates += 1;
+                    continue;
+                }
                 let customer = match m.direction {
                     Direction::Inbound => m.author.as_str(),
                     Direction::Outbound => "",
@@ -147,12 +164,47 @@ pub(super) fn last_message_id(tx: &Transaction) -> Result<i64> {
     )
 }
 
-/// Add messages inserted after `after` to the full-text index, in one statement.
+/// Add messages inserted after `after` to the full-text index.
+///
+/// The index holds the text as the user sees it (`sanitize`d), not as stored:
+/// a word hidden inside an escape sequence (an OSC title, a DCS payload) is
+/// never on screen, so a search must not find the message by it.
 pub(super) fn index_messages_after(tx: &Transaction, after: i64) -> Result<()> {
+    let mut select = tx.prepare_cached("SELECT id, body FROM messages WHERE id > ?1")?;
+    let mut insert = tx.prepare_cached("INSERT INTO messages_fts (rowid, body) VALUES (?1, ?2)")?;
+    let mut rows = select.query([after])?;
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        let body: String = row.get(1)?;
+        insert.execute(rusqlite::params![id, sanitize(&body)])?;
+    }
+    Ok(())
+}
+
+/// Call before `DELETE FROM messages WHERE id = …`. The schema's delete trigger
+/// takes the row out of the index with the *stored* body, but the index holds
+/// the cleaned one; where they differ, the trigger's delete would miss the
+/// cleaned words (a ghost hit for a reused id) and remove words never indexed.
+/// So: remove the cleaned text here and index the stored text, which the
+/// trigger then removes. Nothing to do when cleaning changed nothing.
+pub(super) fn unindex_before_delete(tx: &Transaction, id: i64) -> Result<()> {
+    let body: Option<String> = tx
+        .prepare_cached("SELECT body FROM messages WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    let Some(body) = body else {
+        return Ok(());
+    };
+    let clean = sanitize(&body);
+    if clean == body {
+        return Ok(());
+    }
     tx.prepare_cached(
-        "INSERT INTO messages_fts (rowid, body) SELECT id, body FROM messages WHERE id > ?1",
+        "INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', ?1, ?2)",
     )?
-    .execute([after])?;
+    .execute(rusqlite::params![id, clean])?;
+    tx.prepare_cached("INSERT INTO messages_fts (rowid, body) VALUES (?1, ?2)")?
+        .execute(rusqlite::params![id, body])?;
     Ok(())
 }
 
@@ -365,5 +417,80 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::test_assess::KeywordAssess;
+    use crate::model::{IncomingMessage, Kind, Platform};
+
+    fn message(id: &str, body: &str) -> IncomingMessage {
+        IncomingMessage {
+            account: "a".into(),
+            platform: Platform::Forum,
+            kind: Kind::Comment,
+            thread_id: "t".into(),
+            platform_id: id.into(),
+            direction: Direction::Inbound,
+            author: "Sam".into(),
+            body: body.into(),
+            sent_at: chrono::Utc::now(),
+            context: None,
+            brand: None,
+            location: None,
+            rating: None,
+        }
+    }
+
+    /// Rowids the index matches for `word`, without joining the messages table:
+    /// a stale index entry shows up here even after its row is gone.
+    fn indexed(store: &Store, word: &str) -> Vec<i64> {
+        let mut stmt = store
+            .conn
+            .prepare("SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1")
+            .unwrap();
+        stmt.query_map([word], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn the_index_holds_what_is_on_screen_and_deletes_leave_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("c.sqlite3")).unwrap();
+        let page = IngestPage {
+            messages: vec![message(
+                "1",
+                "pay\x1b]0;SECRETWORD\x07ment due\u{9b}2J today",
+            )],
+            cursor: None,
+        };
+        store.ingest(&page, &KeywordAssess).unwrap();
+        assert!(indexed(&store, "secretword").is_empty());
+        assert_eq!(indexed(&store, "payment"), vec![1]);
+        assert_eq!(indexed(&store, "today"), vec![1]);
+
+        let tx = store.conn.transaction().unwrap();
+        unindex_before_delete(&tx, 1).unwrap();
+        tx.execute("DELETE FROM messages WHERE id = 1", []).unwrap();
+        tx.commit().unwrap();
+        for word in ["payment", "today", "due", "secretword", "pay", "ment"] {
+            assert!(indexed(&store, word).is_empty(), "{word} still indexed");
+        }
+        // The id is reused by the next message: no ghost match for the old text.
+        store
+            .ingest(
+                &IngestPage {
+                    messages: vec![message("2", "something else")],
+                    cursor: None,
+                },
+                &KeywordAssess,
+            )
+            .unwrap();
+        assert!(indexed(&store, "payment").is_empty());
+        assert_eq!(indexed(&store, "something").len(), 1);
     }
 }

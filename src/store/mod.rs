@@ -55,11 +55,16 @@ pub struct Store {
 
 impl Store {
     /// Open (creating if needed) the cache at `path` and migrate it.
+    ///
+    /// A new cache is private: its directory is created 0700 and the file 0600
+    /// before SQLite opens it, since SQLite creates files 0644 (minus the umask)
+    /// and gives the WAL and shared-memory files the database file's mode.
     pub fn open(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             // A missing directory surfaces below as a clear open error.
-            let _ = std::fs::create_dir_all(dir);
+            let _ = crate::private::create_dir_all(dir);
         }
+        let _ = crate::private::create_file_if_missing(path);
         let open_err = |source| StoreError::Open {
             path: path.to_path_buf(),
             source,
@@ -74,6 +79,64 @@ impl Store {
             conn,
             path: path.to_path_buf(),
         })
+    }
+
+    /// Open an existing cache for reading only: commands that only read (`queue`,
+    /// `show`, listings) work on a cache they may not write to. A cache that
+    /// still needs a migration is opened read-write instead, which migrates it.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        let open_err = |source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let conn = match Self::connect_read_only(path, None) {
+            Ok(conn) => conn,
+            // A WAL cache needs its shared-memory file, which a reader who may
+            // not write the directory cannot create. No -shm file means no
+            // connection has the cache open, so reading the file as it stands
+            // (SQLite's `immutable`) sees a complete state.
+            Err(first) if !sidecar(path, "-shm").exists() && !sidecar(path, "-wal").exists() => {
+                Self::connect_read_only(path, Some("immutable=1")).map_err(|_| open_err(first))?
+            }
+            Err(e) => return Err(open_err(e)),
+        };
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(open_err)?;
+        if version < schema::CURRENT_VERSION {
+            drop(conn);
+            return Store::open(path);
+        }
+        if version > schema::CURRENT_VERSION {
+            return Err(StoreError::Migrate {
+                path: path.to_path_buf(),
+                source: schema::MigrationError::TooNew { found: version },
+            });
+        }
+        conn.pragma_update(None, "temp_store", "MEMORY")
+            .map_err(open_err)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn connect_read_only(path: &Path, uri_query: Option<&str>) -> rusqlite::Result<Connection> {
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+            | rusqlite::OpenFlags::SQLITE_OPEN_URI
+            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = match uri_query.and_then(|q| file_uri(path, q)) {
+            Some(uri) => Connection::open_with_flags(uri, flags)?,
+            None => Connection::open_with_flags(path, flags)?,
+        };
+        conn.busy_timeout(Duration::from_secs(5))?;
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
+        Ok(conn)
+    }
+
+    /// False for a connection opened with [`Store::open_read_only`].
+    pub fn is_writable(&self) -> bool {
+        !self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true)
     }
 
     fn configure(conn: &Connection) -> rusqlite::Result<()> {
@@ -137,6 +200,21 @@ impl Store {
             )
             .optional()?)
     }
+}
+
+/// `<db>-shm`, `<db>-wal`: SQLite's files beside the cache.
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// `file:///abs/path?query`, percent-encoded, for SQLite's URI parameters.
+fn file_uri(path: &Path, query: &str) -> Option<String> {
+    let absolute = std::path::absolute(path).ok()?;
+    let mut url = url::Url::from_file_path(absolute).ok()?;
+    url.set_query(Some(query));
+    Some(url.to_string())
 }
 
 /// "HRTD" in ASCII: marks a cache seeded by `hearth demo`.

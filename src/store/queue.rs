@@ -64,6 +64,17 @@ impl Store {
         )?)
     }
 
+    /// How many snoozed conversations [`Store::wake_snoozed`] would wake now: a
+    /// reader checks before it asks for write access.
+    pub fn snoozed_due(&self, now: DateTime<Utc>) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM conversations
+             WHERE status = 'snoozed' AND snoozed_until <= ?1",
+            [to_ms(now)],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Open conversations matching `filter`, by tier then due time, after `after`.
     pub fn queue(
         &self,

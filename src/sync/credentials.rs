@@ -18,28 +18,42 @@ pub fn token_file(paths: &Paths, account_name: &str) -> PathBuf {
 }
 
 /// Write `secret` to `path`, readable by the owner only (mode 0600 from the start,
-/// so the token is never briefly world-readable).
+/// so the token is never briefly world-readable). The token directory is created
+/// 0700; a symbolic link in place of the directory or the file is refused, so a
+/// link planted in `tokens/` cannot redirect the token somewhere else.
 pub fn write_token_file(path: &Path, secret: &Secret) -> io::Result<()> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+        refuse_linked_dir(dir)?;
+        crate::private::create_dir_all(dir)?;
     }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    // An existing file keeps its old mode on open: tighten it explicitly.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    }
+    let mut file = crate::private::open_truncate(path)?;
     file.write_all(secret.expose().as_bytes())?;
     file.write_all(b"\n")?;
     file.sync_all()
+}
+
+/// A token directory that is a symbolic link could point anywhere.
+fn refuse_linked_dir(dir: &Path) -> io::Result<()> {
+    match dir.symlink_metadata() {
+        Ok(meta) if meta.file_type().is_symlink() => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "{} is a symbolic link; hearth keeps tokens only in a real directory",
+                dir.display()
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The token file's text, read without following a symbolic link.
+fn read_token_file(path: &Path) -> io::Result<String> {
+    if let Some(dir) = path.parent() {
+        refuse_linked_dir(dir)?;
+    }
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut crate::private::open_read(path)?, &mut text)?;
+    Ok(text)
 }
 
 /// True when group or others may read `path` (a token or config file should be
@@ -76,7 +90,7 @@ pub fn resolve_token(account: &AccountConfig, paths: &Paths) -> Result<Secret, S
         return run_token_cmd(name, cmd);
     }
     let path = token_file(paths, name);
-    match std::fs::read_to_string(&path) {
+    match read_token_file(&path) {
         Ok(text) if !text.trim().is_empty() => {
             if readable_by_others(&path) {
                 tracing::warn!(

@@ -18,6 +18,9 @@ pub const USER_AGENT: &str = concat!("hearth/", env!("CARGO_PKG_VERSION"));
 /// How much of a bad response goes into the log.
 const SNIPPET_CHARS: usize = 300;
 
+/// Redirects followed per request (all within the base URL's origin).
+const MAX_REDIRECTS: usize = 5;
+
 /// A 429 that names no time still pauses the account this long.
 const DEFAULT_RATE_LIMIT_PAUSE_SECS: i64 = 60;
 
@@ -111,6 +114,9 @@ impl Http {
             .user_agent(USER_AGENT)
             .connect_timeout(timeouts.connect)
             .timeout(timeouts.request)
+            .redirect(same_origin_redirects(&base))
+            // The Referer would tell the next host which API URL (and query) we used.
+            .referer(false)
             .build()
             .map_err(|e| SyncError::Config(format!("cannot build HTTP client: {e}")))?;
         Ok(Http { client, base })
@@ -136,9 +142,13 @@ impl Http {
             message: format!("bad URL '{path}': {e}"),
             snippet: String::new(),
         })?;
-        if url.host_str() != self.base.host_str() || url.port() != self.base.port() {
+        // Same origin: scheme too, so a link cannot take us from https to http.
+        if url.origin() != self.base.origin() {
             return Err(SyncError::Malformed {
-                message: format!("refusing to follow a link to another host: {url}"),
+                message: format!(
+                    "refusing to follow a link to another origin: {}",
+                    url.origin().ascii_serialization()
+                ),
                 snippet: String::new(),
             });
         }
@@ -156,7 +166,12 @@ impl Http {
 
     /// Send and read the whole body. Transport failures become `Timeout`/`Connect`;
     /// the status is not judged here (see [`check_status`]).
+    ///
+    /// A server that echoes the bearer token it was sent (some put it in their
+    /// error text) gets it blanked out of the body here, before the body can
+    /// reach an error message, the cache's `last_error`, or the log.
     pub async fn send(&self, request: RequestBuilder) -> Result<Reply, SyncError> {
+        let bearer = bearer_of(&request);
         let response = request.send().await.map_err(|e| self.transport(e))?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -171,14 +186,28 @@ impl Http {
                 }
             }
         })?;
+        let mut body = body.to_vec();
+        if let Some(token) = bearer {
+            blank_out(&mut body, token.as_bytes());
+        }
         Ok(Reply {
             status,
             headers,
-            body: body.to_vec(),
+            body,
         })
     }
 
     fn transport(&self, e: reqwest::Error) -> SyncError {
+        // A refused redirect is the server's configuration (or an attack), not an
+        // offline network: the user has to look at base_url.
+        if e.is_redirect() {
+            let reason = std::error::Error::source(&e)
+                .map_or_else(|| "redirect refused".to_string(), ToString::to_string);
+            return SyncError::Config(format!(
+                "{}: {reason}; check base_url",
+                self.base.origin().ascii_serialization()
+            ));
+        }
         // Never echo the URL: some platforms put tokens in query strings.
         let e = e.without_url();
         if e.is_timeout() {
@@ -196,6 +225,65 @@ impl Http {
             }
         }
     }
+}
+
+/// The bearer token a request carries, if any (read from a clone of it).
+fn bearer_of(request: &RequestBuilder) -> Option<String> {
+    let built = request.try_clone()?.build().ok()?;
+    let value = built.headers().get(reqwest::header::AUTHORIZATION)?;
+    let token = value.to_str().ok()?.strip_prefix("Bearer ")?.trim();
+    // Too short to be a real token, and blanking it would maul ordinary text.
+    (token.len() >= 8).then(|| token.to_string())
+}
+
+/// Replace every occurrence of `secret` in `body` with `<redacted>`.
+fn blank_out(body: &mut Vec<u8>, secret: &[u8]) {
+    const MARK: &[u8] = b"<redacted>";
+    if secret.is_empty() || !body.windows(secret.len()).any(|w| w == secret) {
+        return;
+    }
+    let mut out = Vec::with_capacity(body.len());
+    let mut i = 0;
+    while i < body.len() {
+        if body[i..].starts_with(secret) {
+            out.extend_from_slice(MARK);
+            i += secret.len();
+        } else {
+            out.push(body[i]);
+            i += 1;
+        }
+    }
+    *body = out;
+}
+
+/// Follow a redirect only within `base`'s origin (scheme, host and port), so a
+/// server cannot send our bearer token's request to another host, nor from
+/// https to http; at most [`MAX_REDIRECTS`] hops. The refusal names the origin
+/// it pointed at, never the path or query (they may carry secrets).
+fn same_origin_redirects(base: &Url) -> reqwest::redirect::Policy {
+    let origin = base.origin();
+    reqwest::redirect::Policy::custom(move |attempt| {
+        let from_https = attempt
+            .previous()
+            .last()
+            .is_some_and(|u| u.scheme() == "https");
+        let target = attempt.url();
+        if from_https && target.scheme() != "https" {
+            let message = "refusing a redirect from https to http".to_string();
+            return attempt.error(message);
+        }
+        if target.origin() != origin {
+            let message = format!(
+                "refusing a redirect to another origin ({})",
+                target.origin().ascii_serialization()
+            );
+            return attempt.error(message);
+        }
+        if attempt.previous().len() > MAX_REDIRECTS {
+            return attempt.error(format!("more than {MAX_REDIRECTS} redirects"));
+        }
+        attempt.follow()
+    })
 }
 
 /// The usual meaning of a status code: 2xx fine, 429 pause, 401/403 re-auth,
@@ -272,6 +360,10 @@ mod tests {
         assert!(http.url("http://127.0.0.1:4000/api/v1/x?max_id=3").is_ok());
         assert!(http.url("http://127.0.0.1:4001/api").is_err());
         assert!(http.url("https://evil.example/api").is_err());
+        // Same host and (default) port, other scheme: a downgrade.
+        let tls = Http::new("https://social.example/", Timeouts::default()).unwrap();
+        assert!(tls.url("https://social.example/api/v1/x").is_ok());
+        assert!(tls.url("http://social.example/api/v1/x").is_err());
     }
 
     fn reply(status: u16, body: &str) -> Reply {
@@ -297,6 +389,25 @@ mod tests {
             check_status(&reply(422, r#"{"error":{"message":"bad"}}"#), error_text),
             Err(SyncError::Rejected { status: 422, ref message }) if message == "bad"
         ));
+    }
+
+    #[test]
+    fn an_echoed_token_is_blanked_out() {
+        let mut body = br#"{"error":"token tok-123456789 is invalid (tok-123456789)"}"#.to_vec();
+        blank_out(&mut body, b"tok-123456789");
+        assert_eq!(
+            String::from_utf8(body).unwrap(),
+            r#"{"error":"token <redacted> is invalid (<redacted>)"}"#
+        );
+        let http = Http::new("http://127.0.0.1:9", Timeouts::default()).unwrap();
+        let url = http.url("x").unwrap();
+        let request = http.request(
+            Method::GET,
+            url.clone(),
+            Some(&Secret::new("tok-123456789")),
+        );
+        assert_eq!(bearer_of(&request).as_deref(), Some("tok-123456789"));
+        assert_eq!(bearer_of(&http.request(Method::GET, url, None)), None);
     }
 
     #[test]

@@ -145,18 +145,40 @@ fn flush(
 }
 
 fn parse_bytes(bytes: &[u8]) -> Result<Option<IncomingMessage>, String> {
-    if bytes.len() > MAX_LINE_BYTES {
-        return Err(format!("line is longer than {} KiB", MAX_LINE_BYTES / 1024));
+    // The limit is on the line's content; its line ending does not count.
+    let content = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    let content = content.strip_suffix(b"\r").unwrap_or(content);
+    if content.len() > MAX_LINE_BYTES {
+        return Err(format!(
+            "line is longer than the limit of 1 MiB ({MAX_LINE_BYTES} bytes); see docs/import.md"
+        ));
     }
     let text = std::str::from_utf8(bytes).map_err(|_| "line is not valid UTF-8".to_string())?;
     parse_line(text)
 }
 
+/// How far ahead of this machine's clock a `sent_at` may be: clocks and time
+/// zones are sometimes off by hours, never by more than a day.
+const MAX_FUTURE_HOURS: i64 = 24;
+
 /// One line → a message; `Ok(None)` for a blank line; `Err` says what is wrong.
 pub fn parse_line(text: &str) -> Result<Option<IncomingMessage>, String> {
+    parse_line_at(text, Utc::now())
+}
+
+/// [`parse_line`] with the clock `sent_at` is judged against.
+pub fn parse_line_at(text: &str, now: DateTime<Utc>) -> Result<Option<IncomingMessage>, String> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
+    }
+    // serde fills a struct from a JSON array by position too; `["a","yelp",…]`
+    // is almost certainly not what the writer meant, so only objects are taken.
+    if !text.starts_with('{') {
+        return Err(
+            "a line must be one JSON object ({\"account\": …}), not an array or a value"
+                .to_string(),
+        );
     }
     let line: Line = serde_json::from_str(text).map_err(describe_json_error)?;
     let platform: Platform = line
@@ -178,6 +200,14 @@ pub fn parse_line(text: &str) -> Result<Option<IncomingMessage>, String> {
             )
         })?
         .with_timezone(&Utc);
+    // A date far ahead (year 9999) would push due times past what RFC 3339 can
+    // write; a message cannot have been written in the future anyway.
+    if sent_at > now + chrono::Duration::hours(MAX_FUTURE_HOURS) {
+        return Err(format!(
+            "sent_at: '{}' is in the future; check the date and its time zone",
+            line.sent_at
+        ));
+    }
     let rating = match line.rating {
         None => None,
         Some(r) => match u8::try_from(r) {
@@ -284,6 +314,64 @@ mod tests {
         assert!(problem(&with("direction", "sideways".into())).starts_with("direction: "));
         assert!(problem(&with("ratng", 3.into())).contains("unknown field `ratng`"));
         assert!(parse_bytes(b"\xff\xfe").unwrap_err().contains("UTF-8"));
+    }
+
+    #[test]
+    fn the_documented_line_limit_is_the_enforced_one() {
+        let doc = include_str!("../../docs/import.md");
+        assert!(
+            doc.contains("at most 1 MiB\n(1,048,576 bytes"),
+            "docs/import.md"
+        );
+        assert_eq!(MAX_LINE_BYTES, 1_048_576);
+        let at_limit = format!("{{\"x\":\"{}\"}}", "a".repeat(MAX_LINE_BYTES - 8));
+        assert_eq!(at_limit.len(), MAX_LINE_BYTES);
+        assert!(
+            !parse_bytes(at_limit.as_bytes())
+                .unwrap_err()
+                .contains("limit")
+        );
+        let with_ending = format!("{at_limit}\r\n");
+        assert!(
+            !parse_bytes(with_ending.as_bytes())
+                .unwrap_err()
+                .contains("limit")
+        );
+        let over = format!("{at_limit} ");
+        assert!(
+            parse_bytes(over.as_bytes())
+                .unwrap_err()
+                .contains("limit of 1 MiB")
+        );
+    }
+
+    #[test]
+    fn only_objects_are_lines() {
+        let array =
+            r#"["yelp-downtown","yelp","review","r1","r1","Sam","Great","2024-05-02T09:15:00Z"]"#;
+        assert!(
+            problem(array).contains("one JSON object"),
+            "{}",
+            problem(array)
+        );
+        assert!(problem("\"text\"").contains("one JSON object"));
+        assert!(problem("42").contains("one JSON object"));
+    }
+
+    #[test]
+    fn a_sent_at_in_the_future_is_refused() {
+        let now = DateTime::parse_from_rfc3339("2024-05-02T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let at = |sent: &str| parse_line_at(&GOOD.replace("2024-05-02T09:15:00Z", sent), now);
+        assert!(
+            at("9999-12-31T23:59:59Z")
+                .unwrap_err()
+                .contains("in the future")
+        );
+        assert!(at("2024-05-04T12:00:00Z").is_err());
+        // Within a day ahead: a clock or time zone slightly off.
+        assert!(at("2024-05-03T02:00:00+02:00").unwrap().is_some());
     }
 
     #[test]

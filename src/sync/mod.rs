@@ -11,6 +11,7 @@ pub mod http;
 pub mod import;
 pub mod mastodon;
 pub mod meta;
+pub mod probe;
 pub mod rate_limit;
 pub mod registry;
 pub mod secret;

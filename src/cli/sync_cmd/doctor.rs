@@ -1,15 +1,20 @@
-//! `hearth doctor`: check the config, each account's credentials, base URL and
-//! reachability, and file permissions; every problem comes with the fix.
+//! `hearth doctor`: check the config, each account's credentials (with one real
+//! authenticated request), base URL and reachability, and who can read hearth's
+//! files; every problem comes with the fix. A token is never printed: server
+//! answers are quoted with any secret of the account blanked out.
 
 use super::super::Env;
 use crate::config::AccountConfig;
 use crate::model::Platform;
 use crate::sanitize::sanitize_line;
+use crate::sync::SyncError;
 use crate::sync::credentials::{
     readable_by_others, resolve_client_secret, resolve_token, token_file,
 };
 use crate::sync::http::{Http, Timeouts, check_base_url};
+use crate::sync::secret::Secret;
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -35,7 +40,7 @@ impl Findings {
 }
 
 pub fn doctor(env: &Env) -> anyhow::Result<ExitCode> {
-    let mut out = std::io::stdout().lock();
+    let mut out = super::super::term::stdout();
     let mut total = 0;
 
     let mut config = Findings::default();
@@ -66,14 +71,25 @@ pub fn doctor(env: &Env) -> anyhow::Result<ExitCode> {
     let runtime = super::runtime()?;
     for account in &env.config.accounts {
         let mut f = Findings::default();
-        check_credentials(env, account, &mut f);
-        check_platform_keys(account, &mut f);
+        let token = check_credentials(env, account, &mut f);
+        let keys_ok = check_platform_keys(account, &mut f);
         if let Some(base) = check_url(account, &mut f) {
-            runtime.block_on(probe(&base, &mut f));
+            match token {
+                Some(token) if keys_ok => {
+                    runtime.block_on(verify(account, &token, &mut f));
+                }
+                // Without usable credentials, at least say whether the host answers.
+                _ => runtime.block_on(probe(&base, &mut f)),
+            }
         }
         writeln!(out, "\naccount {} ({})", account.name, account.platform)?;
         total += print(&mut out, f)?;
     }
+
+    let mut files = Findings::default();
+    check_files(env, &mut files);
+    writeln!(out, "\nfiles")?;
+    total += print(&mut out, files)?;
 
     writeln!(out)?;
     if total == 0 {
@@ -96,7 +112,8 @@ fn print(out: &mut impl Write, f: Findings) -> std::io::Result<usize> {
     Ok(f.problems)
 }
 
-fn check_credentials(env: &Env, account: &AccountConfig, f: &mut Findings) {
+/// The account's token, when it can be found (reported either way).
+fn check_credentials(env: &Env, account: &AccountConfig, f: &mut Findings) -> Option<Secret> {
     let source = if let Some(var) = &account.token_env {
         format!("environment variable {var}")
     } else if account.token_cmd.is_some() {
@@ -107,8 +124,11 @@ fn check_credentials(env: &Env, account: &AccountConfig, f: &mut Findings) {
             token_file(&env.paths, &account.name).display()
         )
     };
-    match resolve_token(account, &env.paths) {
-        Ok(_) => f.ok(format!("credentials found ({source})")),
+    let token = match resolve_token(account, &env.paths) {
+        Ok(token) => {
+            f.ok(format!("credentials found ({source})"));
+            Some(token)
+        }
         Err(e) => {
             let fix = if let Some(var) = &account.token_env {
                 format!("export {var}=<token> before running hearth")
@@ -123,27 +143,22 @@ fn check_credentials(env: &Env, account: &AccountConfig, f: &mut Findings) {
                 "set token_env or token_cmd for this account in the config".to_string()
             };
             f.problem(e.to_string(), fix);
+            None
         }
-    }
-    if account.token_env.is_none() && account.token_cmd.is_none() {
-        let file = token_file(&env.paths, &account.name);
-        if readable_by_others(&file) {
-            let file = file.display();
-            f.problem(
-                format!("token file {file} is readable by other users"),
-                format!("chmod 600 {file}"),
-            );
-        }
-    }
+    };
     if account.platform == Platform::Google
         && let Err(e) = resolve_client_secret(account)
     {
         let var = account.client_secret_env.as_deref().unwrap_or("?");
         f.problem(e.to_string(), format!("export {var}=<OAuth client secret>"));
+        return None;
     }
+    token
 }
 
-fn check_platform_keys(account: &AccountConfig, f: &mut Findings) {
+/// False when a key the credential check needs is missing (reported).
+fn check_platform_keys(account: &AccountConfig, f: &mut Findings) -> bool {
+    let before = f.problems;
     let missing = |f: &mut Findings, key: &str, example: &str| {
         f.problem(
             format!("{} accounts need `{key}`", account.platform),
@@ -171,6 +186,7 @@ fn check_platform_keys(account: &AccountConfig, f: &mut Findings) {
             "remove this [[account]] and use `hearth import FILE` for exports".into(),
         ),
     }
+    f.problems == before
 }
 
 fn check_url(account: &AccountConfig, f: &mut Findings) -> Option<String> {
@@ -194,6 +210,149 @@ fn check_url(account: &AccountConfig, f: &mut Findings) -> Option<String> {
             None
         }
     }
+}
+
+/// One authenticated request (see `sync::probe`); its failure class decides the
+/// advice. Anything the server said is quoted with the account's secrets blanked.
+async fn verify(account: &AccountConfig, token: &Secret, f: &mut Findings) {
+    let timeouts = Timeouts {
+        connect: PROBE_TIMEOUT,
+        request: PROBE_TIMEOUT,
+    };
+    let client_secret = resolve_client_secret(account).ok().flatten();
+    let mut secrets = vec![token.clone()];
+    secrets.extend(client_secret.clone());
+    let blank = |text: String| blank_secrets(&text, &secrets);
+    match crate::sync::probe::verify(account, token, client_secret, timeouts).await {
+        Ok(who) => f.ok(blank(format!("the server accepts the credentials ({who})"))),
+        Err(e) => {
+            let (what, fix) = advice(account, &e);
+            f.problem(blank(format!("{what}: {e}")), fix);
+        }
+    }
+}
+
+/// What a failed credential check means, and what to do about it.
+fn advice(account: &AccountConfig, e: &SyncError) -> (String, String) {
+    let relogin = match account.platform {
+        Platform::Mastodon => format!(
+            "get a new token: `hearth login mastodon --account {}` (or update what token_env / token_cmd gives)",
+            account.name
+        ),
+        Platform::Google => "sign in to Google again and store the new refresh token; check that \
+             client_id and client_secret_env belong to the client that issued it"
+            .to_string(),
+        _ => "generate a new Page access token and store it where token_env / token_cmd reads it"
+            .to_string(),
+    };
+    let permission = match account.platform {
+        Platform::Mastodon => "log in again and grant hearth the read and write scopes".to_string(),
+        Platform::Google => format!(
+            "the signed-in user needs access to {} and the business.manage scope",
+            account
+                .gbp_account
+                .as_deref()
+                .unwrap_or("the Business Profile account")
+        ),
+        _ => "the token needs the Page's messaging and engagement permissions (pages_messaging, \
+              pages_read_engagement, pages_manage_engagement, or the instagram_* ones)"
+            .to_string(),
+    };
+    match e {
+        SyncError::Auth { status: 403, .. } => {
+            ("the server refused access (HTTP 403)".into(), permission)
+        }
+        SyncError::Auth { status, .. } => (
+            format!("the server rejected the credentials (HTTP {status})"),
+            relogin,
+        ),
+        SyncError::Server { status, .. } => (
+            format!("the server failed (HTTP {status}); the credentials are unchecked"),
+            "usually temporary: run `hearth doctor` again later; if it stays, check that \
+             base_url is the API root and look at the platform's status page"
+                .into(),
+        ),
+        SyncError::RateLimited { .. } => (
+            "rate-limited; the credentials are unchecked".into(),
+            "wait for the time given and run `hearth doctor` again".into(),
+        ),
+        SyncError::Timeout { .. } | SyncError::Connect { .. } => (
+            "the server cannot be reached".into(),
+            "check the network connection, a proxy or firewall, and that base_url is right".into(),
+        ),
+        SyncError::Rejected { status, .. } => (
+            format!("the server refused the request (HTTP {status})"),
+            "check base_url and the account's ids (page_id, ig_user_id, gbp_account)".into(),
+        ),
+        SyncError::Malformed { .. } => (
+            "the answer is not the platform's API".into(),
+            "check that base_url is the API root, not a web page".into(),
+        ),
+        _ => (
+            "cannot check the credentials".into(),
+            "check this [[account]] in the config".into(),
+        ),
+    }
+}
+
+/// `text` with every occurrence of a secret replaced: a server may echo the
+/// token it was sent in its error message.
+fn blank_secrets(text: &str, secrets: &[Secret]) -> String {
+    let mut text = text.to_string();
+    for secret in secrets {
+        let value = secret.expose().trim();
+        if value.len() >= 4 {
+            text = text.replace(value, "<redacted>");
+        }
+    }
+    text
+}
+
+/// Who may read what hearth keeps: the data directory and everything directly
+/// in it (cache, WAL/SHM, logs), `tokens/` and its files, the cache named by
+/// `--db` with its WAL/SHM. (The config file has its own line above.)
+fn check_files(env: &Env, f: &mut Findings) {
+    let mut paths: Vec<PathBuf> = Vec::new();
+    let data = &env.paths.data_dir;
+    paths.push(data.clone());
+    paths.extend(entries(data));
+    let tokens = data.join("tokens");
+    paths.extend(entries(&tokens));
+    let db = env.db_path();
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = db.as_os_str().to_owned();
+        name.push(suffix);
+        paths.push(PathBuf::from(name));
+    }
+    paths.sort();
+    paths.dedup();
+    let mut exposed = 0;
+    for path in &paths {
+        // The sync lock is an empty marker file: nothing in it to read.
+        if path.extension().is_some_and(|e| e == "sync-lock") {
+            continue;
+        }
+        if let Some(fix) = crate::private::exposed(path) {
+            exposed += 1;
+            let what = if path.is_dir() { "directory" } else { "file" };
+            f.problem(
+                format!("{what} {} can be read by other users", path.display()),
+                fix,
+            );
+        }
+    }
+    if exposed == 0 {
+        f.ok(format!(
+            "only you can read {} and the cache",
+            data.display()
+        ));
+    }
+}
+
+fn entries(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|list| list.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default()
 }
 
 /// Any HTTP answer means the host is reachable; only transport failures count.

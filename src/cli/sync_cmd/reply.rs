@@ -39,11 +39,11 @@ pub fn reply(env: &Env, args: &ReplyArgs) -> anyhow::Result<ExitCode> {
             .check_reply(conversation.id, &text, now)
             .map_err(inbox_failure)?;
         if warnings.is_empty() {
-            println!("no guard warns about this reply");
+            say!("no guard warns about this reply");
             return Ok(ExitCode::SUCCESS);
         }
         for w in &warnings {
-            println!("{} [{}]", sanitize_line(&w.message), w.guard);
+            say!("{} [{}]", sanitize_line(&w.message), w.guard);
         }
         return Ok(ExitCode::from(super::super::EXIT_GUARDED));
     }
@@ -66,7 +66,7 @@ pub fn reply(env: &Env, args: &ReplyArgs) -> anyhow::Result<ExitCode> {
     };
     let outbox_id = outcome.outbox_id;
     for w in &outcome.overridden {
-        eprintln!(
+        warn_line!(
             "hearth: queued despite: {} [{}]",
             sanitize_line(&w.message),
             w.guard
@@ -78,7 +78,7 @@ pub fn reply(env: &Env, args: &ReplyArgs) -> anyhow::Result<ExitCode> {
         } else {
             ""
         };
-        println!(
+        say!(
             "scheduled reply (outbox #{outbox_id}) to conversation {} for {}{why}; \
              `hearth sync` sends it then, `hearth outbox cancel {outbox_id}` withdraws it",
             conversation.id,
@@ -87,7 +87,7 @@ pub fn reply(env: &Env, args: &ReplyArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     drop(store);
-    let mut out = std::io::stdout().lock();
+    let mut out = super::super::term::stdout();
     writeln!(
         out,
         "queued reply (outbox #{outbox_id}) to conversation {}",
