@@ -4,10 +4,71 @@
 //! The same measure ratatui uses, so plain tables line up like the inbox.
 //!
 //! Input is expected to be cleaned already (`sanitize`): controls have no width.
+//!
+//! Terminals also disagree with each other (and with width tables) about emoji
+//! joined by zero-width joiners, variation selectors and stacks of combining
+//! marks; a disagreement shifts borders and leaves residue. [`simplify`] turns
+//! such text into simple graphemes before it reaches the inbox's grid.
 
 use std::borrow::Cow;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
+
+/// Combining marks kept on one base character.
+const MAX_MARKS: usize = 2;
+
+fn dropped(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200D}' // zero-width space, non-joiner, joiner
+            | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
+            | '\u{FE00}'..='\u{FE0F}' // variation selectors
+            | '\u{FEFF}' // zero-width no-break space
+            | '\u{E0100}'..='\u{E01EF}' // variation selectors supplement
+            | '\u{E0000}'..='\u{E007F}' // tag characters (subdivision flags)
+    )
+}
+
+/// A combining mark: it draws on the character before it.
+fn combining(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0300}'..='\u{036F}'
+            | '\u{1AB0}'..='\u{1AFF}'
+            | '\u{1DC0}'..='\u{1DFF}'
+            | '\u{20D0}'..='\u{20FF}'
+            | '\u{FE20}'..='\u{FE2F}'
+    )
+}
+
+/// `text` with joiners, selectors and mark floods removed (borrowed when clean).
+pub fn simplify(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| dropped(c) || combining(c)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut marks = 0;
+    for c in text.chars() {
+        if dropped(c) {
+            continue;
+        }
+        if combining(c) {
+            marks += 1;
+            if marks > MAX_MARKS {
+                continue;
+            }
+        } else {
+            marks = 0;
+        }
+        out.push(c);
+    }
+    Cow::Owned(out)
+}
+
+/// The graphemes of `text` with the columns each takes.
+pub fn graphemes(text: &str) -> impl Iterator<Item = (&str, usize)> {
+    text.graphemes(true).map(|g| (g, UnicodeWidthStr::width(g)))
+}
 
 /// Columns `text` takes on a terminal.
 pub fn width(text: &str) -> usize {
@@ -55,6 +116,17 @@ pub fn right(text: &str, columns: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn joined_emoji_fall_apart_and_floods_are_trimmed() {
+        let family = "👨\u{200D}👩\u{200D}👧";
+        assert_eq!(simplify(family), "👨👩👧");
+        assert_eq!(width(&simplify(family)), 6);
+        assert_eq!(simplify("❤\u{FE0F} ok"), "❤ ok");
+        let flood = format!("z{}", "\u{0334}".repeat(40));
+        assert_eq!(simplify(&flood).chars().count(), 3);
+        assert!(matches!(simplify("plain text"), Cow::Borrowed(_)));
+    }
 
     const FAMILY: &str = "👨\u{200d}👩\u{200d}👧\u{200d}👦";
     const FLAG: &str = "🇯🇵";

@@ -8,7 +8,6 @@ pub mod composer;
 pub mod data;
 pub mod drafts;
 pub mod effects;
-pub mod glyphs;
 pub mod input;
 pub mod jobs;
 pub mod keymap;

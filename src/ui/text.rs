@@ -1,7 +1,7 @@
 //! Text helpers for views: sanitising cache text, countdowns, local times, wrapping.
 //! Every string that came from the cache reaches a `Span` through `clean` or `clean_line`.
 
-use super::glyphs;
+use crate::width;
 use chrono::{DateTime, FixedOffset, Utc};
 use std::borrow::Cow;
 
@@ -12,16 +12,16 @@ pub const BODY_CAP: usize = 16 * 1024;
 /// graphemes the terminal may draw at an unexpected width simplified).
 pub fn clean(text: &str) -> Cow<'_, str> {
     match crate::sanitize::sanitize(text) {
-        Cow::Borrowed(t) => glyphs::simplify(t),
-        Cow::Owned(t) => Cow::Owned(glyphs::simplify(&t).into_owned()),
+        Cow::Borrowed(t) => width::simplify(t),
+        Cow::Owned(t) => Cow::Owned(width::simplify(&t).into_owned()),
     }
 }
 
 /// Cache text for a one-line view (also folds newlines and tabs).
 pub fn clean_line(text: &str) -> Cow<'_, str> {
     match crate::sanitize::sanitize_line(text) {
-        Cow::Borrowed(t) => glyphs::simplify(t),
-        Cow::Owned(t) => Cow::Owned(glyphs::simplify(&t).into_owned()),
+        Cow::Borrowed(t) => width::simplify(t),
+        Cow::Owned(t) => Cow::Owned(width::simplify(&t).into_owned()),
     }
 }
 
@@ -75,30 +75,12 @@ pub fn stars(rating: u8) -> String {
 
 /// Truncate to `width` display columns (whole graphemes), ending in `…` when cut.
 pub fn fit(text: &str, width: usize) -> String {
-    if glyphs::width(text) <= width {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for (g, w) in glyphs::graphemes(text) {
-        if used + w + 1 > width {
-            break;
-        }
-        out.push_str(g);
-        used += w;
-    }
-    if width > 0 {
-        out.push('…');
-    }
-    out
+    width::truncate(text, width).into_owned()
 }
 
 /// Pad or cut to exactly `width` columns.
 pub fn pad(text: &str, width: usize) -> String {
-    let mut s = fit(text, width);
-    let w = glyphs::width(&s);
-    s.extend(std::iter::repeat_n(' ', width.saturating_sub(w)));
-    s
+    width::fit(text, width)
 }
 
 /// Wrap `text` to `width` columns: on spaces when possible, hard-cut long words.
@@ -112,7 +94,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
         let mut line = String::new();
         let mut line_w = 0;
         for word in para.split(' ') {
-            let word_w = glyphs::width(word);
+            let word_w = width::width(word);
             let sep = usize::from(!line.is_empty());
             if line_w + sep + word_w <= width {
                 if sep == 1 {
@@ -127,7 +109,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
                 line_w = 0;
             }
             // A word wider than the line is cut into pieces, between graphemes.
-            for (g, w) in glyphs::graphemes(word) {
+            for (g, w) in width::graphemes(word) {
                 if line_w + w > width && !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
                     line_w = 0;
@@ -199,11 +181,11 @@ mod tests {
         // Wide characters never overflow the width, nor split a grapheme.
         for text in ["漢字漢字漢字", "🇯🇵🇯🇵🇯🇵🇯🇵", "éé́é"] {
             for w in 0..10 {
-                assert!(glyphs::width(&fit(text, w)) <= w, "{text} at {w}");
-                assert_eq!(glyphs::width(&pad(text, w)), w, "{text} at {w}");
+                assert!(width::width(&fit(text, w)) <= w, "{text} at {w}");
+                assert_eq!(width::width(&pad(text, w)), w, "{text} at {w}");
             }
         }
         assert_eq!(fit("🇯🇵🇯🇵🇯🇵", 5), "🇯🇵🇯🇵…");
-        assert!(wrap("漢字漢字", 3).iter().all(|l| glyphs::width(l) <= 3));
+        assert!(wrap("漢字漢字", 3).iter().all(|l| width::width(l) <= 3));
     }
 }

@@ -233,13 +233,13 @@ fn emoji_flags_cjk_and_combining_marks_keep_every_border_in_place() {
             // Every row fills the grid exactly up to its last drawn cell, and the
             // right-hand border sits in the last column wherever one is drawn.
             assert!(
-                crate::ui::glyphs::width(line) <= usize::from(w),
+                crate::width::width(line) <= usize::from(w),
                 "row {row} overflows at {w}x{h}: {line}"
             );
             let last = line.chars().last();
             if matches!(last, Some('│' | '┃')) {
                 assert_eq!(
-                    crate::ui::glyphs::width(line),
+                    crate::width::width(line),
                     usize::from(w),
                     "row {row} border moved at {w}x{h}: {line}"
                 );

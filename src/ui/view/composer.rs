@@ -1,7 +1,7 @@
 //! The reply composer: a multi-line editor bound to the open conversation.
 
 use crate::ui::action::Command;
-use crate::ui::glyphs::width as display_width;
+use crate::width::width as display_width;
 use crate::ui::popups::outbox::window_closed_since;
 use crate::ui::state::{Focus, State};
 use crate::ui::text::{clean_line, countdown};

@@ -2,7 +2,7 @@
 
 use crate::model::Tier;
 use crate::ui::action::Command;
-use crate::ui::glyphs::width as display_width;
+use crate::width::width as display_width;
 use crate::ui::popups::accounts::troubles;
 use crate::ui::state::State;
 use crate::ui::text::{clean_line, fit};

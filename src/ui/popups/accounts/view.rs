@@ -4,7 +4,7 @@
 use super::rows;
 use crate::model::AccountStatus;
 use crate::store::AccountState;
-use crate::ui::glyphs::width as display_width;
+use crate::width::width as display_width;
 use crate::ui::state::{Overlay, State};
 use crate::ui::text::{cap, clean_line, countdown, fit, local_time, pad, short_wait};
 use crate::ui::widgets::centered;
