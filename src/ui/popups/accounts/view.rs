@@ -104,6 +104,7 @@ pub fn status_colour(state: &State, status: AccountStatus) -> Color {
             state.theme.overdue
         }
         AccountStatus::Pending => state.theme.dim,
+        AccountStatus::NeedsPermission => state.theme.overdue,
     }
 }
 
