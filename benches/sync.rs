@@ -18,8 +18,8 @@ mod meta_fake;
 use hearth::config::{AccountConfig, Config};
 use hearth::model::IngestPage;
 use hearth::store::{IngestStats, Store};
-use hearth::sync::mastodon::Mastodon;
 use hearth::sync::connector::Clock;
+use hearth::sync::mastodon::Mastodon;
 use hearth::sync::meta::{Facebook, Instagram};
 use hearth::sync::{Connector, PageSink, Secret, SyncError};
 use hearth::triage::Triage;
@@ -165,7 +165,10 @@ async fn idle_meta_hour(dir: &tempfile::TempDir) -> Result<(), Box<dyn std::erro
         ..meta_fake::Seed::default()
     })
     .await;
-    for (name, platform) in [("bench-facebook", "facebook"), ("bench-instagram", "instagram")] {
+    for (name, platform) in [
+        ("bench-facebook", "facebook"),
+        ("bench-instagram", "instagram"),
+    ] {
         let account: AccountConfig = toml::from_str(&format!(
             "name = \"{name}\"\nplatform = \"{platform}\"\nbase_url = \"{}\"\n\
              page_id = \"{}\"\nig_user_id = \"{}\"\n",

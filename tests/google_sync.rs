@@ -742,14 +742,22 @@ async fn locations_are_listed_on_the_business_information_host_only() {
     let google = connector(&fake);
     sync(&google, &mut sink).await.expect("sync");
     let paths: Vec<String> = fake.requests().into_iter().map(|r| r.path).collect();
-    assert!(paths.contains(&"/v1/accounts/1000/locations".to_string()), "{paths:?}");
     assert!(
-        paths.iter().all(|p| !p.starts_with("/v4/accounts/1000/locations?")
-            && p != "/v4/accounts/1000/locations"),
+        paths.contains(&"/v1/accounts/1000/locations".to_string()),
+        "{paths:?}"
+    );
+    assert!(
+        paths
+            .iter()
+            .all(|p| !p.starts_with("/v4/accounts/1000/locations?")
+                && p != "/v4/accounts/1000/locations"),
         "the retired v4 listing is never asked: {paths:?}"
     );
     assert!(
-        paths.iter().filter(|p| p.ends_with("/reviews")).all(|p| p.starts_with("/v4/")),
+        paths
+            .iter()
+            .filter(|p| p.ends_with("/reviews"))
+            .all(|p| p.starts_with("/v4/")),
         "{paths:?}"
     );
     assert_eq!(sink.totals(), expected_totals(&fake, 0));
@@ -767,7 +775,10 @@ async fn locations_are_listed_on_the_business_information_host_only() {
     let err = sync(&google, &mut Sink::new(&tempfile::tempdir().unwrap()))
         .await
         .unwrap_err();
-    assert!(matches!(err, SyncError::Rejected { status: 404, .. }), "{err:?}");
+    assert!(
+        matches!(err, SyncError::Rejected { status: 404, .. }),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -800,7 +811,9 @@ async fn titles_are_cached_and_a_failed_lookup_never_blocks_reviews() {
     fake.advance(25 * 3600);
     fake.fail_next(Route::Locations, 2, Fault::ServerError(503));
     let fresh = fake.add_review(1, "Jo", "ONE", "Cold food.");
-    sync(&google, &mut sink).await.expect("a failed title lookup is not a failed round");
+    sync(&google, &mut sink)
+        .await
+        .expect("a failed title lookup is not a failed round");
     assert_eq!(title_lookups(&fake), 4);
     let id = sink.store.conversation_id(NAME, &fresh).unwrap().unwrap();
     let conv = sink.store.conversation(id).unwrap().unwrap();
@@ -836,7 +849,10 @@ async fn a_403_on_one_location_never_blocks_the_others() {
     fake.deny_location(1, true);
     fake.deny_location(2, true);
     let err = sync(&google, &mut sink).await.unwrap_err();
-    assert!(matches!(err, SyncError::Auth { status: 403, .. }), "{err:?}");
+    assert!(
+        matches!(err, SyncError::Auth { status: 403, .. }),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -874,8 +890,16 @@ fn fake_clock(fake: &FakeGoogle) -> (Clock, Arc<AtomicI64>) {
 }
 
 fn status_of(sink: &Sink, review: &str) -> Status {
-    let id = sink.store.conversation_id(NAME, review).unwrap().unwrap();
-    sink.store.conversation(id).unwrap().unwrap().status
+    let id = sink
+        .store
+        .conversation_id(NAME, review)
+        .expect("lookup")
+        .expect("the review is cached");
+    sink.store
+        .conversation(id)
+        .expect("read")
+        .expect("the conversation")
+        .status
 }
 
 #[tokio::test]
@@ -916,17 +940,23 @@ async fn outside_replies_and_deleted_reviews_are_reconciled_without_an_update_ti
     assert_eq!(messages[1].direction, Direction::Outbound);
     assert_eq!(messages[1].body, "Thanks, we answered in the Google app.");
     assert_eq!(status_of(&sink, &answered), Status::Waiting);
-    assert_eq!(status_of(&sink, &deleted), Status::Waiting, "out of the queue");
-    let id = sink.store.conversation_id(NAME, &deleted).unwrap().unwrap();
-    assert_eq!(sink.store.thread_state(id).unwrap(), Some(MessageState::Deleted));
     assert_eq!(
+        status_of(&sink, &deleted),
+        Status::Waiting,
+        "out of the queue"
+    );
+    let id = sink.store.conversation_id(NAME, &deleted).unwrap().unwrap();
+    assert_eq!(
+        sink.store.thread_state(id).unwrap(),
+        Some(MessageState::Deleted)
+    );
+    assert!(
         hearth::model::reply_refusal(
             hearth::model::Platform::Google,
             Kind::Review,
             sink.store.thread_state(id).unwrap()
         )
         .is_some(),
-        true,
         "a reply to it is refused"
     );
 
@@ -935,7 +965,9 @@ async fn outside_replies_and_deleted_reviews_are_reconciled_without_an_update_ti
     fake.set_reply(&old_one, "Late, but answered on Google.");
     offset.fetch_add(90 * 86_400, Ordering::SeqCst);
     fake.clear_requests();
-    sync(&google, &mut sink).await.expect("reconcile of old reviews");
+    sync(&google, &mut sink)
+        .await
+        .expect("reconcile of old reviews");
     assert_eq!(status_of(&sink, &old_one), Status::Waiting);
     let single_reads = fake
         .requests()
@@ -969,7 +1001,11 @@ async fn pending_or_rejected_replies_are_not_answers() {
         sink.store.message_state(NAME, &reply).unwrap(),
         Some(MessageState::Pending)
     );
-    assert_eq!(status_of(&sink, &review), Status::Open, "still needs an answer");
+    assert_eq!(
+        status_of(&sink, &review),
+        Status::Open,
+        "still needs an answer"
+    );
 
     fake.set_reply_state(&review, "REJECTED");
     fake.edit_review(&review, "still waiting");
@@ -982,7 +1018,11 @@ async fn pending_or_rejected_replies_are_not_answers() {
 
     fake.set_reply(&review, "Sorry, here is what happened.");
     sync(&google, &mut sink).await.expect("sync");
-    assert_eq!(status_of(&sink, &review), Status::Waiting, "a published reply answers");
+    assert_eq!(
+        status_of(&sink, &review),
+        Status::Waiting,
+        "a published reply answers"
+    );
 }
 
 #[tokio::test]

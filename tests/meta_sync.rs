@@ -1031,8 +1031,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 fn clock_at(start: chrono::DateTime<Utc>) -> (Clock, Arc<AtomicI64>) {
     let offset = Arc::new(AtomicI64::new(0));
     let seen = offset.clone();
-    let clock: Clock =
-        Arc::new(move || start + Duration::seconds(seen.load(Ordering::SeqCst)));
+    let clock: Clock = Arc::new(move || start + Duration::seconds(seen.load(Ordering::SeqCst)));
     (clock, offset)
 }
 
@@ -1053,7 +1052,11 @@ fn status_of(sink: &StoreSink, thread: &str) -> Status {
         .conversation_id(&sink.account, thread)
         .expect("query")
         .unwrap_or_else(|| panic!("no conversation {thread}"));
-    sink.store.conversation(id).expect("query").expect("row").status
+    sink.store
+        .conversation(id)
+        .expect("query")
+        .expect("row")
+        .status
 }
 
 /// An account the engine builds itself (token from a command, as users set it).
@@ -1189,9 +1192,17 @@ async fn a_reply_to_a_reply_joins_the_parents_conversation() {
         let c3 = fake.someone_comments(&post, Some(&c2), "any news?");
         sync(&fb, &mut sink).await.expect("sync");
         let thread = |id: &str| sink.store.thread_of(FB, id).unwrap();
-        assert_eq!(thread(&follow_up).as_deref(), Some(top.as_str()), "flatten={flatten}");
+        assert_eq!(
+            thread(&follow_up).as_deref(),
+            Some(top.as_str()),
+            "flatten={flatten}"
+        );
         assert_eq!(thread(&c2).as_deref(), Some(c1.as_str()));
-        assert_eq!(thread(&c3).as_deref(), Some(c1.as_str()), "flatten={flatten}");
+        assert_eq!(
+            thread(&c3).as_deref(),
+            Some(c1.as_str()),
+            "flatten={flatten}"
+        );
         for reply in [&first_reply, &c2] {
             assert_eq!(
                 sink.store.conversation_id(FB, reply).unwrap(),
@@ -1212,7 +1223,8 @@ async fn a_reply_to_a_reply_joins_the_parents_conversation() {
     let mut sink = StoreSink::new(FB);
     let (clock, _) = clock_at(fake.now());
     // Everything before the follow-up is "committed" (the mark) but not cached.
-    let mark = serde_json::json!({"t": fake.now().timestamp() - 1, "r": fake.now().timestamp(), "th": []});
+    let mark =
+        serde_json::json!({"t": fake.now().timestamp() - 1, "r": fake.now().timestamp(), "th": []});
     sink.store
         .set_cursor(FB, &format!("facebook:post:{post}"), &mark.to_string())
         .unwrap();
@@ -1260,7 +1272,11 @@ async fn an_instagram_delete_plus_add_is_seen_and_the_delete_reflected() {
         sink.store.message_state(IG, &gone).unwrap(),
         Some(MessageState::Deleted)
     );
-    assert_ne!(status_of(&sink, &gone), Status::Open, "a deleted comment needs no answer");
+    assert_ne!(
+        status_of(&sink, &gone),
+        Status::Open,
+        "a deleted comment needs no answer"
+    );
     assert_eq!(status_of(&sink, &new), Status::Open);
     assert_eq!(read_now, 0, "bounded re-read, not every round");
 }
@@ -1279,7 +1295,11 @@ async fn an_idle_facebook_page_reads_no_comments() {
     fake.clear_requests();
     sync(&fb, &mut sink).await.expect("idle sync");
     assert_eq!(count(&fake, "GET", "/comments"), 0, "posts by activity");
-    assert!(fake.request_count() <= 3, "{:?}", fake.requests().iter().map(|r| &r.path).collect::<Vec<_>>());
+    assert!(
+        fake.request_count() <= 3,
+        "{:?}",
+        fake.requests().iter().map(|r| &r.path).collect::<Vec<_>>()
+    );
     // A new comment on one post reads that post only.
     let post = fake.post_ids(false)[3].clone();
     fake.someone_comments(&post, None, "hello?");
@@ -1359,11 +1379,24 @@ async fn a_missing_permission_is_needs_permission_with_its_fix() {
     let state = store.account_states().unwrap().remove(0);
     assert_eq!(state.state.as_str(), "needs-permission");
     assert!(
-        state.last_error.as_deref().unwrap_or("").contains("pages_messaging"),
+        state
+            .last_error
+            .as_deref()
+            .unwrap_or("")
+            .contains("pages_messaging"),
         "{state:?}"
     );
-    let fix = store.account_hints().unwrap().remove(0).1.fix.expect("a fix");
-    assert!(fix.contains("App Review") && fix.contains("pages_messaging"), "{fix}");
+    let fix = store
+        .account_hints()
+        .unwrap()
+        .remove(0)
+        .1
+        .fix
+        .expect("a fix");
+    assert!(
+        fix.contains("App Review") && fix.contains("pages_messaging"),
+        "{fix}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1418,13 +1451,19 @@ async fn a_server_error_on_a_send_is_checked_before_any_resend() {
     fake.fail_next(Route::Send, 1, Fault::Transient);
     let outcome = send(second).await.expect("attempt");
     assert!(
-        matches!(outcome, Some(hearth::sync::engine::ItemOutcome::Retrying { .. })),
+        matches!(
+            outcome,
+            Some(hearth::sync::engine::ItemOutcome::Retrying { .. })
+        ),
         "{outcome:?}"
     );
     assert_eq!(copies("And 10-4 on Sunday."), 0);
     let outcome = send(second).await.expect("attempt");
     assert!(
-        matches!(outcome, Some(hearth::sync::engine::ItemOutcome::Sent { .. })),
+        matches!(
+            outcome,
+            Some(hearth::sync::engine::ItemOutcome::Sent { .. })
+        ),
         "{outcome:?}"
     );
     assert_eq!(copies("And 10-4 on Sunday."), 1);
@@ -1439,7 +1478,10 @@ async fn a_server_error_on_a_send_is_checked_before_any_resend() {
     fake.fail_next(Route::Comments, 1, Fault::StoredThenFailed);
     let outcome = send(third).await.expect("attempt");
     assert!(
-        matches!(outcome, Some(hearth::sync::engine::ItemOutcome::Sent { .. })),
+        matches!(
+            outcome,
+            Some(hearth::sync::engine::ItemOutcome::Sent { .. })
+        ),
         "{outcome:?}"
     );
     let ours = fake
@@ -1468,7 +1510,11 @@ async fn the_graph_version_comes_from_the_config_and_retired_ones_are_refused() 
     fake.clear_requests();
     let fb = Facebook::from_config(&pinned, Secret::new(TOKEN)).unwrap();
     sync(&fb, &mut StoreSink::new(FB)).await.expect("sync");
-    assert!(fake.requests().iter().all(|r| r.version.as_deref() == Some("v25.0")));
+    assert!(
+        fake.requests()
+            .iter()
+            .all(|r| r.version.as_deref() == Some("v25.0"))
+    );
 
     // After v21.0's end date the fake refuses it, as Graph refuses retired versions.
     fake.set_now(
@@ -1490,5 +1536,7 @@ async fn the_graph_version_comes_from_the_config_and_retired_ones_are_refused() 
         Secret::new(TOKEN),
     )
     .unwrap();
-    sync(&current, &mut StoreSink::new(FB)).await.expect("v26.0 still served");
+    sync(&current, &mut StoreSink::new(FB))
+        .await
+        .expect("v26.0 still served");
 }

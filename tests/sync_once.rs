@@ -237,7 +237,10 @@ fn sync_once_run_again_while_paused_asks_nothing_and_says_when() {
     let (again, _) = ws.sync_once();
     assert_tempfail_until(&again, chrono::Duration::seconds(600), started);
     assert_eq!(fake.requests().len(), asked, "no request before the reset");
-    let (t1, t2) = (retry_time(&text(&first.stderr)), retry_time(&text(&again.stderr)));
+    let (t1, t2) = (
+        retry_time(&text(&first.stderr)),
+        retry_time(&text(&again.stderr)),
+    );
     assert!((t1 - t2).num_seconds().abs() <= 1, "{t1} vs {t2}");
 }
 

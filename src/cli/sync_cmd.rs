@@ -348,7 +348,11 @@ pub fn accounts(env: &Env, args: &AccountsArgs) -> anyhow::Result<ExitCode> {
         writeln!(out, "{}", sanitize_line(&line))?;
         for (label, text) in [("fix", &r.fix), ("note", &r.note)] {
             if let Some(text) = text {
-                writeln!(out, "{}", sanitize_line(&format!("{:<24} {label}: {text}", "")))?;
+                writeln!(
+                    out,
+                    "{}",
+                    sanitize_line(&format!("{:<24} {label}: {text}", ""))
+                )?;
             }
         }
     }

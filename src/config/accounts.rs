@@ -8,8 +8,7 @@ use serde::Deserialize;
 pub const DEFAULT_GRAPH_VERSION: &str = "v26.0";
 
 /// The Business Information API root, where Google lists locations and their titles.
-pub const DEFAULT_LOCATIONS_BASE: &str =
-    "https://mybusinessbusinessinformation.googleapis.com/v1/";
+pub const DEFAULT_LOCATIONS_BASE: &str = "https://mybusinessbusinessinformation.googleapis.com/v1/";
 
 /// One connected account. Platform-specific keys are optional here and checked by
 /// the connector that needs them.
@@ -183,7 +182,6 @@ pub fn is_location_name(name: &str) -> bool {
         _ => false,
     }
 }
-
 
 /// `http://` is only allowed for loopback hosts (local fakes, tunnels); anything
 /// else must use `https://`.

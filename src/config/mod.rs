@@ -341,7 +341,9 @@ impl Config {
             {
                 return Err(at(
                     &format!("\"{version}\""),
-                    format!("graph_version '{version}' is not a Graph version such as \"{DEFAULT_GRAPH_VERSION}\""),
+                    format!(
+                        "graph_version '{version}' is not a Graph version such as \"{DEFAULT_GRAPH_VERSION}\""
+                    ),
                 ));
             }
             // Google's v4 paths need the location id, which a bare number does not
@@ -353,7 +355,12 @@ impl Config {
                         format!(
                             "gbp_locations entry '{entry}' is not \"locations/<id>\" \
                              (or \"accounts/<id>/locations/<id>\"); write \"locations/{}\"",
-                            entry.trim().trim_matches('/').rsplit('/').next().unwrap_or("<id>")
+                            entry
+                                .trim()
+                                .trim_matches('/')
+                                .rsplit('/')
+                                .next()
+                                .unwrap_or("<id>")
                         ),
                     ));
                 }
@@ -516,7 +523,8 @@ mod tests {
 
     #[test]
     fn graph_versions_come_from_the_config_or_the_default() {
-        let text = "[[account]]\nname = \"fb\"\nplatform = \"facebook\"\ngraph_version = \"v25.0\"\n";
+        let text =
+            "[[account]]\nname = \"fb\"\nplatform = \"facebook\"\ngraph_version = \"v25.0\"\n";
         let config = Config::from_toml(&p(), text).unwrap();
         let fb = &config.accounts[0];
         assert_eq!(fb.api_base().unwrap(), "https://graph.facebook.com/v25.0/");

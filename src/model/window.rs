@@ -73,9 +73,9 @@ pub fn reply_refusal(
              unhide it first or answer by direct message"
                 .into(),
         ),
-        (_, Kind::Review, MessageState::Deleted) => {
-            Some(format!("the review was deleted on {platform}; there is nothing to answer"))
-        }
+        (_, Kind::Review, MessageState::Deleted) => Some(format!(
+            "the review was deleted on {platform}; there is nothing to answer"
+        )),
         (_, _, MessageState::Deleted) => Some(format!(
             "the comment was deleted on {platform}; there is nothing to answer"
         )),
@@ -151,7 +151,10 @@ mod tests {
         );
         assert!(reply_refusal(Platform::Google, Kind::Review, Some(Deleted)).is_some());
         assert!(reply_refusal(Platform::Facebook, Kind::Comment, Some(Deleted)).is_some());
-        assert_eq!(reply_refusal(Platform::Instagram, Kind::Dm, Some(Hidden)), None);
+        assert_eq!(
+            reply_refusal(Platform::Instagram, Kind::Dm, Some(Hidden)),
+            None
+        );
     }
 
     #[test]

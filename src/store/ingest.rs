@@ -189,7 +189,9 @@ fn apply_sweep(
             "SELECT id, platform_id, direction, platform_state FROM messages
              WHERE conversation_id = ?1",
         )?
-        .query_map([conversation], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .query_map([conversation], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
         .collect::<rusqlite::Result<_>>()?;
     for (id, platform_id, direction, state) in rows {
         if !platform_id.starts_with(&sweep.prefix) || platform_id.starts_with(LOCAL_ID_PREFIX) {

@@ -4,7 +4,9 @@
 
 use super::rows::{classify, opt_time, word};
 use super::{Result, Store, StoreError, from_ms, to_ms};
-use crate::model::{Assess, Kind, MessageState, ModerationReason, OutboxAction, OutboxState, Platform};
+use crate::model::{
+    Assess, Kind, MessageState, ModerationReason, OutboxAction, OutboxState, Platform,
+};
 use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension;
 

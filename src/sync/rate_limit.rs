@@ -219,7 +219,10 @@ mod tests {
     #[test]
     fn usage_percent_is_the_highest_counter_of_any_header() {
         let h = headers(&[
-            ("X-App-Usage", r#"{"call_count":12,"total_time":5,"total_cputime":3}"#),
+            (
+                "X-App-Usage",
+                r#"{"call_count":12,"total_time":5,"total_cputime":3}"#,
+            ),
             (
                 "X-Business-Use-Case-Usage",
                 r#"{"1":[{"type":"pages","call_count":40,"total_cputime":98,"total_time":7}]}"#,

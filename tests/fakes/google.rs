@@ -640,7 +640,9 @@ fn segments(path: &str) -> (Option<String>, Vec<String>) {
         .collect();
     let version = parts
         .first()
-        .filter(|p| p.len() >= 2 && p.starts_with('v') && p[1..].chars().all(|c| c.is_ascii_digit()))
+        .filter(|p| {
+            p.len() >= 2 && p.starts_with('v') && p[1..].chars().all(|c| c.is_ascii_digit())
+        })
         .cloned();
     if version.is_some() {
         parts.remove(0);

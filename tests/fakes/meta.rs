@@ -465,7 +465,9 @@ impl FakeMeta {
         let s = lock(&self.state);
         let mut list: Vec<&Comment> = s.comments.iter().filter(|c| c.post == post).collect();
         list.sort_by_key(|c| c.created);
-        list.iter().map(|c| (c.id.clone(), c.parent.clone())).collect()
+        list.iter()
+            .map(|c| (c.id.clone(), c.parent.clone()))
+            .collect()
     }
 
     /// Requests answered so far, counting each once.
@@ -1256,12 +1258,8 @@ fn field_spec(fields: &str, name: &str) -> Option<String> {
         }
     }
     out.push(cur);
-    out.into_iter().find(|f| {
-        f.trim()
-            .split(['.', '{'])
-            .next()
-            .is_some_and(|n| n == name)
-    })
+    out.into_iter()
+        .find(|f| f.trim().split(['.', '{']).next().is_some_and(|n| n == name))
 }
 
 /// A post's `comments` field as field expansion returns it: Graph's defaults
@@ -1506,7 +1504,12 @@ fn create_reply(s: &mut Inner, req: &Req, target: &str) -> Answer {
     // Instagram's reference: "You cannot reply to hidden comments." The code
     // and wording of the error are not documented.
     if parent.instagram && parent.hidden {
-        return graph_error(400, 100, None, "(#100) You cannot reply to a hidden comment");
+        return graph_error(
+            400,
+            100,
+            None,
+            "(#100) You cannot reply to a hidden comment",
+        );
     }
     // A Page reply to a reply: under the reply, or flattened to the top-level
     // comment, as the seed says (Meta's docs do not).

@@ -4,8 +4,8 @@
 use super::super::Env;
 use crate::config::{AccountConfig, DEFAULT_GRAPH_VERSION};
 use crate::model::{AccountStatus, Platform};
-use crate::store::{AccountHints, AccountState, Store};
 use crate::sanitize::sanitize_line;
+use crate::store::{AccountHints, AccountState, Store};
 use crate::sync::credentials::{
     readable_by_others, resolve_client_secret, resolve_token, token_file,
 };
@@ -331,7 +331,11 @@ mod tests {
         let mut f = Findings::default();
         check_graph_version(&fb(Some("v21.0")), day(2026, 12, 3), &mut f);
         assert_eq!(f.problems, 1);
-        assert!(f.lines[0].contains("ends on 2027-01-21, in 49 days"), "{:?}", f.lines);
+        assert!(
+            f.lines[0].contains("ends on 2027-01-21, in 49 days"),
+            "{:?}",
+            f.lines
+        );
         assert!(f.lines[1].contains(DEFAULT_GRAPH_VERSION), "{:?}", f.lines);
 
         let mut f = Findings::default();

@@ -106,7 +106,9 @@ impl PageSink for StoreSink {
 
     async fn remember(&mut self, key: &str, value: String) -> Result<(), SyncError> {
         let (account, k, v) = (self.account.clone(), key.to_string(), value.clone());
-        self.db.call(move |s| s.set_cursor(&account, &k, &v)).await?;
+        self.db
+            .call(move |s| s.set_cursor(&account, &k, &v))
+            .await?;
         self.cursors.insert(key.to_string(), value);
         Ok(())
     }

@@ -81,8 +81,14 @@ impl Reporter {
             .saved_error
             .clone()
             .unwrap_or_else(|| format!("rate limited until {until}"));
-        self.set(AccountStatus::RateLimited, Some(until), Some(error), None, false)
-            .await;
+        self.set(
+            AccountStatus::RateLimited,
+            Some(until),
+            Some(error),
+            None,
+            false,
+        )
+        .await;
     }
 
     /// Record what restores access and why polling is slow; written only when

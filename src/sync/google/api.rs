@@ -236,7 +236,10 @@ mod tests {
             Err(SyncError::Permission { cause, fix }) => {
                 assert!(cause.contains("not enabled"), "{cause}");
                 assert!(cause.contains("mybusinessbusinessinformation"), "{cause}");
-                assert!(fix.contains("https://console.developers.google.com/apis/api/x"), "{fix}");
+                assert!(
+                    fix.contains("https://console.developers.google.com/apis/api/x"),
+                    "{fix}"
+                );
             }
             other => panic!("{other:?}"),
         }

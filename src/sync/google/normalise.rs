@@ -445,7 +445,10 @@ mod tests {
             "Der Kaffee war kalt.\n\n(Translated by Google) The coffee was cold."
         );
         assert_eq!(display_text("plain"), "plain");
-        assert_eq!(display_text("(Translated by Google) no original"), "(Translated by Google) no original");
+        assert_eq!(
+            display_text("(Translated by Google) no original"),
+            "(Translated by Google) no original"
+        );
         let review = json!({"name": NAME, "starRating": "TWO", "comment": raw,
             "updateTime": "2024-01-01T00:00:00Z"});
         let m = review_messages(&review, &ctx());
@@ -460,17 +463,29 @@ mod tests {
                             "reviewReplyState": "PENDING"}});
         let facts = review_facts(&review);
         assert_eq!(facts.sweeps.len(), 2);
-        assert_eq!(facts.sweeps[0].keep, vec![version_id(NAME, "slow", Some(2))]);
+        assert_eq!(
+            facts.sweeps[0].keep,
+            vec![version_id(NAME, "slow", Some(2))]
+        );
         assert_eq!(facts.sweeps[0].others, MessageState::Replaced);
         assert_eq!(facts.sweeps[1].keep, vec![reply_id(NAME, "sorry")]);
-        assert_eq!(facts.states, vec![(reply_id(NAME, "sorry"), MessageState::Pending)]);
+        assert_eq!(
+            facts.states,
+            vec![(reply_id(NAME, "sorry"), MessageState::Pending)]
+        );
         let unanswered = json!({"name": NAME, "comment": "slow"});
         let facts = review_facts(&unanswered);
         assert!(facts.sweeps[1].keep.is_empty());
         assert_eq!(facts.sweeps[1].others, MessageState::Deleted);
         assert!(facts.states.is_empty());
-        assert_eq!(reply_state(&json!({"reviewReplyState": "REJECTED"})), MessageState::Rejected);
-        assert_eq!(reply_state(&json!({"reviewReplyState": "APPROVED"})), MessageState::Visible);
+        assert_eq!(
+            reply_state(&json!({"reviewReplyState": "REJECTED"})),
+            MessageState::Rejected
+        );
+        assert_eq!(
+            reply_state(&json!({"reviewReplyState": "APPROVED"})),
+            MessageState::Visible
+        );
         assert_eq!(reply_state(&json!({})), MessageState::Visible);
     }
 

@@ -168,7 +168,10 @@ impl Google {
         let cached: Option<CachedTitle> = sink
             .cursor(&title_key(parent))
             .and_then(|v| serde_json::from_str(&v).ok());
-        if let Some(c) = cached.as_ref().filter(|c| now.timestamp() - c.at < TITLE_TTL_SECS) {
+        if let Some(c) = cached
+            .as_ref()
+            .filter(|c| now.timestamp() - c.at < TITLE_TTL_SECS)
+        {
             return Ok(c.title.clone());
         }
         let fallback = || {
@@ -338,8 +341,14 @@ impl Google {
             }
             let (messages, facts) = read_reviews(taken, &ctx);
             if !messages.is_empty() || !facts.is_empty() {
-                sink.accept_with(IngestPage { messages, cursor: None }, facts)
-                    .await?;
+                sink.accept_with(
+                    IngestPage {
+                        messages,
+                        cursor: None,
+                    },
+                    facts,
+                )
+                .await?;
             }
             page_token = next_token(list.next_page_token);
             if page_token.is_none() {
@@ -383,8 +392,14 @@ impl Google {
             }
         }
         if !messages.is_empty() || !facts.is_empty() {
-            sink.accept_with(IngestPage { messages, cursor: None }, facts)
-                .await?;
+            sink.accept_with(
+                IngestPage {
+                    messages,
+                    cursor: None,
+                },
+                facts,
+            )
+            .await?;
         }
         Ok(())
     }

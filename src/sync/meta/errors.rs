@@ -90,7 +90,14 @@ pub fn classify(
 
 /// Permission names a Graph message mentions ("Requires pages_messaging permission").
 fn permissions_named(message: &str) -> Vec<&str> {
-    const FAMILIES: [&str; 6] = ["pages_", "instagram_", "business_", "ads_", "read_", "publish_"];
+    const FAMILIES: [&str; 6] = [
+        "pages_",
+        "instagram_",
+        "business_",
+        "ads_",
+        "read_",
+        "publish_",
+    ];
     let mut named: Vec<&str> = message
         .split(|c: char| !(c.is_ascii_lowercase() || c == '_'))
         .filter(|w| FAMILIES.iter().any(|f| w.starts_with(f)) && w.len() > 6)
@@ -177,8 +184,14 @@ mod tests {
             class(400, 190, Some(463)),
             SyncError::Auth { status: 400, .. }
         ));
-        assert!(matches!(class(400, 200, None), SyncError::Permission { .. }));
-        assert!(matches!(class(400, 299, None), SyncError::Permission { .. }));
+        assert!(matches!(
+            class(400, 200, None),
+            SyncError::Permission { .. }
+        ));
+        assert!(matches!(
+            class(400, 299, None),
+            SyncError::Permission { .. }
+        ));
         assert!(matches!(class(403, 10, None), SyncError::Permission { .. }));
         assert!(matches!(
             class(400, 10, Some(2_018_278)),
@@ -256,7 +269,10 @@ mod tests {
         match check(&reply(403, body, HeaderMap::new()), now()).unwrap_err() {
             SyncError::Permission { cause, fix } => {
                 assert!(cause.contains("pages_messaging"), "{cause}");
-                assert!(fix.contains("pages_messaging") && fix.contains("App Review"), "{fix}");
+                assert!(
+                    fix.contains("pages_messaging") && fix.contains("App Review"),
+                    "{fix}"
+                );
             }
             other => panic!("{other:?}"),
         }

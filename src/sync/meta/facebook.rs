@@ -124,7 +124,10 @@ impl Facebook {
     /// The newest posts, with their context line and comment activity.
     async fn recent_posts(&self, round: &mut Round<'_>) -> Result<Vec<Post>, SyncError> {
         let query = [
-            ("fields", format!("id,message,created_time,{ACTIVITY_FIELD}")),
+            (
+                "fields",
+                format!("id,message,created_time,{ACTIVITY_FIELD}"),
+            ),
             ("limit", "25".to_string()),
         ];
         let mut listing = round
@@ -260,7 +263,7 @@ impl Facebook {
             }
         }
         // Oldest first, so a parent is placed before its replies.
-        items.sort_by(|a, b| a.0.cmp(&b.0));
+        items.sort_by_key(|a| a.0);
         let mut known: HashMap<String, String> = HashMap::new();
         let mut found = Vec::new();
         let mut facts = PageFacts::default();
@@ -358,6 +361,13 @@ impl Connector for Facebook {
     }
 
     async fn reconcile(&self, target: &Target, action: &Action) -> Result<Reconciled, SyncError> {
-        actions::reconcile(&self.graph, self.inbox(), &self.comment_api(), target, action).await
+        actions::reconcile(
+            &self.graph,
+            self.inbox(),
+            &self.comment_api(),
+            target,
+            action,
+        )
+        .await
     }
 }

@@ -201,7 +201,9 @@ impl Instagram {
             ),
             ("limit", "50".to_string()),
         ];
-        let mut listing = round.list(&format!("{}/comments", media.id), &query).await?;
+        let mut listing = round
+            .list(&format!("{}/comments", media.id), &query)
+            .await?;
         let mut found = Vec::new();
         let mut facts = PageFacts::default();
         loop {
@@ -330,6 +332,13 @@ impl Connector for Instagram {
     }
 
     async fn reconcile(&self, target: &Target, action: &Action) -> Result<Reconciled, SyncError> {
-        actions::reconcile(&self.graph, self.inbox(), &self.comment_api(), target, action).await
+        actions::reconcile(
+            &self.graph,
+            self.inbox(),
+            &self.comment_api(),
+            target,
+            action,
+        )
+        .await
     }
 }

@@ -116,8 +116,8 @@ impl PostMark {
     /// Whether all comments are due to be read again, so that hides, deletions
     /// and anything a change signal could miss show up within a bounded time.
     pub fn full_read_due(&self, last_activity: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
-        let recent = last_activity
-            .is_some_and(|t| now.signed_duration_since(t).num_days() < RECENT_DAYS);
+        let recent =
+            last_activity.is_some_and(|t| now.signed_duration_since(t).num_days() < RECENT_DAYS);
         let every = if recent {
             RECHECK_RECENT_SECS
         } else {
@@ -163,7 +163,10 @@ mod tests {
         assert_eq!(PostMark::decode(&m.encode(), true), Some(m.clone()));
         let now = t(read + RECHECK_RECENT_SECS);
         assert!(m.full_read_due(Some(now), now), "recent: every half hour");
-        assert!(!m.full_read_due(Some(t(read - RECENT_DAYS * 86_400)), now), "old: every six hours");
+        assert!(
+            !m.full_read_due(Some(t(read - RECENT_DAYS * 86_400)), now),
+            "old: every six hours"
+        );
         assert!(!m.full_read_due(None, t(read + RECHECK_OLD_SECS - 1)));
         assert!(m.full_read_due(None, t(read + RECHECK_OLD_SECS)));
     }

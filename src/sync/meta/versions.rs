@@ -26,12 +26,7 @@ pub fn end_of(version: &str) -> Option<NaiveDate> {
     if let Some((_, (y, m, d))) = ENDS.iter().find(|(v, _)| *v == version) {
         return NaiveDate::from_ymd_opt(*y, *m, *d);
     }
-    let major: u32 = version
-        .strip_prefix('v')?
-        .split('.')
-        .next()?
-        .parse()
-        .ok()?;
+    let major: u32 = version.strip_prefix('v')?.split('.').next()?.parse().ok()?;
     if major < 17 {
         let (_, (y, m, d)) = ENDS.first()?;
         return NaiveDate::from_ymd_opt(*y, *m, *d);

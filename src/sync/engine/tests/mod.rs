@@ -239,7 +239,10 @@ async fn a_pause_from_an_earlier_run_holds_for_the_spawned_engine_and_hearth_rep
     let until = in_ms(Utc::now() + chrono::Duration::seconds(3));
     let limited = Scripted::with(|s| s.rounds.push_back(Err(SyncError::RateLimited { until })));
     let (report, _) = once(&s, &["a"], options(vec![("a", Ok(limited.clone()))])).await;
-    assert_eq!(report.rate_limited().collect::<Vec<_>>(), vec![("a", until)]);
+    assert_eq!(
+        report.rate_limited().collect::<Vec<_>>(),
+        vec![("a", until)]
+    );
 
     // A reply queued meanwhile: `hearth reply` leaves it for the engine.
     let (_, outbox) = conversation_with_reply(&s, "a", "we are on it");
@@ -268,7 +271,10 @@ async fn a_pause_from_an_earlier_run_holds_for_the_spawned_engine_and_hearth_rep
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert!(Utc::now() < until, "the test checks before the reset");
     assert_eq!(limited.script().sync_calls, 1, "no round before the reset");
-    assert!(limited.script().performed.is_empty(), "no send before the reset");
+    assert!(
+        limited.script().performed.is_empty(),
+        "no send before the reset"
+    );
     let st = state_of(&s.db, "a");
     assert_eq!(st.state, crate::model::AccountStatus::RateLimited);
     assert_eq!(st.next_attempt_at, Some(until));
