@@ -1309,6 +1309,23 @@ async fn an_idle_facebook_page_reads_no_comments() {
     assert_eq!(count(&fake, "GET", &format!("{post}/comments")), 1);
 }
 
+#[tokio::test]
+async fn a_graph_that_refuses_the_activity_field_still_gets_every_comment() {
+    let fake = FakeMeta::start(Seed {
+        refuse_comment_expansion: true,
+        ..Seed::default()
+    })
+    .await;
+    let fb = facebook(&fake);
+    let mut sink = StoreSink::new(FB);
+    sync(&fb, &mut sink).await.expect("sync");
+    assert_eq!(sink.cached().0, fake.ids(false));
+    let post = fake.post_ids(false)[0].clone();
+    let late = fake.someone_comments(&post, None, "hello?");
+    sync(&fb, &mut sink).await.expect("sync");
+    assert!(sink.cached().0.contains(&late));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn usage_below_100_percent_slows_polling_and_says_so() {
     let fake = FakeMeta::start(Seed::default()).await;

@@ -60,6 +60,9 @@ pub struct Seed {
     /// Serve a retired Graph version as if it were the oldest one still live
     /// instead of refusing it.
     pub upgrade_retired_versions: bool,
+    /// Refuse field expansion of `comments` on the post listing (code 100), for
+    /// a Graph that would not take it there.
+    pub refuse_comment_expansion: bool,
 }
 
 impl Default for Seed {
@@ -77,6 +80,7 @@ impl Default for Seed {
             now: DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap_or_default(),
             fb_flatten_replies: false,
             upgrade_retired_versions: false,
+            refuse_comment_expansion: false,
         }
     }
 }
@@ -1201,6 +1205,14 @@ fn list_posts(s: &mut Inner, req: &Req, owner: &str, instagram: bool) -> Answer 
         .query
         .get("fields")
         .and_then(|f| field_spec(f, "comments"));
+    if comments_spec.is_some() && s.seed.refuse_comment_expansion {
+        return graph_error(
+            400,
+            100,
+            None,
+            "(#100) Tried accessing nonexisting field (comments)",
+        );
+    }
     let items: Vec<Value> = posts.iter().map(|p| {
         let count = s.comments.iter().filter(|c| c.post == p.id).count();
         let mut v = if instagram {

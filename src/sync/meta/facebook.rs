@@ -123,6 +123,7 @@ impl Facebook {
 
     /// The newest posts, with their context line and comment activity.
     async fn recent_posts(&self, round: &mut Round<'_>) -> Result<Vec<Post>, SyncError> {
+        let path = format!("{}/published_posts", self.page_id);
         let query = [
             (
                 "fields",
@@ -130,9 +131,21 @@ impl Facebook {
             ),
             ("limit", "25".to_string()),
         ];
-        let mut listing = round
-            .list(&format!("{}/published_posts", self.page_id), &query)
-            .await?;
+        let mut listing = match round.list(&path, &query).await {
+            Ok(listing) => listing,
+            // The expansion is general Graph syntax, not shown on this edge's
+            // page: if Graph refuses it, read every post's comments as before.
+            Err(SyncError::Rejected { message, .. }) => {
+                tracing::warn!(account = %self.origin.account, %message,
+                    "post listing refused the comment activity field; reading every post");
+                let plain = [
+                    ("fields", "id,message,created_time".to_string()),
+                    ("limit", "25".to_string()),
+                ];
+                round.list(&path, &plain).await?
+            }
+            Err(e) => return Err(e),
+        };
         let mut posts = Vec::new();
         loop {
             for item in &listing.items {
