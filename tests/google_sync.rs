@@ -10,8 +10,8 @@ use google_fake::{
     ACCOUNT, CLIENT_ID, CLIENT_SECRET, FakeGoogle, Fault, GoogleSeed, REFRESH_TOKEN, Route,
 };
 use hearth::config::{AccountConfig, Config};
-use hearth::model::{Direction, Family, IngestPage, Kind};
-use hearth::store::{IngestStats, Store};
+use hearth::model::{Direction, Family, IngestPage, Kind, MessageState, PageFacts, Status};
+use hearth::store::{IngestStats, KnownThread, Store};
 use hearth::sync::google::normalise::reply_id;
 use hearth::sync::google::{Clock, Google};
 use hearth::sync::{Action, Connector, PageSink, Reconciled, Secret, SyncError, Target};
@@ -63,11 +63,33 @@ impl PageSink for Sink {
     }
 
     async fn accept(&mut self, page: IngestPage) -> Result<IngestStats, SyncError> {
+        self.accept_with(page, PageFacts::default()).await
+    }
+
+    async fn accept_with(
+        &mut self,
+        page: IngestPage,
+        facts: PageFacts,
+    ) -> Result<IngestStats, SyncError> {
         if self.crash_after == Some(self.pages) {
             return Err(SyncError::Store("simulated crash".into()));
         }
         self.pages += 1;
-        Ok(self.store.ingest(&page, &self.triage)?)
+        Ok(self
+            .store
+            .ingest_with(&page, Some((NAME, &facts)), &self.triage)?)
+    }
+
+    async fn known_threads(
+        &mut self,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<KnownThread>, SyncError> {
+        Ok(self.store.known_threads(NAME, prefix, limit)?)
+    }
+
+    async fn remember(&mut self, key: &str, value: String) -> Result<(), SyncError> {
+        Ok(self.store.set_cursor(NAME, key, &value)?)
     }
 }
 
@@ -78,12 +100,14 @@ name = "{NAME}"
 platform = "google"
 brand = "Northwind"
 base_url = "{}"
+locations_base_url = "{}"
 gbp_account = "{ACCOUNT}"
 gbp_locations = {:?}
 client_id = "{CLIENT_ID}"
 token_url = "{}"
 "#,
         fake.reviews_base(),
+        fake.locations_base(),
         locations,
         fake.token_url()
     );
@@ -103,6 +127,7 @@ fn connector(fake: &FakeGoogle) -> Google {
     connector_for(fake, &[])
 }
 
+/// What the engine builds from the config: both hosts come from it.
 fn connector_for(fake: &FakeGoogle, locations: &[&str]) -> Google {
     Google::from_config(
         &account(fake, locations),
@@ -110,8 +135,6 @@ fn connector_for(fake: &FakeGoogle, locations: &[&str]) -> Google {
         Some(Secret::new(CLIENT_SECRET)),
     )
     .expect("connector")
-    .with_locations_base(&fake.locations_base())
-    .expect("locations base")
 }
 
 async fn sync(google: &Google, sink: &mut Sink) -> Result<(), SyncError> {
@@ -202,14 +225,17 @@ async fn multi_location_full_then_incremental() {
     assert_eq!(sink.totals(), expected_totals(&fake, 1));
     assert_eq!(sink.messages_of(&fresh)[0].body, "Cold food, rude staff.");
     assert_eq!(sink.messages_of(&also).len(), 1);
-    let versions: Vec<String> = sink
+    let shown: Vec<String> = sink
         .messages_of(&edited)
         .into_iter()
         .filter(|m| m.direction == Direction::Inbound)
         .map(|m| m.body)
         .collect();
-    assert_eq!(versions.len(), 2, "an edit lands as a new inbound message");
-    assert_eq!(versions[1], "Update: they fixed it, thanks.");
+    assert_eq!(
+        shown,
+        vec!["Update: they fixed it, thanks.".to_string()],
+        "an edit replaces the text shown; the old version is kept as history"
+    );
 
     // Nothing new: nothing changes.
     let before = sink.totals();
@@ -447,6 +473,7 @@ fn target(review: &str) -> Target {
         thread_id: review.into(),
         message_id: None,
         last_inbound_at: None,
+        attempted_at: None,
     }
 }
 
@@ -650,20 +677,27 @@ async fn a_replaced_reply_shows_the_new_text_once() {
     assert_ne!(a, b);
     sync(&google, &mut sink).await.expect("sync B back");
     let after_b = outbound(&sink);
-    assert_eq!(after_b.len(), 2, "{after_b:?}");
-    assert_eq!(after_b[0].0, a);
     assert_eq!(
-        after_b[1],
-        (b.clone(), "Fixed: the oven is repaired.".to_string())
+        after_b,
+        vec![(b.clone(), "Fixed: the oven is repaired.".to_string())],
+        "one current reply is shown"
+    );
+    let id = sink.store.conversation_id(NAME, &review).unwrap().unwrap();
+    assert_eq!(
+        sink.store.message_state(NAME, &a).unwrap(),
+        Some(MessageState::Replaced),
+        "the earlier text is kept as history"
     );
 
-    // Replaced in Google's own UI: sync brings the new text in as the newest.
+    // Replaced in Google's own UI: sync brings the new text in as the current one.
     fake.set_reply(&review, "Edited in the Google app.");
     sync(&google, &mut sink).await.expect("sync C");
     let after_c = outbound(&sink);
-    assert_eq!(after_c.len(), 3, "{after_c:?}");
-    assert_eq!(after_c[2].1, "Edited in the Google app.");
-    assert_eq!(after_c[2].0, reply_id(&review, "Edited in the Google app."));
+    assert_eq!(after_c.len(), 1, "{after_c:?}");
+    assert_eq!(after_c[0].1, "Edited in the Google app.");
+    assert_eq!(after_c[0].0, reply_id(&review, "Edited in the Google app."));
+    let conv = sink.store.conversation(id).unwrap().unwrap();
+    assert_eq!(conv.status, Status::Waiting, "still answered");
     // Another round with nothing new changes nothing.
     sync(&google, &mut sink).await.expect("idle sync");
     assert_eq!(outbound(&sink), after_c);
@@ -701,24 +735,317 @@ mod normalise_props {
 }
 
 #[tokio::test]
-async fn one_base_url_serves_every_api() {
-    // What the engine builds from the config alone: locations read from `base_url`.
+async fn locations_are_listed_on_the_business_information_host_only() {
     let fake = FakeGoogle::start(GoogleSeed::default()).await;
     let dir = tempfile::tempdir().unwrap();
     let mut sink = Sink::new(&dir);
+    let google = connector(&fake);
+    sync(&google, &mut sink).await.expect("sync");
+    let paths: Vec<String> = fake.requests().into_iter().map(|r| r.path).collect();
+    assert!(
+        paths.contains(&"/v1/accounts/1000/locations".to_string()),
+        "{paths:?}"
+    );
+    assert!(
+        paths
+            .iter()
+            .all(|p| !p.starts_with("/v4/accounts/1000/locations?")
+                && p != "/v4/accounts/1000/locations"),
+        "the retired v4 listing is never asked: {paths:?}"
+    );
+    assert!(
+        paths
+            .iter()
+            .filter(|p| p.ends_with("/reviews"))
+            .all(|p| p.starts_with("/v4/")),
+        "{paths:?}"
+    );
+    assert_eq!(sink.totals(), expected_totals(&fake, 0));
+
+    // The fake keeps each API on its own prefix, as Google's hosts do: a
+    // connector pointed at the v4 root for locations gets the 404 Google gives.
+    let mut wrong = account(&fake, &[]);
+    wrong.locations_base_url = Some(fake.reviews_base());
     let google = Google::from_config(
-        &account(&fake, &[]),
+        &wrong,
         Secret::new(REFRESH_TOKEN),
         Some(Secret::new(CLIENT_SECRET)),
     )
     .unwrap();
+    let err = sync(&google, &mut Sink::new(&tempfile::tempdir().unwrap()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, SyncError::Rejected { status: 404, .. }),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn titles_are_cached_and_a_failed_lookup_never_blocks_reviews() {
+    let fake = FakeGoogle::start(GoogleSeed {
+        locations: 2,
+        reviews_per_location: 3,
+        ..GoogleSeed::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut sink = Sink::new(&dir);
+    let (clock, offset) = test_clock();
+    let google = connector_for(&fake, &["locations/2000", "locations/2001"]).with_clock(clock);
+    let title_lookups = |fake: &FakeGoogle| {
+        fake.requests()
+            .iter()
+            .filter(|r| r.path.starts_with("/v1/locations/"))
+            .count()
+    };
+    sync(&google, &mut sink).await.expect("first sync");
+    assert_eq!(title_lookups(&fake), 2, "one lookup per location");
+    sync(&google, &mut sink).await.expect("second sync");
+    sync(&google, &mut sink).await.expect("third sync");
+    assert_eq!(title_lookups(&fake), 2, "titles come from the cache");
+
+    // A day later the titles are due again, and the Business Information API
+    // fails: the reviews still arrive, under the titles known before.
+    offset.fetch_add(25 * 3600, Ordering::SeqCst);
+    fake.advance(25 * 3600);
+    fake.fail_next(Route::Locations, 2, Fault::ServerError(503));
+    let fresh = fake.add_review(1, "Jo", "ONE", "Cold food.");
+    sync(&google, &mut sink)
+        .await
+        .expect("a failed title lookup is not a failed round");
+    assert_eq!(title_lookups(&fake), 4);
+    let id = sink.store.conversation_id(NAME, &fresh).unwrap().unwrap();
+    let conv = sink.store.conversation(id).unwrap().unwrap();
+    assert_eq!(conv.location.as_deref(), Some("Northwind – Branch 2"));
+}
+
+#[tokio::test]
+async fn a_403_on_one_location_never_blocks_the_others() {
+    let fake = FakeGoogle::start(GoogleSeed {
+        locations: 3,
+        reviews_per_location: 2,
+        ..GoogleSeed::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut sink = Sink::new(&dir);
+    let google = connector(&fake);
     sync(&google, &mut sink).await.expect("sync");
+    fake.deny_location(0, true);
+    let one_star = fake.add_review(2, "Sam", "ONE", "Never again.");
+    sync(&google, &mut sink)
+        .await
+        .expect("one location refused is not a failed round");
+    assert_eq!(sink.messages_of(&one_star)[0].body, "Never again.");
     assert!(
         fake.requests()
             .iter()
-            .any(|r| r.path == "/v4/accounts/1000/locations")
+            .any(|r| r.status == 403 && r.path.contains(&fake.location_parent(0))),
+        "the refused location was asked"
     );
-    assert_eq!(sink.totals(), expected_totals(&fake, 0));
+
+    // Refused everywhere: the account itself has lost access.
+    fake.deny_location(1, true);
+    fake.deny_location(2, true);
+    let err = sync(&google, &mut sink).await.unwrap_err();
+    assert!(
+        matches!(err, SyncError::Auth { status: 403, .. }),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_disabled_api_or_unapproved_access_needs_permission_not_a_login() {
+    let fake = FakeGoogle::start(GoogleSeed::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut sink = Sink::new(&dir);
+    let google = connector(&fake);
+    fake.fail_next(Route::Reviews, 1, Fault::ServiceDisabled);
+    match sync(&google, &mut sink).await.unwrap_err() {
+        SyncError::Permission { cause, fix } => {
+            assert!(cause.contains("not enabled"), "{cause}");
+            assert!(fix.contains("console.developers.google.com"), "{fix}");
+        }
+        other => panic!("{other:?}"),
+    }
+    fake.fail_next(Route::Locations, 1, Fault::QuotaZero);
+    match sync(&google, &mut sink).await.unwrap_err() {
+        SyncError::Permission { cause, fix } => {
+            assert!(cause.contains("quota of 0"), "{cause}");
+            assert!(fix.contains("14 days"), "{fix}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(fake.refresh_count(), 1, "no token churn: the login is fine");
+}
+
+/// A clock that starts at the fake's "now" (the reviews' own time scale).
+fn fake_clock(fake: &FakeGoogle) -> (Clock, Arc<AtomicI64>) {
+    let offset = Arc::new(AtomicI64::new(0));
+    let start = fake.now();
+    let seen = offset.clone();
+    let clock: Clock = Arc::new(move || start + Duration::seconds(seen.load(Ordering::SeqCst)));
+    (clock, offset)
+}
+
+fn status_of(sink: &Sink, review: &str) -> Status {
+    let id = sink
+        .store
+        .conversation_id(NAME, review)
+        .expect("lookup")
+        .expect("the review is cached");
+    sink.store
+        .conversation(id)
+        .expect("read")
+        .expect("the conversation")
+        .status
+}
+
+#[tokio::test]
+async fn outside_replies_and_deleted_reviews_are_reconciled_without_an_update_time_bump() {
+    // Google's docs do not say that a reply moves the review's updateTime: the
+    // fake here does not, so only the reconcile can see these changes.
+    let fake = FakeGoogle::start(GoogleSeed {
+        locations: 2,
+        reviews_per_location: 4,
+        reply_every: 0,
+        reply_bumps_update_time: false,
+        ..GoogleSeed::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut sink = Sink::new(&dir);
+    let (clock, offset) = fake_clock(&fake);
+    let google = connector(&fake).with_clock(clock);
+    sync(&google, &mut sink).await.expect("first sync");
+    let names = fake.review_names();
+    let (answered, deleted) = (names[0].clone(), names[3].clone());
+    assert_eq!(status_of(&sink, &answered), Status::Open);
+
+    fake.set_reply(&answered, "Thanks, we answered in the Google app.");
+    fake.delete_review(&deleted);
+    sync(&google, &mut sink).await.expect("quiet round");
+    assert_eq!(
+        status_of(&sink, &answered),
+        Status::Open,
+        "the listing cannot show it yet: nothing moved"
+    );
+
+    // An hour later the reconcile reads the recent reviews again.
+    offset.fetch_add(3601, Ordering::SeqCst);
+    sync(&google, &mut sink).await.expect("reconcile round");
+    let messages = sink.messages_of(&answered);
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert_eq!(messages[1].direction, Direction::Outbound);
+    assert_eq!(messages[1].body, "Thanks, we answered in the Google app.");
+    assert_eq!(status_of(&sink, &answered), Status::Waiting);
+    assert_eq!(
+        status_of(&sink, &deleted),
+        Status::Waiting,
+        "out of the queue"
+    );
+    let id = sink.store.conversation_id(NAME, &deleted).unwrap().unwrap();
+    assert_eq!(
+        sink.store.thread_state(id).unwrap(),
+        Some(MessageState::Deleted)
+    );
+    assert!(
+        hearth::model::reply_refusal(
+            hearth::model::Platform::Google,
+            Kind::Review,
+            sink.store.thread_state(id).unwrap()
+        )
+        .is_some(),
+        "a reply to it is refused"
+    );
+
+    // Months later every review is old: unanswered ones are fetched one by one.
+    let old_one = names[1].clone();
+    fake.set_reply(&old_one, "Late, but answered on Google.");
+    offset.fetch_add(90 * 86_400, Ordering::SeqCst);
+    fake.clear_requests();
+    sync(&google, &mut sink)
+        .await
+        .expect("reconcile of old reviews");
+    assert_eq!(status_of(&sink, &old_one), Status::Waiting);
+    let single_reads = fake
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path.contains("/reviews/"))
+        .count();
+    assert!(
+        (1..=2 * hearth::sync::google::OLD_UNANSWERED_CHECKS).contains(&single_reads),
+        "bounded per location: {single_reads}"
+    );
+}
+
+#[tokio::test]
+async fn pending_or_rejected_replies_are_not_answers() {
+    let fake = FakeGoogle::start(GoogleSeed {
+        locations: 1,
+        reviews_per_location: 2,
+        reply_every: 0,
+        ..GoogleSeed::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut sink = Sink::new(&dir);
+    let google = connector(&fake);
+    let review = fake.review_names()[0].clone();
+    fake.set_reply(&review, "Thank you!");
+    fake.set_reply_state(&review, "PENDING");
+    sync(&google, &mut sink).await.expect("sync");
+    let reply = reply_id(&review, "Thank you!");
+    assert_eq!(
+        sink.store.message_state(NAME, &reply).unwrap(),
+        Some(MessageState::Pending)
+    );
+    assert_eq!(
+        status_of(&sink, &review),
+        Status::Open,
+        "still needs an answer"
+    );
+
+    fake.set_reply_state(&review, "REJECTED");
+    fake.edit_review(&review, "still waiting");
+    sync(&google, &mut sink).await.expect("sync");
+    assert_eq!(
+        sink.store.message_state(NAME, &reply).unwrap(),
+        Some(MessageState::Rejected)
+    );
+    assert_eq!(status_of(&sink, &review), Status::Open);
+
+    fake.set_reply(&review, "Sorry, here is what happened.");
+    sync(&google, &mut sink).await.expect("sync");
+    assert_eq!(
+        status_of(&sink, &review),
+        Status::Waiting,
+        "a published reply answers"
+    );
+}
+
+#[tokio::test]
+async fn translated_reviews_show_the_original_and_keep_the_translation() {
+    let fake = FakeGoogle::start(GoogleSeed {
+        locations: 1,
+        reviews_per_location: 0,
+        ..GoogleSeed::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut sink = Sink::new(&dir);
+    let google = connector(&fake);
+    let review = fake.add_review(
+        0,
+        "Jonas",
+        "TWO",
+        "(Translated by Google) The soup was cold.\n\n(Original)\nDie Suppe war kalt.",
+    );
+    sync(&google, &mut sink).await.expect("sync");
+    let body = &sink.messages_of(&review)[0].body;
+    assert!(body.starts_with("Die Suppe war kalt."), "{body}");
+    assert!(body.contains("The soup was cold."), "{body}");
 }
 
 #[tokio::test]
@@ -744,6 +1071,8 @@ async fn config_mistakes_are_named() {
         Google::from_config(&config, Secret::new(REFRESH_TOKEN), None),
         Err(SyncError::Config(_))
     ));
+    // A bare id never gets this far from a config file (see the test below);
+    // a config built in code still gets a clear error.
     let config = account(&fake, &["stores/1"]);
     let google = Google::from_config(
         &config,
@@ -757,6 +1086,24 @@ async fn config_mistakes_are_named() {
         matches!(&err, SyncError::Config(m) if m.contains("stores/1")),
         "{err:?}"
     );
+}
+
+#[test]
+fn a_bare_location_id_in_the_config_file_is_named_with_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(
+        &path,
+        "[[account]]\nname = \"gbp\"\nplatform = \"google\"\ngbp_account = \"accounts/1\"\n\
+         gbp_locations = [\"12345\"]\n",
+    )
+    .unwrap();
+    let err = Config::load(&path, true).unwrap_err().to_string();
+    assert!(
+        err.starts_with(&format!("{}:5:18:", path.display())),
+        "file:line:col first: {err}"
+    );
+    assert!(err.contains("locations/12345"), "{err}");
 }
 
 /// `cargo test --release --test google_sync -- --ignored --nocapture` prints the rate.

@@ -346,6 +346,7 @@ fn target(kind: Kind, thread_id: &str, message_id: &str) -> Target {
         thread_id: thread_id.into(),
         message_id: Some(message_id.into()),
         last_inbound_at: None,
+        attempted_at: None,
     }
 }
 

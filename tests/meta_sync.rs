@@ -7,7 +7,10 @@ mod meta_fake;
 use chrono::{Duration, Utc};
 use hearth::config::Config;
 use hearth::config::accounts::AccountConfig;
-use hearth::model::{Direction, IngestPage, Kind, Platform, reply_window};
+use hearth::model::{
+    Direction, IngestPage, Kind, MessageState, PageFacts, Platform, Status, reply_refusal,
+    reply_window,
+};
 use hearth::store::{IngestStats, Store};
 use hearth::sync::http::Timeouts;
 
@@ -77,8 +80,20 @@ impl PageSink for StoreSink {
         self.store.cursor(&self.account, key).ok().flatten()
     }
     async fn accept(&mut self, page: IngestPage) -> Result<IngestStats, SyncError> {
+        self.accept_with(page, PageFacts::default()).await
+    }
+    async fn accept_with(
+        &mut self,
+        page: IngestPage,
+        facts: PageFacts,
+    ) -> Result<IngestStats, SyncError> {
         self.pages += 1;
-        Ok(self.store.ingest(&page, &self.triage)?)
+        Ok(self
+            .store
+            .ingest_with(&page, Some((&self.account, &facts)), &self.triage)?)
+    }
+    async fn thread_of(&mut self, platform_id: &str) -> Result<Option<String>, SyncError> {
+        Ok(self.store.thread_of(&self.account, platform_id)?)
     }
 }
 
@@ -134,6 +149,7 @@ fn comment_target(account: &str, thread: &str, message: Option<&str>) -> Target 
         thread_id: thread.into(),
         message_id: message.map(str::to_string),
         last_inbound_at: None,
+        attempted_at: None,
     }
 }
 
@@ -526,6 +542,7 @@ fn dm_target(account: &str, thread: &str, last_inbound_hours_ago: i64) -> Target
         thread_id: thread.into(),
         message_id: None,
         last_inbound_at: Some(Utc::now() - Duration::hours(last_inbound_hours_ago)),
+        attempted_at: None,
     }
 }
 
@@ -631,6 +648,7 @@ async fn our_sent_messages_fetched_back_are_not_duplicated() {
         thread_id: r.thread_id,
         message_id: r.last_inbound_id,
         last_inbound_at: r.last_inbound_at,
+        attempted_at: None,
     };
     // The seeded clock is "now", so the customer's message is minutes old.
     let id = perform(
@@ -999,4 +1017,543 @@ async fn instagram_has_no_strike_actions() {
     }
     assert!(fake.requests().is_empty(), "refused without a request");
     assert!(fake.blocked_users().is_empty());
+}
+
+// ---------------------------------------------------------------------------------
+// Issue 12: what the platform shows (hidden, deleted, threads whole), access,
+// pacing, sends that fail after arriving, the Graph version.
+
+use hearth::sync::connector::Clock;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+/// A clock for the connectors' schedules, starting at `start`.
+fn clock_at(start: chrono::DateTime<Utc>) -> (Clock, Arc<AtomicI64>) {
+    let offset = Arc::new(AtomicI64::new(0));
+    let seen = offset.clone();
+    let clock: Clock = Arc::new(move || start + Duration::seconds(seen.load(Ordering::SeqCst)));
+    (clock, offset)
+}
+
+/// Comment ids (not DMs) the fake holds for one connector.
+fn comment_ids(fake: &FakeMeta, instagram: bool) -> Vec<String> {
+    let mut posts = fake.post_ids(instagram);
+    posts.sort();
+    posts
+        .iter()
+        .flat_map(|p| fake.comments_on(p))
+        .map(|(id, _)| id)
+        .collect()
+}
+
+fn status_of(sink: &StoreSink, thread: &str) -> Status {
+    let id = sink
+        .store
+        .conversation_id(&sink.account, thread)
+        .expect("query")
+        .unwrap_or_else(|| panic!("no conversation {thread}"));
+    sink.store
+        .conversation(id)
+        .expect("query")
+        .expect("row")
+        .status
+}
+
+/// An account the engine builds itself (token from a command, as users set it).
+fn engine_account(name: &str, platform: Platform, fake: &FakeMeta) -> AccountConfig {
+    AccountConfig {
+        token_cmd: Some(format!("printf {TOKEN}")),
+        ..account(name, platform, &fake.base_url)
+    }
+}
+
+fn paths(dir: &std::path::Path) -> hearth::config::Paths {
+    hearth::config::Paths {
+        config_dir: dir.join("config"),
+        data_dir: dir.join("data"),
+    }
+}
+
+#[tokio::test]
+async fn hidden_comments_are_stored_as_hidden_and_leave_the_queue() {
+    let fake = FakeMeta::start(Seed {
+        replies_per_comment: 0,
+        ..Seed::default()
+    })
+    .await;
+    let (clock, offset) = clock_at(fake.now());
+    let fb = facebook(&fake).with_clock(clock.clone());
+    let mut sink = StoreSink::new(FB);
+    let fb_comments = comment_ids(&fake, false);
+    let (early, later) = (fb_comments[0].clone(), fb_comments[1].clone());
+    fake.hide_on_platform(&early, true);
+    sync(&fb, &mut sink).await.expect("sync");
+    assert!(
+        fake.requests()
+            .iter()
+            .any(|r| r.param("fields").is_some_and(|f| f.contains("is_hidden"))),
+        "Facebook is asked for is_hidden"
+    );
+    assert_eq!(
+        sink.store.message_state(FB, &early).unwrap(),
+        Some(MessageState::Hidden)
+    );
+    assert_ne!(status_of(&sink, &early), Status::Open, "out of the queue");
+    assert_eq!(status_of(&sink, &later), Status::Open);
+
+    // Hidden on Facebook after it was cached: the next full read shows it.
+    fake.hide_on_platform(&later, true);
+    offset.fetch_add(31 * 60, Ordering::SeqCst);
+    sync(&fb, &mut sink).await.expect("sync");
+    assert_eq!(
+        sink.store.message_state(FB, &later).unwrap(),
+        Some(MessageState::Hidden)
+    );
+    assert_ne!(status_of(&sink, &later), Status::Open);
+    // Unhidden: it needs an answer again.
+    fake.hide_on_platform(&later, false);
+    offset.fetch_add(31 * 60, Ordering::SeqCst);
+    sync(&fb, &mut sink).await.expect("sync");
+    assert_eq!(status_of(&sink, &later), Status::Open);
+
+    // Instagram: `hidden` is stored, and a reply to a hidden comment is refused
+    // before any request, with the reason.
+    let ig = instagram(&fake).with_clock(clock);
+    let mut ig_sink = StoreSink::new(IG);
+    let hidden = comment_ids(&fake, true)[0].clone();
+    fake.hide_on_platform(&hidden, true);
+    sync(&ig, &mut ig_sink).await.expect("sync");
+    assert_eq!(
+        ig_sink.store.message_state(IG, &hidden).unwrap(),
+        Some(MessageState::Hidden)
+    );
+    assert_ne!(status_of(&ig_sink, &hidden), Status::Open);
+    let conv = ig_sink.store.conversation_id(IG, &hidden).unwrap().unwrap();
+    let state = ig_sink.store.thread_state(conv).unwrap();
+    assert_eq!(state, Some(MessageState::Hidden));
+    assert!(reply_refusal(Platform::Instagram, Kind::Comment, state).is_some());
+
+    let outbox = ig_sink
+        .store
+        .record_reply(conv, "Alex", "Thanks for asking!", None, Utc::now())
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    fake.clear_requests();
+    let outcome = hearth::sync::engine::send_outbox_item(
+        ig_sink.store.path(),
+        &engine_account(IG, Platform::Instagram, &fake),
+        &paths(dir.path()),
+        outbox,
+        hearth::sync::engine::EngineOptions::default(),
+    )
+    .await
+    .expect("send attempt");
+    match outcome {
+        Some(hearth::sync::engine::ItemOutcome::Failed { error, .. }) => {
+            assert!(error.contains("hidden"), "{error}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(count(&fake, "POST", "/replies"), 0, "no request");
+
+    // The fake keeps Instagram's documented rule too.
+    let err = perform(
+        &ig,
+        &comment_target(IG, &hidden, None),
+        &Action::Reply { body: "hi".into() },
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, SyncError::Rejected { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_reply_to_a_reply_joins_the_parents_conversation() {
+    // Graph's docs do not say whether `parent` names the reply or the top-level
+    // comment: both ways must keep the thread whole.
+    for flatten in [false, true] {
+        let fake = FakeMeta::start(Seed {
+            fb_flatten_replies: flatten,
+            ..Seed::default()
+        })
+        .await;
+        let fb = facebook(&fake);
+        let mut sink = StoreSink::new(FB);
+        sync(&fb, &mut sink).await.expect("sync");
+        let top = top_level_comment(&fake);
+        let post = fake.post_of(&top).unwrap();
+        let first_reply = fake.replies(&top)[0].0.clone();
+        // The thread is answered by someone else; the customer follows up.
+        fake.advance(Duration::minutes(2));
+        let follow_up = fake.someone_comments(&post, Some(&first_reply), "still waiting?");
+        // A whole new chain in one round.
+        let c1 = fake.someone_comments(&post, None, "new question");
+        let c2 = fake.someone_comments(&post, Some(&c1), "me too");
+        let c3 = fake.someone_comments(&post, Some(&c2), "any news?");
+        sync(&fb, &mut sink).await.expect("sync");
+        let thread = |id: &str| sink.store.thread_of(FB, id).unwrap();
+        assert_eq!(
+            thread(&follow_up).as_deref(),
+            Some(top.as_str()),
+            "flatten={flatten}"
+        );
+        assert_eq!(thread(&c2).as_deref(), Some(c1.as_str()));
+        assert_eq!(
+            thread(&c3).as_deref(),
+            Some(c1.as_str()),
+            "flatten={flatten}"
+        );
+        for reply in [&first_reply, &c2] {
+            assert_eq!(
+                sink.store.conversation_id(FB, reply).unwrap(),
+                None,
+                "no conversation keyed by a reply"
+            );
+        }
+        assert_eq!(status_of(&sink, &top), Status::Open);
+    }
+
+    // The parent is neither read this round nor cached: Graph is asked for it.
+    let fake = FakeMeta::start(Seed::default()).await;
+    let top = top_level_comment(&fake);
+    let post = fake.post_of(&top).unwrap();
+    let first_reply = fake.replies(&top)[0].0.clone();
+    fake.advance(Duration::minutes(2));
+    let follow_up = fake.someone_comments(&post, Some(&first_reply), "hello again");
+    let mut sink = StoreSink::new(FB);
+    let (clock, _) = clock_at(fake.now());
+    // Everything before the follow-up is "committed" (the mark) but not cached.
+    let mark =
+        serde_json::json!({"t": fake.now().timestamp() - 1, "r": fake.now().timestamp(), "th": []});
+    sink.store
+        .set_cursor(FB, &format!("facebook:post:{post}"), &mark.to_string())
+        .unwrap();
+    let fb = facebook(&fake).with_clock(clock);
+    sync(&fb, &mut sink).await.expect("sync");
+    assert_eq!(
+        sink.store.thread_of(FB, &follow_up).unwrap().as_deref(),
+        Some(top.as_str())
+    );
+    assert!(
+        fake.requests()
+            .iter()
+            .any(|r| r.path == format!("/{first_reply}") && r.method == "GET"),
+        "asked Graph for the parent's parent"
+    );
+}
+
+#[tokio::test]
+async fn an_instagram_delete_plus_add_is_seen_and_the_delete_reflected() {
+    let fake = FakeMeta::start(Seed {
+        replies_per_comment: 0,
+        ..Seed::default()
+    })
+    .await;
+    let (clock, offset) = clock_at(fake.now());
+    let ig = instagram(&fake).with_clock(clock);
+    let mut sink = StoreSink::new(IG);
+    sync(&ig, &mut sink).await.expect("sync");
+    let media = fake.post_ids(true)[0].clone();
+    let gone = fake.comments_on(&media)[0].0.clone();
+    fake.delete_comment(&gone);
+    fake.advance(Duration::minutes(1));
+    let new = fake.someone_comments(&media, None, "where is my order?");
+
+    // comments_count did not move: the count alone cannot show the change...
+    fake.clear_requests();
+    sync(&ig, &mut sink).await.expect("sync");
+    let read_now = count(&fake, "GET", &format!("{media}/comments"));
+    // ...so a full read within the half hour does.
+    offset.fetch_add(31 * 60, Ordering::SeqCst);
+    sync(&ig, &mut sink).await.expect("sync");
+    let (cached, _) = sink.cached();
+    assert!(cached.contains(&new), "the new comment arrived");
+    assert_eq!(
+        sink.store.message_state(IG, &gone).unwrap(),
+        Some(MessageState::Deleted)
+    );
+    assert_ne!(
+        status_of(&sink, &gone),
+        Status::Open,
+        "a deleted comment needs no answer"
+    );
+    assert_eq!(status_of(&sink, &new), Status::Open);
+    assert_eq!(read_now, 0, "bounded re-read, not every round");
+}
+
+#[tokio::test]
+async fn an_idle_facebook_page_reads_no_comments() {
+    let fake = FakeMeta::start(Seed {
+        posts: 10,
+        ..Seed::default()
+    })
+    .await;
+    let (clock, _) = clock_at(fake.now());
+    let fb = facebook(&fake).with_clock(clock);
+    let mut sink = StoreSink::new(FB);
+    sync(&fb, &mut sink).await.expect("sync");
+    fake.clear_requests();
+    sync(&fb, &mut sink).await.expect("idle sync");
+    assert_eq!(count(&fake, "GET", "/comments"), 0, "posts by activity");
+    assert!(
+        fake.request_count() <= 3,
+        "{:?}",
+        fake.requests().iter().map(|r| &r.path).collect::<Vec<_>>()
+    );
+    // A new comment on one post reads that post only.
+    let post = fake.post_ids(false)[3].clone();
+    fake.someone_comments(&post, None, "hello?");
+    fake.clear_requests();
+    sync(&fb, &mut sink).await.expect("sync");
+    assert_eq!(count(&fake, "GET", "/comments"), 1);
+    assert_eq!(count(&fake, "GET", &format!("{post}/comments")), 1);
+}
+
+#[tokio::test]
+async fn a_graph_that_refuses_the_activity_field_still_gets_every_comment() {
+    let fake = FakeMeta::start(Seed {
+        refuse_comment_expansion: true,
+        ..Seed::default()
+    })
+    .await;
+    let fb = facebook(&fake);
+    let mut sink = StoreSink::new(FB);
+    sync(&fb, &mut sink).await.expect("sync");
+    assert_eq!(sink.cached().0, fake.ids(false));
+    let post = fake.post_ids(false)[0].clone();
+    let late = fake.someone_comments(&post, None, "hello?");
+    sync(&fb, &mut sink).await.expect("sync");
+    assert!(sink.cached().0.contains(&late));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn usage_below_100_percent_slows_polling_and_says_so() {
+    let fake = FakeMeta::start(Seed::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cache.sqlite3");
+    let config = Config {
+        accounts: vec![engine_account(FB, Platform::Facebook, &fake)],
+        ..Config::default()
+    };
+    let assess: Arc<dyn hearth::model::Assess + Send + Sync> =
+        Arc::new(Triage::new(&Config::default()).unwrap());
+    let round = |config: Config| {
+        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+        hearth::sync::engine::run_once(db.clone(), config, paths(dir.path()), assess.clone(), tx)
+    };
+    let wait_of = || {
+        let store = Store::open(&db).unwrap();
+        let state = store.account_states().unwrap().remove(0);
+        let hints = store.account_hints().unwrap().remove(0).1;
+        let wait = state.next_attempt_at.unwrap() - state.last_sync_at.unwrap();
+        (wait.num_seconds(), hints.note)
+    };
+
+    fake.set_usage(Some(85));
+    let report = round(config.clone()).await;
+    assert!(!report.failed(), "{report:?}");
+    let (wait, note) = wait_of();
+    assert!((235..=245).contains(&wait), "4 x 60 s at 85%: {wait}");
+    let note = note.expect("a note");
+    assert!(note.contains("85%") && note.contains("4 min"), "{note}");
+
+    fake.set_usage(Some(20));
+    round(config).await;
+    let (wait, note) = wait_of();
+    assert!((55..=65).contains(&wait), "poll_seconds at 20%: {wait}");
+    assert_eq!(note, None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_permission_is_needs_permission_with_its_fix() {
+    let fake = FakeMeta::start(Seed::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cache.sqlite3");
+    fake.fail_next(
+        Route::Conversations,
+        1,
+        Fault::MissingPermission {
+            permission: "pages_messaging",
+        },
+    );
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let report = hearth::sync::engine::run_once(
+        db.clone(),
+        Config {
+            accounts: vec![engine_account(FB, Platform::Facebook, &fake)],
+            ..Config::default()
+        },
+        paths(dir.path()),
+        Arc::new(Triage::new(&Config::default()).unwrap()),
+        tx,
+    )
+    .await;
+    assert_eq!(
+        report.accounts[0].state,
+        hearth::model::AccountStatus::NeedsPermission
+    );
+    let store = Store::open(&db).unwrap();
+    let state = store.account_states().unwrap().remove(0);
+    assert_eq!(state.state.as_str(), "needs-permission");
+    assert!(
+        state
+            .last_error
+            .as_deref()
+            .unwrap_or("")
+            .contains("pages_messaging"),
+        "{state:?}"
+    );
+    let fix = store
+        .account_hints()
+        .unwrap()
+        .remove(0)
+        .1
+        .fix
+        .expect("a fix");
+    assert!(
+        fix.contains("App Review") && fix.contains("pages_messaging"),
+        "{fix}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_error_on_a_send_is_checked_before_any_resend() {
+    let fake = FakeMeta::start(Seed::default()).await;
+    let fb = facebook(&fake);
+    let mut sink = StoreSink::new(FB);
+    fake.customer_writes("t_0", "are you open today?");
+    sync(&fb, &mut sink).await.expect("sync");
+    let dir = tempfile::tempdir().unwrap();
+    let (db, acct, paths) = (
+        sink.store.path().to_path_buf(),
+        engine_account(FB, Platform::Facebook, &fake),
+        paths(dir.path()),
+    );
+    let send = |outbox: i64| {
+        hearth::sync::engine::send_outbox_item(
+            &db,
+            &acct,
+            &paths,
+            outbox,
+            hearth::sync::engine::EngineOptions::default(),
+        )
+    };
+    let copies = |text: &str| {
+        fake.conversation("t_0")
+            .iter()
+            .filter(|(_, _, t)| t == text)
+            .count()
+    };
+    let conv = sink.store.conversation_id(FB, "t_0").unwrap().unwrap();
+
+    // The platform stored the message, then answered 500.
+    let first = sink
+        .store
+        .record_reply(conv, "Alex", "Yes, until 6pm.", None, Utc::now())
+        .unwrap();
+    fake.fail_next(Route::Send, 1, Fault::StoredThenFailed);
+    match send(first).await.expect("attempt") {
+        Some(hearth::sync::engine::ItemOutcome::Sent { platform_id }) => {
+            assert!(platform_id.starts_with("m_"), "{platform_id}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(copies("Yes, until 6pm."), 1, "not sent twice");
+
+    // A 500 that stored nothing: queued again, and the next attempt sends it once.
+    let second = sink
+        .store
+        .record_reply(conv, "Alex", "And 10-4 on Sunday.", None, Utc::now())
+        .unwrap();
+    fake.fail_next(Route::Send, 1, Fault::Transient);
+    let outcome = send(second).await.expect("attempt");
+    assert!(
+        matches!(
+            outcome,
+            Some(hearth::sync::engine::ItemOutcome::Retrying { .. })
+        ),
+        "{outcome:?}"
+    );
+    assert_eq!(copies("And 10-4 on Sunday."), 0);
+    let outcome = send(second).await.expect("attempt");
+    assert!(
+        matches!(
+            outcome,
+            Some(hearth::sync::engine::ItemOutcome::Sent { .. })
+        ),
+        "{outcome:?}"
+    );
+    assert_eq!(copies("And 10-4 on Sunday."), 1);
+
+    // A comment reply the platform stored before failing.
+    let top = top_level_comment(&fake);
+    let conv = sink.store.conversation_id(FB, &top).unwrap().unwrap();
+    let third = sink
+        .store
+        .record_reply(conv, "Alex", "We ship to Canada.", None, Utc::now())
+        .unwrap();
+    fake.fail_next(Route::Comments, 1, Fault::StoredThenFailed);
+    let outcome = send(third).await.expect("attempt");
+    assert!(
+        matches!(
+            outcome,
+            Some(hearth::sync::engine::ItemOutcome::Sent { .. })
+        ),
+        "{outcome:?}"
+    );
+    let ours = fake
+        .replies(&top)
+        .into_iter()
+        .filter(|(_, _, t)| t == "We ship to Canada.")
+        .count();
+    assert_eq!(ours, 1);
+}
+
+#[tokio::test]
+async fn the_graph_version_comes_from_the_config_and_retired_ones_are_refused() {
+    let fake = FakeMeta::start(Seed::default()).await;
+    let mut sink = StoreSink::new(FB);
+    sync(&facebook(&fake), &mut sink).await.expect("sync");
+    assert!(
+        fake.requests()
+            .iter()
+            .all(|r| r.version.as_deref() == Some(hearth::config::DEFAULT_GRAPH_VERSION)),
+        "the current version by default"
+    );
+    let pinned = AccountConfig {
+        graph_version: Some("v25.0".into()),
+        ..account(FB, Platform::Facebook, &fake.base_url)
+    };
+    fake.clear_requests();
+    let fb = Facebook::from_config(&pinned, Secret::new(TOKEN)).unwrap();
+    sync(&fb, &mut StoreSink::new(FB)).await.expect("sync");
+    assert!(
+        fake.requests()
+            .iter()
+            .all(|r| r.version.as_deref() == Some("v25.0"))
+    );
+
+    // After v21.0's end date the fake refuses it, as Graph refuses retired versions.
+    fake.set_now(
+        chrono::NaiveDate::from_ymd_opt(2027, 1, 22)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap()
+            .and_utc(),
+    );
+    let old = account(FB, Platform::Facebook, &format!("{}/v21.0/", fake.base_url));
+    let fb = Facebook::from_config(&old, Secret::new(TOKEN)).unwrap();
+    let err = sync(&fb, &mut StoreSink::new(FB)).await.unwrap_err();
+    assert!(
+        matches!(&err, SyncError::Rejected { message, .. } if message.contains("v21.0")),
+        "{err:?}"
+    );
+    let current = Facebook::from_config(
+        &account(FB, Platform::Facebook, &fake.base_url),
+        Secret::new(TOKEN),
+    )
+    .unwrap();
+    sync(&current, &mut StoreSink::new(FB))
+        .await
+        .expect("v26.0 still served");
 }

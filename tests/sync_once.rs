@@ -1,7 +1,9 @@
 //! `hearth sync --once` (the real binary) against the fake Mastodon when the
 //! platform rate-limits it: a reset within a minute is waited for and the sync
 //! finishes; a later one exits 75 (EX_TEMPFAIL) naming the account and the time
-//! to retry, so a script can tell the sync is incomplete.
+//! to retry, so a script can tell the sync is incomplete. A pause survives a
+//! restart: neither `sync --once` run again nor `hearth sync` killed and started
+//! again asks the platform before the reset.
 
 #[path = "fakes/mastodon.rs"]
 mod mastodon_fake;
@@ -39,6 +41,36 @@ impl Workspace {
         .expect("write config");
         let db = dir.path().join("cache.sqlite3");
         Workspace { dir, config, db }
+    }
+
+    /// `hearth sync` (the long-running engine), output discarded.
+    fn spawn_sync(&self) -> std::process::Child {
+        Command::new(env!("CARGO_BIN_EXE_hearth"))
+            .arg("--config")
+            .arg(&self.config)
+            .arg("--db")
+            .arg(&self.db)
+            .arg("sync")
+            .env(TOKEN_VAR, TOKEN)
+            .env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.dir.path().join("data"))
+            .env("XDG_CONFIG_HOME", self.dir.path().join("cfg"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start hearth sync")
+    }
+
+    /// The account's stored state and next attempt.
+    fn stored(&self) -> Option<(String, Option<DateTime<Utc>>)> {
+        let store = hearth::store::Store::open(&self.db).ok()?;
+        let state = store
+            .account_states()
+            .ok()?
+            .into_iter()
+            .find(|a| a.account == ACCOUNT)?;
+        Some((state.state.as_str().to_string(), state.next_attempt_at))
     }
 
     /// Run `hearth sync --once` to the end (at most 90 s).
@@ -189,4 +221,71 @@ fn a_429_that_resets_within_a_minute_is_waited_for_and_the_sync_completes() {
         served,
         "everything arrived after the wait"
     );
+}
+
+#[test]
+fn sync_once_run_again_while_paused_asks_nothing_and_says_when() {
+    let fake = FakeMastodon::start_in_background(seed());
+    fake.fail_next(NOTIFICATIONS, 1, Fault::RateLimited { reset_in_secs: 600 });
+    let ws = Workspace::new(&fake);
+    let started = Utc::now();
+    let (first, _) = ws.sync_once();
+    assert_tempfail_until(&first, chrono::Duration::seconds(600), started);
+    let asked = fake.requests().len();
+
+    // A cron job five minutes early: nothing is asked, the same time is given.
+    let (again, _) = ws.sync_once();
+    assert_tempfail_until(&again, chrono::Duration::seconds(600), started);
+    assert_eq!(fake.requests().len(), asked, "no request before the reset");
+    let (t1, t2) = (
+        retry_time(&text(&first.stderr)),
+        retry_time(&text(&again.stderr)),
+    );
+    assert!((t1 - t2).num_seconds().abs() <= 1, "{t1} vs {t2}");
+}
+
+#[test]
+fn hearth_sync_killed_while_paused_waits_for_the_reset_after_a_restart() {
+    let fake = FakeMastodon::start_in_background(seed());
+    fake.fail_next(NOTIFICATIONS, 1, Fault::RateLimited { reset_in_secs: 8 });
+    let ws = Workspace::new(&fake);
+    let mut first = ws.spawn_sync();
+    let began = Instant::now();
+    let until = loop {
+        if let Some((state, Some(next))) = ws.stored()
+            && state == "rate-limited"
+        {
+            break next;
+        }
+        assert!(began.elapsed() < Duration::from_secs(30), "never paused");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    // Killed without a chance to clean up, then started again at once.
+    first.kill().expect("kill hearth sync");
+    let _ = first.wait();
+    let asked = fake.requests().len();
+    let mut second = ws.spawn_sync();
+    while Utc::now() + chrono::Duration::milliseconds(300) < until {
+        assert_eq!(
+            fake.requests().len(),
+            asked,
+            "asked before the reset at {until} (now {})",
+            Utc::now()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        ws.stored().map(|(state, _)| state).as_deref(),
+        Some("rate-limited"),
+        "the restarted engine shows the pause"
+    );
+    // After the reset it syncs again.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while fake.requests().len() == asked && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let resumed = fake.requests().len() > asked;
+    let _ = second.kill();
+    let _ = second.wait();
+    assert!(resumed, "syncing resumed after the reset");
 }

@@ -9,7 +9,7 @@ use super::{Env, Failure, term};
 use crate::config::{Config, Paths};
 use crate::model::{Assess, SyncEvent};
 use crate::sanitize::sanitize_line;
-use crate::store::{AccountState, Store};
+use crate::store::{AccountHints, AccountState, Store};
 use crate::sync::credentials::readable_by_others;
 use crate::sync::engine;
 use crate::timefmt::{countdown, local_short};
@@ -268,15 +268,20 @@ struct AccountRow {
     last_sync_at: Option<String>,
     next_attempt_at: Option<String>,
     last_error: Option<String>,
+    /// What restores access (needs-permission).
+    fix: Option<String>,
+    /// Why the next attempt is later than poll_seconds.
+    note: Option<String>,
 }
 
 fn account_rows(env: &Env) -> anyhow::Result<Vec<AccountRow>> {
     let db = env.db_path();
     // Listing must not create a cache as a side effect.
-    let states: Vec<AccountState> = if db.exists() {
-        Store::open_read_only(&db)?.account_states()?
+    let (states, hints): (Vec<AccountState>, Vec<(String, AccountHints)>) = if db.exists() {
+        let store = Store::open_read_only(&db)?;
+        (store.account_states()?, store.account_hints()?)
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     Ok(env
         .config
@@ -284,6 +289,7 @@ fn account_rows(env: &Env) -> anyhow::Result<Vec<AccountRow>> {
         .iter()
         .map(|a| {
             let saved = states.iter().find(|s| s.account == a.name);
+            let hint = hints.iter().find(|(n, _)| *n == a.name).map(|(_, h)| h);
             AccountRow {
                 name: a.name.clone(),
                 platform: a.platform.as_str().to_string(),
@@ -296,6 +302,8 @@ fn account_rows(env: &Env) -> anyhow::Result<Vec<AccountRow>> {
                 last_sync_at: saved.and_then(|s| s.last_sync_at).map(rfc3339),
                 next_attempt_at: saved.and_then(|s| s.next_attempt_at).map(rfc3339),
                 last_error: saved.and_then(|s| s.last_error.clone()),
+                fix: hint.and_then(|h| h.fix.clone()),
+                note: hint.and_then(|h| h.note.clone()),
             }
         })
         .collect())
@@ -337,6 +345,15 @@ pub fn accounts(env: &Env, args: &AccountsArgs) -> anyhow::Result<ExitCode> {
             r.last_error.as_deref().unwrap_or("-")
         );
         writeln!(out, "{}", sanitize_line(&line))?;
+        for (label, text) in [("fix", &r.fix), ("note", &r.note)] {
+            if let Some(text) = text {
+                writeln!(
+                    out,
+                    "{}",
+                    sanitize_line(&format!("{:<24} {label}: {text}", ""))
+                )?;
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -11,7 +11,10 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub use accounts::{AccountConfig, check_base_url};
+pub use accounts::{
+    AccountConfig, DEFAULT_GRAPH_VERSION, DEFAULT_LOCATIONS_BASE, check_base_url, is_graph_version,
+    is_location_name,
+};
 pub use guards::GuardConfig;
 pub use moderation::ModerationConfig;
 pub use triage::TriageConfig;
@@ -331,9 +334,39 @@ impl Config {
             for (key, value) in [
                 ("base_url", &account.base_url),
                 ("token_url", &account.token_url),
+                ("locations_base_url", &account.locations_base_url),
             ] {
                 if let Some(url) = value {
                     check_base_url(url).map_err(|e| at(url, format!("{key} {e}")))?;
+                }
+            }
+            if let Some(version) = &account.graph_version
+                && !is_graph_version(version)
+            {
+                return Err(at(
+                    &format!("\"{version}\""),
+                    format!(
+                        "graph_version '{version}' is not a Graph version such as \"{DEFAULT_GRAPH_VERSION}\""
+                    ),
+                ));
+            }
+            // Google's v4 paths need the location id, which a bare number does not
+            // say is one: refuse it here, where the line can be named.
+            for entry in &account.gbp_locations {
+                if !is_location_name(entry) {
+                    return Err(at(
+                        &format!("\"{entry}\""),
+                        format!(
+                            "gbp_locations entry '{entry}' is not \"locations/<id>\" \
+                             (or \"accounts/<id>/locations/<id>\"); write \"locations/{}\"",
+                            entry
+                                .trim()
+                                .trim_matches('/')
+                                .rsplit('/')
+                                .next()
+                                .unwrap_or("<id>")
+                        ),
+                    ));
                 }
             }
             if account.poll_seconds == 0 {
@@ -492,6 +525,48 @@ mod tests {
         let err = Config::from_toml(&p(), text).unwrap_err().to_string();
         assert!(err.starts_with("config.toml:4:13: base_url "), "{err}");
         assert!(!err.contains(":pw@"), "{err}");
+    }
+
+    #[test]
+    fn a_bare_location_id_is_a_config_error_at_its_line() {
+        let text = "[[account]]\nname = \"gbp\"\nplatform = \"google\"\n\
+                    gbp_locations = [\"locations/1\", \"2345\"]\n";
+        let err = Config::from_toml(&p(), text).unwrap_err().to_string();
+        assert!(err.starts_with("config.toml:4:33:"), "{err}");
+        assert!(err.contains("locations/2345"), "says what to write: {err}");
+        let fine = "[[account]]\nname = \"gbp\"\nplatform = \"google\"\n\
+                    gbp_locations = [\"locations/1\", \"accounts/9/locations/2\"]\n";
+        assert!(Config::from_toml(&p(), fine).is_ok());
+    }
+
+    #[test]
+    fn graph_versions_come_from_the_config_or_the_default() {
+        let text =
+            "[[account]]\nname = \"fb\"\nplatform = \"facebook\"\ngraph_version = \"v25.0\"\n";
+        let config = Config::from_toml(&p(), text).unwrap();
+        let fb = &config.accounts[0];
+        assert_eq!(fb.api_base().unwrap(), "https://graph.facebook.com/v25.0/");
+        let plain = AccountConfig::new("fb", crate::model::Platform::Facebook);
+        assert_eq!(
+            plain.api_base().unwrap(),
+            format!("https://graph.facebook.com/{DEFAULT_GRAPH_VERSION}/")
+        );
+        // An older config with the version in base_url keeps it.
+        let old = AccountConfig {
+            base_url: Some("http://127.0.0.1:9/v21.0/".into()),
+            ..plain.clone()
+        };
+        assert_eq!(old.graph_version_in_use(), "v21.0");
+        assert_eq!(old.api_base().unwrap(), "http://127.0.0.1:9/v21.0/");
+        let fake = AccountConfig {
+            base_url: Some("http://127.0.0.1:9".into()),
+            graph_version: Some("v24.0".into()),
+            ..plain
+        };
+        assert_eq!(fake.api_base().unwrap(), "http://127.0.0.1:9/v24.0/");
+        let bad = "[[account]]\nname = \"fb\"\nplatform = \"facebook\"\ngraph_version = \"26\"\n";
+        let err = Config::from_toml(&p(), bad).unwrap_err().to_string();
+        assert!(err.starts_with("config.toml:4:17:"), "{err}");
     }
 
     #[test]

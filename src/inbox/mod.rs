@@ -40,6 +40,8 @@ pub enum InboxError {
         platform: Platform,
         since: Option<DateTime<Utc>>,
     },
+    #[error("{0}. Nothing was queued.")]
+    Refused(String),
     #[error("{action} works on comments and mentions, not on a {kind}")]
     NotModeratable { action: &'static str, kind: Kind },
     #[error("no message from the customer to {0}")]

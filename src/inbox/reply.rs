@@ -3,7 +3,7 @@
 
 use super::guards::{self, ReplyFacts, Warning};
 use super::{Inbox, InboxError, Result, schedule};
-use crate::model::{Conversation, Direction, Message, reply_limit, reply_window};
+use crate::model::{Conversation, Direction, Message, reply_limit, reply_refusal, reply_window};
 use chrono::{DateTime, Duration, Utc};
 
 /// How far back the repeated-text guard looks.
@@ -132,8 +132,12 @@ impl Inbox<'_> {
     }
 
     fn require_window(&self, c: &Conversation, at: DateTime<Utc>) -> Result<()> {
-        let last_inbound = self.store.conversation_ref(c.id)?.last_inbound_at;
-        match reply_window(c.platform, c.kind, last_inbound, at) {
+        let target = self.store.conversation_ref(c.id)?;
+        // What the platform shows of the thread (hidden, deleted) can rule a reply out.
+        if let Some(why) = reply_refusal(c.platform, c.kind, target.thread_state) {
+            return Err(InboxError::Refused(why));
+        }
+        match reply_window(c.platform, c.kind, target.last_inbound_at, at) {
             crate::model::ReplyWindow::Closed { since } => Err(InboxError::WindowClosed {
                 platform: c.platform,
                 since,

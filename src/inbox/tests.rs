@@ -494,3 +494,42 @@ fn hiding_a_complaint_is_stopped_until_forced() {
             .any(|(g, n)| g == "hiding-complaint" && *n == 1)
     );
 }
+
+#[test]
+fn a_reply_to_a_hidden_instagram_comment_is_refused_locally() {
+    let (_dir, path, ids) = cache(vec![message(
+        Platform::Instagram,
+        Kind::Comment,
+        "ig1",
+        "Where do you ship?",
+        t0(),
+    )]);
+    let mut store = Store::open(&path).expect("open");
+    // The platform says the comment is hidden (as the connector reports it).
+    let facts = crate::model::PageFacts {
+        sweeps: Vec::new(),
+        states: vec![("ig1".into(), crate::model::MessageState::Hidden)],
+    };
+    store
+        .ingest_with(
+            &IngestPage {
+                messages: Vec::new(),
+                cursor: None,
+            },
+            Some(("instagram-acct", &facts)),
+            &KeywordAssess,
+        )
+        .expect("facts");
+    let config = Config::default();
+    let err = Inbox::new(&mut store, &config, &KeywordAssess)
+        .reply(
+            &reply(ids[0], "Hi Dana, we ship everywhere in the EU."),
+            t0(),
+        )
+        .expect_err("refused");
+    assert!(
+        matches!(err, InboxError::Refused(ref why) if why.contains("hidden")),
+        "{err}"
+    );
+    assert_eq!(store.outbox_count(OutboxState::Queued).expect("count"), 0);
+}

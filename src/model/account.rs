@@ -18,13 +18,18 @@ pub enum AccountStatus {
     RateLimited,
     /// The token is missing, expired or revoked: log in again.
     NeedsReauth,
+    /// The login works but the platform refuses the app: a permission, an API or
+    /// an access approval is missing. A new login cannot fix it; the stored `fix`
+    /// says what will.
+    NeedsPermission,
     Error,
     /// Configured, but no sync has reported yet.
     Pending,
 }
 word_enum!(AccountStatus, "account state", {
     Ok => "ok", Syncing => "syncing", Offline => "offline", RateLimited => "rate-limited",
-    NeedsReauth => "needs-reauth", Error => "error", Pending => "pending",
+    NeedsReauth => "needs-reauth", NeedsPermission => "needs-permission", Error => "error",
+    Pending => "pending",
 });
 
 impl AccountStatus {
@@ -41,6 +46,7 @@ impl AccountStatus {
             AccountStatus::Offline => "offline",
             AccountStatus::RateLimited => "rate-limited",
             AccountStatus::NeedsReauth => "needs re-auth",
+            AccountStatus::NeedsPermission => "needs permission",
             AccountStatus::Error => "error",
             AccountStatus::Pending => "not synced yet",
         }

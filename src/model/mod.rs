@@ -46,14 +46,16 @@ macro_rules! word_enum {
 }
 
 mod account;
+mod facts;
 mod moderation;
 mod outbox;
 mod window;
 
 pub use account::AccountStatus;
+pub use facts::{MessageState, PageFacts, Sweep};
 pub use moderation::{ModerationReason, StrikeStep};
 pub use outbox::{OutboxAction, OutboxState};
-pub use window::{MESSAGING_WINDOW_HOURS, ReplyWindow, reply_limit, reply_window};
+pub use window::{MESSAGING_WINDOW_HOURS, ReplyWindow, reply_limit, reply_refusal, reply_window};
 
 /// Where a conversation comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

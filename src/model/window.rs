@@ -2,7 +2,7 @@
 //! messaging window and each platform's reply length. One copy, used by the
 //! application core (before queueing) and the connectors (before sending).
 
-use super::{Kind, Platform};
+use super::{Kind, MessageState, Platform};
 use chrono::{DateTime, Duration, Utc};
 
 /// Hours Meta lets a business answer a DM after the customer's last message.
@@ -51,6 +51,35 @@ pub fn reply_window(
                 }
             }
         }
+    }
+}
+
+/// Why a reply in a thread would be refused because of how the platform shows
+/// the thread's own post (`thread_state`: the state of the top-level comment or
+/// the review, as the store keeps it), or `None` when it may go out.
+///
+/// Instagram documents that hidden comments cannot be replied to; a deleted
+/// comment or review has nothing left to answer. Facebook documents no such rule
+/// for hidden comments, so those replies are allowed.
+pub fn reply_refusal(
+    platform: Platform,
+    kind: Kind,
+    thread_state: Option<MessageState>,
+) -> Option<String> {
+    match (platform, kind, thread_state?) {
+        (_, Kind::Dm, _) => None,
+        (Platform::Instagram, _, MessageState::Hidden) => Some(
+            "the comment is hidden on Instagram, which takes no replies to hidden comments; \
+             unhide it first or answer by direct message"
+                .into(),
+        ),
+        (_, Kind::Review, MessageState::Deleted) => Some(format!(
+            "the review was deleted on {platform}; there is nothing to answer"
+        )),
+        (_, _, MessageState::Deleted) => Some(format!(
+            "the comment was deleted on {platform}; there is nothing to answer"
+        )),
+        _ => None,
     }
 }
 
@@ -106,6 +135,25 @@ mod tests {
         assert_eq!(
             reply_window(Platform::Mastodon, Kind::Dm, None, now),
             ReplyWindow::Always
+        );
+    }
+
+    #[test]
+    fn hidden_instagram_comments_and_deleted_posts_take_no_reply() {
+        use MessageState::*;
+        let ig = |state| reply_refusal(Platform::Instagram, Kind::Comment, state);
+        assert!(ig(Some(Hidden)).is_some_and(|r| r.contains("hidden")));
+        assert_eq!(ig(Some(Visible)), None);
+        assert_eq!(ig(None), None);
+        assert_eq!(
+            reply_refusal(Platform::Facebook, Kind::Comment, Some(Hidden)),
+            None
+        );
+        assert!(reply_refusal(Platform::Google, Kind::Review, Some(Deleted)).is_some());
+        assert!(reply_refusal(Platform::Facebook, Kind::Comment, Some(Deleted)).is_some());
+        assert_eq!(
+            reply_refusal(Platform::Instagram, Kind::Dm, Some(Hidden)),
+            None
         );
     }
 

@@ -3,10 +3,12 @@
 //! preview) up to date.
 
 use super::{Result, Store, from_ms, to_ms};
-use crate::model::{Assess, AssessInput, Direction, IngestPage, Status};
+use crate::model::{
+    Assess, AssessInput, Direction, IngestPage, MessageState, PageFacts, Status, Sweep,
+};
 use crate::sanitize::sanitize;
 use rusqlite::{OptionalExtension, Transaction};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What one `ingest` call changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -24,10 +26,27 @@ pub struct IngestStats {
 const ASSESS_TEXT_LIMIT: usize = 4096;
 const PREVIEW_LIMIT: usize = 200;
 
+/// Local outbound messages carry this id until the platform answers with its own
+/// (`record_reply`); facts about the platform's copy never touch them.
+const LOCAL_ID_PREFIX: &str = "hearth-outbox-";
+
 impl Store {
     /// Upsert `page` idempotently by (account, platform id). Ingesting the same page
     /// twice changes nothing the second time.
     pub fn ingest(&mut self, page: &IngestPage, assess: &dyn Assess) -> Result<IngestStats> {
+        self.ingest_with(page, None, assess)
+    }
+
+    /// [`Store::ingest`], then `facts` (for `account`) in the same transaction:
+    /// how the platform shows messages now. A conversation whose answer the facts
+    /// take away (a reply deleted or refused, a comment unhidden) goes back to the
+    /// queue; one left with nothing to answer (all hidden or deleted) leaves it.
+    pub fn ingest_with(
+        &mut self,
+        page: &IngestPage,
+        facts: Option<(&str, &PageFacts)>,
+        assess: &dyn Assess,
+    ) -> Result<IngestStats> {
         // IMMEDIATE: take the write lock up front, so a concurrent writer waits
         // (busy timeout) instead of failing mid-transaction.
         let tx = self
@@ -131,13 +150,109 @@ impl Store {
                 (&cursor.account, &cursor.key, &cursor.value),
             )?;
         }
+        // Conversations the facts changed, and whether the change asks for an answer.
+        let mut changed: BTreeMap<i64, bool> = BTreeMap::new();
+        if let Some((account, facts)) = facts {
+            for sweep in &facts.sweeps {
+                apply_sweep(&tx, account, sweep, &mut changed)?;
+            }
+            for (platform_id, state) in &facts.states {
+                apply_state(&tx, account, platform_id, *state, &mut changed)?;
+            }
+        }
         for &id in &touched {
             refresh_conversation(&tx, id, Some(assess), true)?;
         }
+        for (&id, &reopen) in &changed {
+            if !touched.contains(&id) {
+                refresh_conversation(&tx, id, Some(assess), reopen)?;
+            }
+        }
         tx.commit()?;
+        touched.extend(changed.keys());
         stats.touched = touched.into_iter().collect();
         Ok(stats)
     }
+}
+
+/// Whether moving a `direction` message to `state` may leave the customer waiting
+/// for an answer again: their text became visible, or our answer stopped counting.
+fn asks_for_answer(direction: &str, state: MessageState) -> bool {
+    (direction == "inbound") == (state == MessageState::Visible)
+}
+
+fn note_change(changed: &mut BTreeMap<i64, bool>, conversation: i64, reopen: bool) {
+    let entry = changed.entry(conversation).or_insert(false);
+    *entry |= reopen;
+}
+
+/// One [`Sweep`]: messages of the thread under the prefix that the platform no
+/// longer shows take `others`; kept ones that were gone are visible again.
+fn apply_sweep(
+    tx: &Transaction,
+    account: &str,
+    sweep: &Sweep,
+    changed: &mut BTreeMap<i64, bool>,
+) -> Result<()> {
+    let conversation: Option<i64> = tx
+        .prepare_cached("SELECT id FROM conversations WHERE account = ?1 AND thread_id = ?2")?
+        .query_row((account, &sweep.thread_id), |r| r.get(0))
+        .optional()?;
+    let Some(conversation) = conversation else {
+        return Ok(());
+    };
+    let rows: Vec<(i64, String, String, String)> = tx
+        .prepare_cached(
+            "SELECT id, platform_id, direction, platform_state FROM messages
+             WHERE conversation_id = ?1",
+        )?
+        .query_map([conversation], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, platform_id, direction, state) in rows {
+        if !platform_id.starts_with(&sweep.prefix) || platform_id.starts_with(LOCAL_ID_PREFIX) {
+            continue;
+        }
+        let old: MessageState = state.parse().unwrap_or(MessageState::Visible);
+        let new = if sweep.keep.contains(&platform_id) {
+            match old {
+                MessageState::Deleted | MessageState::Replaced => MessageState::Visible,
+                other => other,
+            }
+        } else {
+            sweep.others
+        };
+        if new != old {
+            tx.prepare_cached("UPDATE messages SET platform_state = ?2 WHERE id = ?1")?
+                .execute((id, new.as_str()))?;
+            note_change(changed, conversation, asks_for_answer(&direction, new));
+        }
+    }
+    Ok(())
+}
+
+fn apply_state(
+    tx: &Transaction,
+    account: &str,
+    platform_id: &str,
+    state: MessageState,
+    changed: &mut BTreeMap<i64, bool>,
+) -> Result<()> {
+    let hit: Option<(i64, String)> = tx
+        .prepare_cached(
+            "UPDATE messages SET platform_state = ?3
+             WHERE account = ?1 AND platform_id = ?2 AND platform_state != ?3
+             RETURNING conversation_id, direction",
+        )?
+        .query_row((account, platform_id, state.as_str()), |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    if let Some((conversation, direction)) = hit {
+        note_change(changed, conversation, asks_for_answer(&direction, state));
+    }
+    Ok(())
 }
 
 /// A conversation's stored facts plus what its messages say now.
@@ -222,16 +337,22 @@ pub(super) fn refresh_conversation(
     // conversation per page, so statement count matters for sync throughput).
     let row = tx
         .prepare_cached(
+            // Only visible messages answer or ask (a hidden comment needs no answer,
+            // a refused reply is none); replaced versions are history, not messages.
             "WITH lo AS (SELECT max(sent_at) AS t FROM messages
-                         WHERE conversation_id = ?1 AND direction = 'outbound'),
+                         WHERE conversation_id = ?1 AND direction = 'outbound'
+                           AND platform_state = 'visible'),
                   latest AS (SELECT body, sent_at FROM messages WHERE conversation_id = ?1
+                               AND platform_state != 'replaced'
                              ORDER BY sent_at DESC, id DESC LIMIT 1)
              SELECT c.platform, c.kind, c.rating, c.status, c.tier_override, c.tier_reason != '',
                     lo.t,
                     (SELECT min(sent_at) FROM messages
                      WHERE conversation_id = ?1 AND direction = 'inbound'
+                       AND platform_state = 'visible'
                        AND sent_at > COALESCE(lo.t, -9223372036854775808)),
-                    (SELECT count(*) FROM messages WHERE conversation_id = ?1),
+                    (SELECT count(*) FROM messages WHERE conversation_id = ?1
+                       AND platform_state != 'replaced'),
                     latest.body, latest.sent_at
              FROM conversations c JOIN lo LEFT JOIN latest
              WHERE c.id = ?1",
@@ -379,6 +500,7 @@ fn unanswered_text(tx: &Transaction, id: i64, after: i64) -> Result<String> {
     let mut stmt = tx.prepare_cached(
         "SELECT substr(body, 1, 4096) FROM messages
          WHERE conversation_id = ?1 AND direction = 'inbound' AND sent_at > ?2
+           AND platform_state = 'visible'
          ORDER BY sent_at DESC, id DESC LIMIT 8",
     )?;
     let mut parts: Vec<String> = stmt

@@ -9,6 +9,7 @@ mod drafts;
 mod ingest;
 mod moderation;
 pub mod outbox;
+mod platform;
 mod queue;
 mod rows;
 pub mod schema;
@@ -22,6 +23,7 @@ pub use accounts::{AccountState, FilterColumn};
 pub use ingest::IngestStats;
 pub use moderation::{AuthorStrikes, NewStrike};
 pub use outbox::{ConversationRef, NewAction, OutboxItem};
+pub use platform::{AccountHints, KnownThread};
 pub use queue::QueueKey;
 
 #[derive(Debug, thiserror::Error)]

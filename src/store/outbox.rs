@@ -4,7 +4,9 @@
 
 use super::rows::{classify, opt_time, word};
 use super::{Result, Store, StoreError, from_ms, to_ms};
-use crate::model::{Assess, Kind, ModerationReason, OutboxAction, OutboxState};
+use crate::model::{
+    Assess, Kind, MessageState, ModerationReason, OutboxAction, OutboxState, Platform,
+};
 use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension;
 
@@ -53,11 +55,14 @@ pub struct NewAction {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConversationRef {
     pub account: String,
+    pub platform: Platform,
     pub kind: Kind,
     pub thread_id: String,
-    /// Platform id of the newest inbound message.
+    /// Platform id of the newest inbound message still on the platform.
     pub last_inbound_id: Option<String>,
     pub last_inbound_at: Option<DateTime<Utc>>,
+    /// How the platform shows the thread's own post ([`Store::thread_state`]).
+    pub thread_state: Option<MessageState>,
 }
 
 const ITEM_COLUMNS: &str = "id, conversation_id, message_id, account, action, body, target_id, \
@@ -383,23 +388,26 @@ impl Store {
 
     /// The platform-side facts about a conversation a connector needs to act on it.
     pub fn conversation_ref(&self, conversation_id: i64) -> Result<ConversationRef> {
-        let (account, kind, thread_id): (String, String, String) = self
+        let (account, platform, kind, thread_id): (String, String, String, String) = self
             .conn
             .query_row(
-                "SELECT account, kind, thread_id FROM conversations WHERE id = ?1",
+                "SELECT account, platform, kind, thread_id FROM conversations WHERE id = ?1",
                 [conversation_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?
             .ok_or(StoreError::NoSuchConversation(conversation_id))?;
-        let kind = kind
-            .parse()
-            .map_err(|e: crate::model::ParseEnumError| StoreError::Corrupt(e.to_string()))?;
+        let corrupt = |e: crate::model::ParseEnumError| StoreError::Corrupt(e.to_string());
+        let kind = kind.parse().map_err(corrupt)?;
+        let platform = platform.parse().map_err(corrupt)?;
+        // A message the platform deleted, or an older version of an edited one, is
+        // nothing to answer.
         let last: Option<(String, i64)> = self
             .conn
             .query_row(
                 "SELECT platform_id, sent_at FROM messages
                  WHERE conversation_id = ?1 AND direction = 'inbound'
+                   AND platform_state NOT IN ('deleted', 'replaced')
                  ORDER BY sent_at DESC, id DESC LIMIT 1",
                 [conversation_id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
@@ -407,10 +415,12 @@ impl Store {
             .optional()?;
         Ok(ConversationRef {
             account,
+            platform,
             kind,
             thread_id,
             last_inbound_id: last.as_ref().map(|(id, _)| id.clone()),
             last_inbound_at: last.map(|(_, at)| from_ms(at)),
+            thread_state: self.thread_state(conversation_id)?,
         })
     }
 

@@ -144,10 +144,12 @@ impl Store {
             .map_err(classify)
     }
 
-    /// The newest `limit` messages of a thread, oldest first.
+    /// The newest `limit` messages of a thread, oldest first. Versions an edit
+    /// replaced are left out: a thread shows one current text per review or reply.
     pub fn messages(&self, conversation_id: i64, limit: usize) -> Result<Vec<Message>> {
         let sql = format!(
             "SELECT * FROM (SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ?1
+               AND platform_state != 'replaced'
              ORDER BY sent_at DESC, id DESC LIMIT ?2) ORDER BY sent_at, id"
         );
         let rows = self

@@ -164,6 +164,17 @@ const MIGRATIONS: &[&str] = &[
         updated_at      INTEGER NOT NULL
     );
     "#,
+    // 4: what the platform shows of each message (hidden, deleted, replaced by an
+    // edit, a reply still in moderation or refused), and an account's hints: what
+    // the user must do to restore access, and why polling is slower than asked.
+    r#"
+    -- visible, hidden, deleted, replaced, pending, rejected (model::MessageState).
+    -- Only visible messages decide whether a conversation is answered.
+    ALTER TABLE messages ADD COLUMN platform_state TEXT NOT NULL DEFAULT 'visible';
+
+    ALTER TABLE account_state ADD COLUMN fix TEXT;      -- what restores access (needs-permission)
+    ALTER TABLE account_state ADD COLUMN note TEXT;     -- why the next poll is later than poll_seconds
+    "#,
 ];
 
 /// The schema version this build writes.

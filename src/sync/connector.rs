@@ -1,9 +1,12 @@
 //! The contract every platform connector fulfils, and what the engine hands it.
 
 use super::error::SyncError;
-use crate::model::{IngestPage, Kind};
-use crate::store::IngestStats;
+use crate::model::{IngestPage, Kind, PageFacts};
+use crate::store::{IngestStats, KnownThread};
 use chrono::{DateTime, Utc};
+
+/// The source of "now" for a connector's own schedules (tests move it).
+pub type Clock = std::sync::Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
 /// Where pages go: the engine commits each page together with its cursor in one
 /// transaction, so a crash between pages loses nothing and duplicates nothing.
@@ -20,6 +23,42 @@ pub trait PageSink: Send {
         let _ = limit;
         Ok(())
     }
+
+    /// Commit a page together with what it says about how the platform shows
+    /// messages (hidden, deleted, replaced, in moderation), in one transaction.
+    /// Sinks that keep no such state commit the page alone.
+    async fn accept_with(
+        &mut self,
+        page: IngestPage,
+        facts: PageFacts,
+    ) -> Result<IngestStats, SyncError> {
+        let _ = facts;
+        self.accept(page).await
+    }
+
+    /// The thread of a message already committed, by its platform id.
+    async fn thread_of(&mut self, platform_id: &str) -> Result<Option<String>, SyncError> {
+        let _ = platform_id;
+        Ok(None)
+    }
+
+    /// Committed threads whose id starts with `prefix`, newest activity first.
+    async fn known_threads(
+        &mut self,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<KnownThread>, SyncError> {
+        let _ = (prefix, limit);
+        Ok(Vec::new())
+    }
+
+    /// Store connector bookkeeping under the cursor `key` with no page (a cached
+    /// title, the time of the last reconcile). A crash may lose it; nothing may
+    /// depend on it for correctness.
+    async fn remember(&mut self, key: &str, value: String) -> Result<(), SyncError> {
+        let _ = (key, value);
+        Ok(())
+    }
 }
 
 /// What a sync round learned besides the pages it delivered.
@@ -27,6 +66,9 @@ pub trait PageSink: Send {
 pub struct RoundOutcome {
     /// The platform's headers said the budget is (nearly) spent: wait until then.
     pub pause_until: Option<DateTime<Utc>>,
+    /// The highest share of a rate budget the platform said this round used, in
+    /// percent (Meta's usage headers): the engine polls slower as it climbs.
+    pub usage_percent: Option<u8>,
 }
 
 /// The conversation a reply or moderation action is about.
@@ -41,6 +83,9 @@ pub struct Target {
     pub message_id: Option<String>,
     /// When the customer last wrote (Meta's 24-hour messaging window).
     pub last_inbound_at: Option<DateTime<Utc>>,
+    /// For an item being reconciled: when its send began. What the platform holds
+    /// from before then is not this item.
+    pub attempted_at: Option<DateTime<Utc>>,
 }
 
 /// Something to do on the platform, from the outbox.

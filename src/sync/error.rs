@@ -21,6 +21,11 @@ pub enum SyncError {
     /// 401/403 or an expired token: this account needs re-authentication.
     #[error("needs re-auth ({status}): {message}")]
     Auth { status: u16, message: String },
+    /// The login works but the platform refuses the app: a permission or App
+    /// Review approval (Meta), an API not enabled or access not yet approved
+    /// (Google). Logging in again cannot fix it; `fix` says what will.
+    #[error("{cause}")]
+    Permission { cause: String, fix: String },
     /// The response was not what the API documents (truncated or malformed JSON).
     #[error("malformed response: {message}")]
     Malformed { message: String, snippet: String },

@@ -75,6 +75,44 @@ pub fn meta_usage_pause(headers: &HeaderMap, now: DateTime<Utc>) -> Option<DateT
     worst.map(|minutes| now + Duration::minutes(minutes))
 }
 
+/// The highest share of any Meta budget the usage headers report, in percent
+/// (0-100; Meta throttles at 100). `None` when no usage header came, which Meta
+/// does on light use.
+pub fn meta_usage_percent(headers: &HeaderMap) -> Option<u8> {
+    let mut entries: Vec<serde_json::Value> = Vec::new();
+    for name in ["x-app-usage", "x-page-usage", "x-ad-account-usage"] {
+        if let Some(value) = header(headers, name).and_then(|v| serde_json::from_str(v).ok()) {
+            entries.push(value);
+        }
+    }
+    if let Some(serde_json::Value::Object(map)) = header(headers, "x-business-use-case-usage")
+        .and_then(|v| serde_json::from_str::<serde_json::Value>(v).ok())
+    {
+        for list in map.values() {
+            entries.extend(list.as_array().into_iter().flatten().cloned());
+        }
+    }
+    entries
+        .iter()
+        .flat_map(|entry| {
+            ["call_count", "total_time", "total_cputime"]
+                .iter()
+                .filter_map(|k| entry.get(k).and_then(serde_json::Value::as_f64))
+        })
+        .map(percent_u8)
+        .max()
+}
+
+/// A percentage as a whole number 0-100.
+// Clamped to 0..=100 first, so the cast neither truncates nor loses a sign.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn percent_u8(percent: f64) -> u8 {
+    if percent.is_nan() {
+        return 0;
+    }
+    percent.clamp(0.0, 100.0).round() as u8
+}
+
 fn usage_spent(value: &serde_json::Value) -> bool {
     ["call_count", "total_time", "total_cputime"]
         .iter()
@@ -176,6 +214,24 @@ mod tests {
             meta_usage_pause(&headers(&[("X-App-Usage", "{broken")]), now()),
             None
         );
+    }
+
+    #[test]
+    fn usage_percent_is_the_highest_counter_of_any_header() {
+        let h = headers(&[
+            (
+                "X-App-Usage",
+                r#"{"call_count":12,"total_time":5,"total_cputime":3}"#,
+            ),
+            (
+                "X-Business-Use-Case-Usage",
+                r#"{"1":[{"type":"pages","call_count":40,"total_cputime":98,"total_time":7}]}"#,
+            ),
+        ]);
+        assert_eq!(meta_usage_percent(&h), Some(98));
+        assert_eq!(meta_usage_percent(&headers(&[])), None);
+        let over = headers(&[("X-App-Usage", r#"{"call_count":250}"#)]);
+        assert_eq!(meta_usage_percent(&over), Some(100));
     }
 
     #[test]

@@ -1,15 +1,19 @@
 #![allow(dead_code)]
 //! A fake Google Business Profile for tests: an axum app on 127.0.0.1:0 with the
 //! OAuth token endpoint (short-lived access tokens from a refresh token), the
-//! account and location listings (Account Management / Business Information v1) and
-//! the v4 reviews API (`updateTime desc`, `pageToken` pagination, reply PUT/DELETE),
-//! Google's error envelope, scripted faults per route and request recording.
+//! Business Information API v1 (locations and their titles), the Account
+//! Management listing and the v4 reviews API (`updateTime desc`, `pageToken`
+//! pagination, reply PUT/DELETE, `reviewReplyState`), Google's error envelope,
+//! scripted faults per route and request recording.
 //!
-//! Paths are matched after an optional version prefix (`/v1`, `/v4`), so one base
-//! URL can serve every API: `POST /token`, `GET /accounts`,
-//! `GET /accounts/{a}/locations?readMask=…`, `GET /locations/{l}?readMask=…`,
-//! `GET /accounts/{a}/locations/{l}/reviews`, `GET …/reviews/{r}`,
-//! `PUT|DELETE …/reviews/{r}/reply`.
+//! Each API answers only under its own version prefix, as the real hosts do:
+//! `POST /token`; `GET /v1/accounts`, `GET /v1/accounts/{a}/locations?readMask=…`,
+//! `GET /v1/locations/{l}?readMask=…`; `GET /v4/accounts/{a}/locations/{l}/reviews`,
+//! `GET /v4/…/reviews/{r}`, `PUT|DELETE /v4/…/reviews/{r}/reply`. The v4 location
+//! listing Google retired in 2022 (`/v4/accounts/{a}/locations`) answers 404.
+//!
+//! Where Google's documentation is silent the fake can do either: whether an
+//! owner reply moves the review's `updateTime` (`GoogleSeed::reply_bumps_update_time`).
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -40,6 +44,9 @@ pub struct GoogleSeed {
     /// Locations listed per page (the API's default is 10).
     pub locations_page_size: usize,
     pub seed: u64,
+    /// Whether a reply (PUT/DELETE, or one made on Google) also moves the review's
+    /// `updateTime`. The docs say only "last modified"; `reviewReply` has its own.
+    pub reply_bumps_update_time: bool,
 }
 
 impl Default for GoogleSeed {
@@ -51,6 +58,7 @@ impl Default for GoogleSeed {
             token_lifetime_secs: 3600,
             locations_page_size: 10,
             seed: 7,
+            reply_bumps_update_time: true,
         }
     }
 }
@@ -83,6 +91,12 @@ pub enum Fault {
     TruncatedJson,
     /// The real answer after this delay.
     Slow(std::time::Duration),
+    /// 403 `PERMISSION_DENIED` with an ErrorInfo `SERVICE_DISABLED`: the API is
+    /// not enabled in the caller's Cloud project.
+    ServiceDisabled,
+    /// 429 `RESOURCE_EXHAUSTED` whose quota limit is 0: a project whose Business
+    /// Profile API access is not approved yet.
+    QuotaZero,
 }
 
 /// One request as the fake received it, with the status it answered.
@@ -123,6 +137,8 @@ struct ReviewRec {
     create: DateTime<Utc>,
     update: DateTime<Utc>,
     reply: Option<(String, DateTime<Utc>)>,
+    /// `reviewReply.reviewReplyState`, when set.
+    reply_state: Option<String>,
 }
 
 impl ReviewRec {
@@ -144,6 +160,9 @@ impl ReviewRec {
         }
         if let Some((comment, at)) = &self.reply {
             v["reviewReply"] = json!({"comment": comment, "updateTime": stamp(*at)});
+            if let Some(state) = &self.reply_state {
+                v["reviewReply"]["reviewReplyState"] = json!(state);
+            }
         }
         v
     }
@@ -155,6 +174,8 @@ struct LocationRec {
     title: String,
     /// Review names of this location.
     reviews: Vec<String>,
+    /// Reviews of this location answer 403 (the caller lost access to it).
+    denied: bool,
 }
 
 struct Inner {
@@ -208,6 +229,7 @@ impl Inner {
                 name: format!("locations/{}", 2000 + i),
                 title: format!("Northwind – Branch {}", i + 1),
                 reviews: Vec::new(),
+                denied: false,
             });
         }
         for n in 0..inner.seed.reviews_per_location {
@@ -255,6 +277,7 @@ impl Inner {
             create: at,
             update: at,
             reply: None,
+            reply_state: None,
         };
         self.reviews.insert(name.clone(), rec);
         let idx = location % self.locations.len();
@@ -264,10 +287,14 @@ impl Inner {
 
     fn reply(&mut self, name: &str, comment: &str) -> bool {
         let at = self.tick();
+        let bump = self.seed.reply_bumps_update_time;
         match self.reviews.get_mut(name) {
             Some(r) => {
                 r.reply = Some((comment.to_string(), at));
-                r.update = at;
+                r.reply_state = None;
+                if bump {
+                    r.update = at;
+                }
                 true
             }
             None => false,
@@ -473,6 +500,34 @@ impl FakeGoogle {
         self.lock().reply(name, comment);
     }
 
+    /// The reply's `reviewReplyState` from now on ("PENDING", "REJECTED", …).
+    pub fn set_reply_state(&self, name: &str, state: &str) {
+        if let Some(r) = self.lock().reviews.get_mut(name) {
+            r.reply_state = Some(state.to_string());
+        }
+    }
+
+    /// The customer (or Google) removes the review: it leaves every listing.
+    pub fn delete_review(&self, name: &str) {
+        let mut inner = self.lock();
+        inner.reviews.remove(name);
+        for l in &mut inner.locations {
+            l.reviews.retain(|n| n != name);
+        }
+    }
+
+    /// Reviews of location `index` answer 403 from now on (or again normally).
+    pub fn deny_location(&self, index: usize, denied: bool) {
+        if let Some(l) = self.lock().locations.get_mut(index) {
+            l.denied = denied;
+        }
+    }
+
+    /// The v4 parent of location `index`, "accounts/1000/locations/2000".
+    pub fn location_parent(&self, index: usize) -> String {
+        format!("{ACCOUNT}/locations/{}", 2000 + index)
+    }
+
     pub fn location_titles(&self) -> Vec<String> {
         self.lock()
             .locations
@@ -521,6 +576,44 @@ fn fault_answer(fault: &Fault) -> Option<(StatusCode, Value)> {
             };
             envelope(*code, status, "The service is currently unavailable.")
         }
+        Fault::ServiceDisabled => {
+            let (s, mut v) = envelope(
+                403,
+                "PERMISSION_DENIED",
+                "My Business API has not been used in project 123456 before or it is disabled. \
+                 Enable it by visiting https://console.developers.google.com/apis/api/mybusiness.googleapis.com/overview?project=123456 then retry.",
+            );
+            v["error"]["details"] = json!([{
+                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": "SERVICE_DISABLED", "domain": "googleapis.com",
+                "metadata": {
+                    "service": "mybusiness.googleapis.com",
+                    "consumer": "projects/123456",
+                    "activationUrl": "https://console.developers.google.com/apis/api/mybusiness.googleapis.com/overview?project=123456"
+                }
+            }]);
+            (s, v)
+        }
+        Fault::QuotaZero => {
+            let (s, mut v) = envelope(
+                429,
+                "RESOURCE_EXHAUSTED",
+                "Quota exceeded for quota metric 'Requests' and limit 'Requests per minute' \
+                 of service 'mybusiness.googleapis.com' for consumer 'project_number:123456'.",
+            );
+            v["error"]["details"] = json!([{
+                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": "RATE_LIMIT_EXCEEDED", "domain": "googleapis.com",
+                "metadata": {
+                    "service": "mybusiness.googleapis.com",
+                    "consumer": "projects/123456",
+                    "quota_metric": "mybusiness.googleapis.com/default_requests",
+                    "quota_limit": "defaultPerMinutePerProject",
+                    "quota_limit_value": "0"
+                }
+            }]);
+            (s, v)
+        }
         Fault::TruncatedJson | Fault::Slow(_) => return None,
     })
 }
@@ -533,8 +626,8 @@ fn respond(status: StatusCode, body: Vec<u8>) -> Response {
         .unwrap_or_default()
 }
 
-/// The path without a `/vN` prefix, split into segments.
-fn segments(path: &str) -> Vec<String> {
+/// The API version prefix (`v1`, `v4`) and the rest of the path, in segments.
+fn segments(path: &str) -> (Option<String>, Vec<String>) {
     let mut parts: Vec<String> = path
         .split('/')
         .filter(|s| !s.is_empty())
@@ -545,23 +638,29 @@ fn segments(path: &str) -> Vec<String> {
                 .unwrap_or_default()
         })
         .collect();
-    if parts.first().is_some_and(|p| {
-        p.len() >= 2 && p.starts_with('v') && p[1..].chars().all(|c| c.is_ascii_digit())
-    }) {
+    let version = parts
+        .first()
+        .filter(|p| {
+            p.len() >= 2 && p.starts_with('v') && p[1..].chars().all(|c| c.is_ascii_digit())
+        })
+        .cloned();
+    if version.is_some() {
         parts.remove(0);
     }
-    parts
+    (version, parts)
 }
 
-fn route_of(method: &Method, parts: &[String]) -> Route {
+/// Which API answers a path: each only under its own prefix, as Google's hosts
+/// do. Anything else (the retired v4 location listing included) is `Any`: 404.
+fn route_of(method: &Method, version: Option<&str>, parts: &[String]) -> Route {
     let p: Vec<&str> = parts.iter().map(String::as_str).collect();
-    match (method.as_str(), p.as_slice()) {
-        ("POST", ["token"]) => Route::Token,
-        ("GET", ["accounts"]) => Route::Accounts,
-        ("GET", ["accounts", _, "locations"]) | ("GET", ["locations", _]) => Route::Locations,
-        ("GET", ["accounts", _, "locations", _, "reviews"]) => Route::Reviews,
-        ("GET", ["accounts", _, "locations", _, "reviews", _]) => Route::Review,
-        (_, ["accounts", _, "locations", _, "reviews", _, "reply"]) => Route::Reply,
+    match (method.as_str(), version, p.as_slice()) {
+        ("POST", None, ["token"]) => Route::Token,
+        ("GET", Some("v1"), ["accounts"]) => Route::Accounts,
+        ("GET", Some("v1"), ["accounts", _, "locations"] | ["locations", _]) => Route::Locations,
+        ("GET", Some("v4"), ["accounts", _, "locations", _, "reviews"]) => Route::Reviews,
+        ("GET", Some("v4"), ["accounts", _, "locations", _, "reviews", _]) => Route::Review,
+        (_, Some("v4"), ["accounts", _, "locations", _, "reviews", _, "reply"]) => Route::Reply,
         _ => Route::Any,
     }
 }
@@ -573,8 +672,8 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let parts = segments(uri.path());
-    let route = route_of(&method, &parts);
+    let (version, parts) = segments(uri.path());
+    let route = route_of(&method, version.as_deref(), &parts);
     let query: HashMap<String, String> =
         url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
             .into_owned()
@@ -757,6 +856,13 @@ fn reviews(inner: &mut Inner, p: &[&str], query: &HashMap<String, String>) -> (S
     let Some(location) = inner.location_of(&parent) else {
         return envelope(404, "NOT_FOUND", "Requested entity was not found.");
     };
+    if location.denied {
+        return envelope(
+            403,
+            "PERMISSION_DENIED",
+            "The caller does not have permission",
+        );
+    }
     let mut list: Vec<&ReviewRec> = location
         .reviews
         .iter()
@@ -814,7 +920,7 @@ fn reply(inner: &mut Inner, method: &Method, p: &[&str], body: &str) -> (StatusC
             let at = inner
                 .reviews
                 .get(&name)
-                .map(|r| r.update)
+                .and_then(|r| r.reply.as_ref().map(|(_, at)| *at))
                 .unwrap_or(inner.clock);
             (
                 StatusCode::OK,
@@ -823,9 +929,13 @@ fn reply(inner: &mut Inner, method: &Method, p: &[&str], body: &str) -> (StatusC
         }
         Method::DELETE => {
             let at = inner.tick();
+            let bump = inner.seed.reply_bumps_update_time;
             if let Some(r) = inner.reviews.get_mut(&name) {
                 r.reply = None;
-                r.update = at;
+                r.reply_state = None;
+                if bump {
+                    r.update = at;
+                }
             }
             (StatusCode::OK, json!({}))
         }

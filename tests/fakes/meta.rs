@@ -5,13 +5,20 @@
 //! error bodies, a controllable clock for the 24-hour window, request recording
 //! and scripted faults per route.
 //!
-//! Paths (any `/vNN.N/` prefix, or none): `GET /{page}/conversations`,
+//! Paths (a `/vNN.N/` prefix, or none): `GET /{page}/conversations`,
 //! `GET /{conversation}/messages`, `GET /{conversation}?fields=participants`,
-//! `POST /{page}/messages`, `GET /{page}/published_posts` (also `feed`, `posts`),
-//! `GET|POST /{post-or-comment}/comments`, `GET /{ig-user}/media`,
+//! `POST /{page}/messages`, `GET /{page}/published_posts` (also `feed`, `posts`;
+//! the `comments` field takes `filter`, `order`, `limit` and `summary`
+//! modifiers), `GET|POST /{post-or-comment}/comments`, `GET /{ig-user}/media`,
 //! `GET /{media}/comments`, `GET|POST /{ig-comment}/replies`,
 //! `POST /{comment}` (`is_hidden` / `hide`), `DELETE /{comment}`,
 //! `GET /{comment}?fields=...`, `POST /{page}/blocked` (ban a user from the Page).
+//!
+//! Documented behaviour it keeps: Instagram refuses replies to hidden comments;
+//! a Graph version past its end date is refused (or, with
+//! `Seed::upgrade_retired_versions`, served as Meta's versioning guide describes
+//! for expired versions). Where Meta's docs are silent it can do either: whether
+//! a reply to a reply keeps that reply as its `parent` (`Seed::fb_flatten_replies`).
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -47,6 +54,15 @@ pub struct Seed {
     pub token: String,
     /// The fake's clock; seeded items are in the minutes before it.
     pub now: DateTime<Utc>,
+    /// A reply to a reply gets the top-level comment as its `parent` (true), or
+    /// keeps the reply it answers (false). Meta's docs do not say which.
+    pub fb_flatten_replies: bool,
+    /// Serve a retired Graph version as if it were the oldest one still live
+    /// instead of refusing it.
+    pub upgrade_retired_versions: bool,
+    /// Refuse field expansion of `comments` on the post listing (code 100), for
+    /// a Graph that would not take it there.
+    pub refuse_comment_expansion: bool,
 }
 
 impl Default for Seed {
@@ -62,6 +78,9 @@ impl Default for Seed {
             max_limit: 100,
             token: TOKEN.into(),
             now: DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap_or_default(),
+            fb_flatten_replies: false,
+            upgrade_retired_versions: false,
+            refuse_comment_expansion: false,
         }
     }
 }
@@ -100,7 +119,24 @@ pub enum Fault {
     TruncatedJson,
     /// The real answer after this delay.
     Slow(std::time::Duration),
+    /// The request takes effect (a message or comment is stored), then the answer
+    /// is HTTP 500, code 1: the client cannot tell it went through.
+    StoredThenFailed,
+    /// HTTP 403, code 200: the token lacks `permission`.
+    MissingPermission { permission: &'static str },
 }
+
+/// Graph versions and the day Meta stops serving them (Meta's changelog lists
+/// these; v26.0 has no date yet).
+pub const VERSION_ENDS: &[(&str, &str)] = &[
+    ("v19.0", "2026-05-21"),
+    ("v20.0", "2026-09-24"),
+    ("v21.0", "2027-01-21"),
+    ("v22.0", "2027-05-20"),
+    ("v23.0", "2027-10-08"),
+    ("v24.0", "2028-02-18"),
+    ("v25.0", "2028-07-29"),
+];
 
 /// One request as received.
 #[derive(Debug, Clone)]
@@ -108,6 +144,8 @@ pub struct RecordedRequest {
     pub method: String,
     /// Without the version prefix.
     pub path: String,
+    /// The version prefix, "v26.0" (none: unversioned).
+    pub version: Option<String>,
     pub query: Vec<(String, String)>,
     pub headers: Vec<(String, String)>,
     pub body: String,
@@ -199,6 +237,9 @@ struct Inner {
     /// Whether comments show `from` (Graph may omit it without the right
     /// permissions).
     comment_from_visible: bool,
+    /// Every answer carries a BUC usage header at this percent (below 100: no
+    /// throttling yet).
+    usage_percent: Option<u8>,
 }
 
 type Shared = Arc<Mutex<Inner>>;
@@ -225,6 +266,7 @@ impl Inner {
             served: BTreeSet::new(),
             blocked: BTreeSet::new(),
             comment_from_visible: true,
+            usage_percent: None,
             seed: seed.clone(),
         };
         let mut minute = 0i64;
@@ -337,7 +379,7 @@ impl Inner {
 /// A running fake.
 #[derive(Clone)]
 pub struct FakeMeta {
-    /// Base URL with a version prefix, e.g. `http://127.0.0.1:4321/v21.0/`.
+    /// The host root, `http://127.0.0.1:4321` (hearth adds the Graph version).
     pub base_url: String,
     state: Shared,
 }
@@ -358,7 +400,7 @@ impl FakeMeta {
             let _ = axum::serve(listener, router).await;
         });
         FakeMeta {
-            base_url: format!("http://{addr}/v21.0/"),
+            base_url: format!("http://{addr}"),
             state,
         }
     }
@@ -392,6 +434,49 @@ impl FakeMeta {
 
     pub fn clear_requests(&self) {
         lock(&self.state).requests.clear();
+    }
+
+    /// Every answer from now on reports this share of the BUC budget used.
+    pub fn set_usage(&self, percent: Option<u8>) {
+        lock(&self.state).usage_percent = percent;
+    }
+
+    /// A moderator hides (or unhides) a comment on the platform itself.
+    pub fn hide_on_platform(&self, id: &str, hidden: bool) {
+        if let Some(c) = lock(&self.state).comments.iter_mut().find(|c| c.id == id) {
+            c.hidden = hidden;
+        }
+    }
+
+    /// Its author deletes a comment (its replies go with it).
+    pub fn delete_comment(&self, id: &str) {
+        lock(&self.state)
+            .comments
+            .retain(|c| c.id != id && c.parent.as_deref() != Some(id));
+    }
+
+    /// The post or media a comment is on.
+    pub fn post_of(&self, comment: &str) -> Option<String> {
+        lock(&self.state)
+            .comments
+            .iter()
+            .find(|c| c.id == comment)
+            .map(|c| c.post.clone())
+    }
+
+    /// Comment ids on a post or media, oldest first: (id, parent).
+    pub fn comments_on(&self, post: &str) -> Vec<(String, Option<String>)> {
+        let s = lock(&self.state);
+        let mut list: Vec<&Comment> = s.comments.iter().filter(|c| c.post == post).collect();
+        list.sort_by_key(|c| c.created);
+        list.iter()
+            .map(|c| (c.id.clone(), c.parent.clone()))
+            .collect()
+    }
+
+    /// Requests answered so far, counting each once.
+    pub fn request_count(&self) -> usize {
+        lock(&self.state).requests.len()
     }
 
     /// Every message/comment id the fake has returned in a listing.
@@ -472,10 +557,22 @@ impl FakeMeta {
             .expect("known post");
         let id = s.comment_id(post, instagram);
         let now = s.now;
+        // Facebook may report a reply to a reply under the top-level comment.
+        let parent = parent.map(|p| {
+            let top = s
+                .comments
+                .iter()
+                .find(|c| c.id == p)
+                .and_then(|c| c.parent.clone());
+            match top {
+                Some(top) if s.seed.fb_flatten_replies || instagram => top,
+                _ => p.to_string(),
+            }
+        });
         s.comments.push(Comment {
             id: id.clone(),
             post: post.into(),
-            parent: parent.map(str::to_string),
+            parent,
             from_id: "8888".into(),
             from_name: "Late Commenter".into(),
             text: text.into(),
@@ -618,11 +715,12 @@ async fn handle(
         .filter(|s| !s.is_empty())
         .map(str::to_string)
         .collect();
+    let mut version = None;
     if segments
         .first()
         .is_some_and(|s| s.starts_with('v') && s[1..].split('.').all(|p| p.parse::<u32>().is_ok()))
     {
-        segments.remove(0);
+        version = Some(segments.remove(0));
     }
     let query_pairs: Vec<(String, String)> =
         url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
@@ -656,11 +754,12 @@ async fn handle(
         raw_path: path.clone(),
     };
     let route = route_of(&method, &segments);
-    let (fault, answer) = {
+    let (fault, answer, usage) = {
         let mut s = lock(&state);
         s.requests.push(RecordedRequest {
             method: method.to_string(),
             path: format!("/{}", segments.join("/")),
+            version: version.clone(),
             query: query_pairs,
             headers: headers
                 .iter()
@@ -675,7 +774,17 @@ async fn handle(
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::to_string);
         let token = bearer.or_else(|| req.query.get("access_token").cloned());
-        let answer = if token.as_deref() != Some(s.seed.token.as_str()) {
+        let retired = version
+            .as_deref()
+            .filter(|v| is_retired(v, s.now) && !s.seed.upgrade_retired_versions);
+        let answer = if let Some(v) = retired {
+            graph_error(
+                400,
+                12,
+                None,
+                &format!("(#12) Graph API {v} is no longer available; call a current version"),
+            )
+        } else if token.as_deref() != Some(s.seed.token.as_str()) {
             graph_error(
                 400,
                 190,
@@ -714,12 +823,26 @@ async fn handle(
                 Some(Fault::Transient) => {
                     graph_error(500, 1, None, "An unknown error has occurred.")
                 }
+                Some(Fault::StoredThenFailed) => {
+                    let _ = dispatch(&mut s, &req);
+                    graph_error(500, 1, None, "An unknown error has occurred.")
+                }
+                Some(Fault::MissingPermission { permission }) => graph_error(
+                    403,
+                    200,
+                    None,
+                    &format!("(#200) Requires {permission} permission to manage the object"),
+                ),
                 _ => dispatch(&mut s, &req),
             }
         };
-        (fault, answer)
+        let usage = s.usage_percent;
+        (fault, answer, usage)
     };
     let (status, mut extra, mut body) = answer;
+    if let Some(percent) = usage {
+        extra.push(usage_header(percent));
+    }
     match fault {
         Some(Fault::Slow(d)) => tokio::time::sleep(d).await,
         Some(Fault::TruncatedJson) => body.truncate(body.len() / 2),
@@ -735,6 +858,31 @@ async fn handle(
     response
         .body(Body::from(body))
         .unwrap_or_else(|_| Response::new(Body::empty()))
+}
+
+/// Whether Meta has stopped serving `version` by `now` ([`VERSION_ENDS`]).
+fn is_retired(version: &str, now: DateTime<Utc>) -> bool {
+    VERSION_ENDS.iter().any(|(v, end)| {
+        *v == version
+            && chrono::NaiveDate::parse_from_str(end, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .is_some_and(|end| now.naive_utc() >= end)
+    }) || version
+        .strip_prefix('v')
+        .and_then(|v| v.split('.').next())
+        .and_then(|major| major.parse::<u32>().ok())
+        .is_some_and(|major| major < 19)
+}
+
+/// The BUC header below the throttling line.
+fn usage_header(percent: u8) -> (String, String) {
+    (
+        "x-business-use-case-usage".into(),
+        format!(
+            r#"{{"{PAGE_ID}":[{{"type":"pages","call_count":{percent},"total_cputime":5,"total_time":5,"estimated_time_to_regain_access":0}}]}}"#
+        ),
+    )
 }
 
 fn buc_header(minutes: i64) -> (String, String) {
@@ -1053,13 +1201,29 @@ fn list_posts(s: &mut Inner, req: &Req, owner: &str, instagram: bool) -> Answer 
         .cloned()
         .collect();
     posts.sort_by_key(|c| std::cmp::Reverse(c.created));
+    let comments_spec = req
+        .query
+        .get("fields")
+        .and_then(|f| field_spec(f, "comments"));
+    if comments_spec.is_some() && s.seed.refuse_comment_expansion {
+        return graph_error(
+            400,
+            100,
+            None,
+            "(#100) Tried accessing nonexisting field (comments)",
+        );
+    }
     let items: Vec<Value> = posts.iter().map(|p| {
         let count = s.comments.iter().filter(|c| c.post == p.id).count();
-        if instagram {
+        let mut v = if instagram {
             json!({"id": p.id, "caption": p.text, "timestamp": time(p.created), "comments_count": count, "permalink": format!("https://www.instagram.com/p/{}", p.id)})
         } else {
             json!({"id": p.id, "message": p.text, "created_time": time(p.created), "updated_time": time(p.created), "permalink_url": format!("https://www.facebook.com/{}", p.id)})
+        };
+        if let Some(spec) = &comments_spec {
+            v["comments"] = expanded_comments(s, &p.id, spec);
         }
+        v
     }).collect();
     let known: &[&str] = if instagram {
         &[
@@ -1077,6 +1241,7 @@ fn list_posts(s: &mut Inner, req: &Req, owner: &str, instagram: bool) -> Answer 
             "created_time",
             "updated_time",
             "permalink_url",
+            "comments",
         ]
     };
     match select(req, known, &["id"], items) {
@@ -1086,6 +1251,60 @@ fn list_posts(s: &mut Inner, req: &Req, owner: &str, instagram: bool) -> Answer 
         }
         Err(e) => e,
     }
+}
+
+/// The whole spec of one field in a `fields=` list, modifiers and nested fields
+/// included: `comments.limit(1){created_time}` for "comments".
+fn field_spec(fields: &str, name: &str) -> Option<String> {
+    let (mut depth, mut cur, mut out) = (0i32, String::new(), Vec::new());
+    for ch in fields.chars() {
+        match ch {
+            '{' | '(' => depth += 1,
+            '}' | ')' => depth -= 1,
+            _ => {}
+        }
+        if ch == ',' && depth == 0 {
+            out.push(std::mem::take(&mut cur));
+        } else {
+            cur.push(ch);
+        }
+    }
+    out.push(cur);
+    out.into_iter()
+        .find(|f| f.trim().split(['.', '{']).next().is_some_and(|n| n == name))
+}
+
+/// A post's `comments` field as field expansion returns it: Graph's defaults
+/// (`toplevel`, `chronological`) unless the spec's modifiers say otherwise.
+fn expanded_comments(s: &Inner, post: &str, spec: &str) -> Value {
+    let stream = spec.contains("filter(stream)");
+    let reverse = spec.contains("order(reverse_chronological)");
+    let limit = spec
+        .split("limit(")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(25);
+    let mut list: Vec<&Comment> = s
+        .comments
+        .iter()
+        .filter(|c| c.post == post && (stream || c.parent.is_none()))
+        .collect();
+    list.sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
+    if reverse {
+        list.reverse();
+    }
+    let total = list.len();
+    let data: Vec<Value> = list
+        .iter()
+        .take(limit)
+        .map(|c| json!({"id": c.id, "created_time": time(c.created)}))
+        .collect();
+    let mut v = json!({"data": data});
+    if spec.contains("summary(true)") {
+        v["summary"] = json!({"order": if reverse {"reverse_chronological"} else {"chronological"}, "total_count": total, "can_comment": true});
+    }
+    v
 }
 
 fn fb_comment_json(c: &Comment) -> Value {
@@ -1294,8 +1513,22 @@ fn create_reply(s: &mut Inner, req: &Req, target: &str) -> Answer {
             "(#100) Replies can only be made to top-level comments",
         );
     }
-    // Facebook keeps two levels: a reply to a reply joins the top-level comment.
-    let top = parent.parent.clone().unwrap_or(parent.id.clone());
+    // Instagram's reference: "You cannot reply to hidden comments." The code
+    // and wording of the error are not documented.
+    if parent.instagram && parent.hidden {
+        return graph_error(
+            400,
+            100,
+            None,
+            "(#100) You cannot reply to a hidden comment",
+        );
+    }
+    // A Page reply to a reply: under the reply, or flattened to the top-level
+    // comment, as the seed says (Meta's docs do not).
+    let top = match &parent.parent {
+        Some(top) if s.seed.fb_flatten_replies => top.clone(),
+        _ => parent.id.clone(),
+    };
     let id = s.comment_id(&parent.post, parent.instagram);
     let (from_id, from_name) = if parent.instagram {
         (IG_USER_ID, IG_USERNAME)

@@ -4,9 +4,10 @@
 //! answers are quoted with any secret of the account blanked out.
 
 use super::super::Env;
-use crate::config::AccountConfig;
-use crate::model::Platform;
+use crate::config::{AccountConfig, DEFAULT_GRAPH_VERSION};
+use crate::model::{AccountStatus, Platform};
 use crate::sanitize::sanitize_line;
+use crate::store::{AccountHints, AccountState, Store};
 use crate::sync::SyncError;
 use crate::sync::credentials::{
     readable_by_others, resolve_client_secret, resolve_token, token_file,
@@ -69,10 +70,13 @@ pub fn doctor(env: &Env) -> anyhow::Result<ExitCode> {
     total += print(&mut out, config)?;
 
     let runtime = super::runtime()?;
+    let (states, hints) = saved_states(env);
     for account in &env.config.accounts {
         let mut f = Findings::default();
         let token = check_credentials(env, account, &mut f);
         let keys_ok = check_platform_keys(account, &mut f);
+        check_graph_version(account, chrono::Utc::now().date_naive(), &mut f);
+        check_last_sync(account, &states, &hints, &mut f);
         if let Some(base) = check_url(account, &mut f) {
             match token {
                 Some(token) if keys_ok => {
@@ -156,6 +160,84 @@ fn check_credentials(env: &Env, account: &AccountConfig, f: &mut Findings) -> Op
     token
 }
 
+/// What the last sync recorded, when there is a cache (doctor never creates one).
+fn saved_states(env: &Env) -> (Vec<AccountState>, Vec<(String, AccountHints)>) {
+    let db = env.db_path();
+    if !db.exists() {
+        return (Vec::new(), Vec::new());
+    }
+    match Store::open_read_only(&db) {
+        Ok(store) => (
+            store.account_states().unwrap_or_default(),
+            store.account_hints().unwrap_or_default(),
+        ),
+        Err(_) => (Vec::new(), Vec::new()),
+    }
+}
+
+/// Access the last sync found missing: the platform's reason and what fixes it.
+fn check_last_sync(
+    account: &AccountConfig,
+    states: &[AccountState],
+    hints: &[(String, AccountHints)],
+    f: &mut Findings,
+) {
+    let Some(state) = states.iter().find(|s| s.account == account.name) else {
+        return;
+    };
+    let hint = hints
+        .iter()
+        .find(|(name, _)| *name == account.name)
+        .map(|(_, h)| h);
+    let cause = state.last_error.as_deref().unwrap_or("no reason recorded");
+    match state.state {
+        AccountStatus::NeedsPermission => f.problem(
+            format!("last sync: needs permission: {cause}"),
+            hint.and_then(|h| h.fix.clone()).unwrap_or_else(|| {
+                "grant the missing permission or API access, then sync again".into()
+            }),
+        ),
+        AccountStatus::NeedsReauth => f.problem(
+            format!("last sync: needs re-auth: {cause}"),
+            "log in again (or renew the token), then sync again".into(),
+        ),
+        _ => {
+            if let Some(note) = hint.and_then(|h| h.note.as_deref()) {
+                f.ok(format!("last sync: {note}"));
+            }
+        }
+    }
+}
+
+/// Meta retires each Graph version about two years after the next one comes out;
+/// calls to it then fail. Warn well before.
+fn check_graph_version(account: &AccountConfig, today: chrono::NaiveDate, f: &mut Findings) {
+    use crate::sync::meta::versions::{WARN_DAYS, end_of};
+    if !matches!(account.platform, Platform::Facebook | Platform::Instagram) {
+        return;
+    }
+    let version = account.graph_version_in_use();
+    let fix = format!(
+        "set graph_version = \"{DEFAULT_GRAPH_VERSION}\" in this [[account]] \
+         (and drop the version from base_url if it names one)"
+    );
+    match end_of(&version) {
+        Some(end) if end <= today => f.problem(
+            format!("Graph API {version} was retired on {end}: Meta refuses it"),
+            fix,
+        ),
+        Some(end) if (end - today).num_days() <= WARN_DAYS => f.problem(
+            format!(
+                "Graph API {version} ends on {end}, in {} days",
+                (end - today).num_days()
+            ),
+            fix,
+        ),
+        Some(end) => f.ok(format!("Graph API {version} (served until {end})")),
+        None => f.ok(format!("Graph API {version} (no end date announced)")),
+    }
+}
+
 /// False when a key the credential check needs is missing (reported).
 fn check_platform_keys(account: &AccountConfig, f: &mut Findings) -> bool {
     let before = f.problems;
@@ -197,6 +279,16 @@ fn check_url(account: &AccountConfig, f: &mut Findings) -> Option<String> {
         );
         return None;
     };
+    if account.platform == Platform::Google {
+        let locations = account.locations_base();
+        match check_base_url(&locations) {
+            Ok(_) => f.ok(format!("locations from {locations}")),
+            Err(e) => f.problem(
+                e.to_string(),
+                "fix locations_base_url (the Business Information API root)".into(),
+            ),
+        }
+    }
     match check_base_url(&base) {
         Ok(_) => {
             f.ok(format!("base URL {base}"));
@@ -375,5 +467,47 @@ async fn probe(base: &str, f: &mut Findings) {
             e.to_string(),
             "check the network connection, a proxy or firewall, and that base_url is right".into(),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fb(version: Option<&str>) -> AccountConfig {
+        AccountConfig {
+            graph_version: version.map(str::to_string),
+            ..AccountConfig::new("fb", Platform::Facebook)
+        }
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a date")
+    }
+
+    #[test]
+    fn graph_versions_near_or_past_their_end_are_problems() {
+        let mut f = Findings::default();
+        check_graph_version(&fb(Some("v21.0")), day(2026, 12, 3), &mut f);
+        assert_eq!(f.problems, 1);
+        assert!(
+            f.lines[0].contains("ends on 2027-01-21, in 49 days"),
+            "{:?}",
+            f.lines
+        );
+        assert!(f.lines[1].contains(DEFAULT_GRAPH_VERSION), "{:?}", f.lines);
+
+        let mut f = Findings::default();
+        check_graph_version(&fb(Some("v21.0")), day(2026, 11, 1), &mut f);
+        assert_eq!(f.problems, 0, "81 days ahead is fine: {:?}", f.lines);
+
+        let mut f = Findings::default();
+        check_graph_version(&fb(Some("v20.0")), day(2026, 12, 3), &mut f);
+        assert_eq!(f.problems, 1);
+        assert!(f.lines[0].contains("retired"), "{:?}", f.lines);
+
+        let mut f = Findings::default();
+        check_graph_version(&fb(None), day(2026, 12, 3), &mut f);
+        assert_eq!(f.problems, 0, "{:?}", f.lines);
     }
 }

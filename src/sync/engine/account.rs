@@ -9,6 +9,7 @@ use super::sink::StoreSink;
 use super::status::{self, Reporter};
 use crate::config::{AccountConfig, Paths};
 use crate::model::{AccountStatus, Assess, SyncEvent};
+use crate::store::AccountHints;
 use crate::sync::{Connector, SyncError};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -22,6 +23,29 @@ pub struct RoundResult {
     pub inserted: usize,
     pub sent: usize,
     pub pause_until: Option<DateTime<Utc>>,
+    pub usage_percent: Option<u8>,
+}
+
+/// How many poll intervals to wait when a platform says `usage` percent of its
+/// rate budget is spent. Meta throttles at 100% and then extends the penalty
+/// while calls keep coming, so hearth slows down well before.
+pub fn pace_factor(usage: Option<u8>) -> u32 {
+    match usage {
+        Some(u) if u >= 90 => 8,
+        Some(u) if u >= 75 => 4,
+        Some(u) if u >= 50 => 2,
+        _ => 1,
+    }
+}
+
+/// "4 min", "90 s": a wait for a note.
+fn spoken(wait: Duration) -> String {
+    let secs = wait.as_secs();
+    if secs >= 120 {
+        format!("{} min", secs / 60)
+    } else {
+        format!("{secs} s")
+    }
 }
 
 pub struct AccountTask {
@@ -121,6 +145,7 @@ impl AccountTask {
             inserted: sink.inserted,
             sent,
             pause_until: outcome.pause_until,
+            usage_percent: outcome.usage_percent,
         })
     }
 
@@ -130,7 +155,9 @@ impl AccountTask {
         match result {
             Ok(r) => {
                 self.backoff.reset();
-                let poll = chrono::Duration::from_std(self.poll()).unwrap_or_default();
+                let factor = pace_factor(r.usage_percent);
+                let poll_std = self.poll().saturating_mul(factor);
+                let poll = chrono::Duration::from_std(poll_std).unwrap_or_default();
                 let (state, next) = match r.pause_until {
                     Some(until) if until > now + poll => (AccountStatus::RateLimited, until),
                     _ => (AccountStatus::Ok, now + poll),
@@ -139,6 +166,18 @@ impl AccountTask {
                     .then(|| format!("{} new, {} sent", r.inserted, r.sent));
                 self.reporter
                     .set(state, Some(next), None, detail, true)
+                    .await;
+                let note = match r.usage_percent {
+                    Some(usage) if factor > 1 => Some(format!(
+                        "paced: the platform reports {usage}% of its rate budget used; \
+                         polling every {} instead of {}",
+                        spoken(poll_std),
+                        spoken(self.poll())
+                    )),
+                    _ => None,
+                };
+                self.reporter
+                    .set_hints(AccountHints { fix: None, note })
                     .await;
                 (next - now).to_std().unwrap_or_default()
             }
@@ -151,7 +190,10 @@ impl AccountTask {
                         .to_std()
                         .unwrap_or_default()
                         .max(Duration::from_secs(1)),
-                    SyncError::Auth { .. } | SyncError::Config(_) | SyncError::Unsupported(_) => {
+                    SyncError::Auth { .. }
+                    | SyncError::Permission { .. }
+                    | SyncError::Config(_)
+                    | SyncError::Unsupported(_) => {
                         // Build again next time: the user may have fixed the token.
                         self.connector = None;
                         self.options.reauth_retry
@@ -169,6 +211,13 @@ impl AccountTask {
                         false,
                     )
                     .await;
+                let fix = match e {
+                    SyncError::Permission { fix, .. } => Some(fix.clone()),
+                    _ => None,
+                };
+                self.reporter
+                    .set_hints(AccountHints { fix, note: None })
+                    .await;
                 wait
             }
         }
@@ -176,6 +225,18 @@ impl AccountTask {
 
     /// The long-running loop of `spawn`.
     pub async fn run(mut self, mut shutdown: watch::Receiver<bool>) {
+        // A pause an earlier run was given still holds: a restart (a cron job, a
+        // new TUI) must not ask before it ends, or the platform extends it.
+        if let Some(until) = self.reporter.saved_pause(Utc::now()) {
+            tracing::info!(account = %self.account.name, %until,
+                "rate-limited by an earlier run; waiting before the first request");
+            self.reporter.resume_pause(until).await;
+            let wait = (until - Utc::now()).to_std().unwrap_or_default();
+            if !self.idle(wait, false, &mut shutdown).await {
+                tracing::info!(account = %self.account.name, "account task stopped");
+                return;
+            }
+        }
         self.reporter
             .set(AccountStatus::Syncing, None, None, None, false)
             .await;
@@ -185,7 +246,9 @@ impl AccountTask {
                 () = stopped(&mut shutdown) => break,
             };
             let wait = self.settle(&result).await;
-            if !self.idle(wait, result.is_ok(), &mut shutdown).await {
+            // While paused, replies wait too: a send is a request to the same budget.
+            let healthy = self.reporter.state() == AccountStatus::Ok;
+            if !self.idle(wait, healthy, &mut shutdown).await {
                 break;
             }
         }
@@ -229,9 +292,18 @@ impl AccountTask {
         }
     }
 
+    /// The pause an earlier run recorded, if it still holds.
+    pub fn saved_pause(&self) -> Option<DateTime<Utc>> {
+        self.reporter.saved_pause(Utc::now())
+    }
+
     /// Send one queued item now (`hearth reply`), without reconciling items that
     /// another process may have in flight.
     pub async fn send_item(&mut self, outbox_id: i64) -> Result<Option<ItemOutcome>, SyncError> {
+        // Still paused by the platform: the item stays queued for the engine.
+        if self.reporter.saved_pause(Utc::now()).is_some() {
+            return Ok(None);
+        }
         self.ensure_connector().await?;
         let Some(connector) = self.connector.as_deref() else {
             return Err(SyncError::Config("no connector".into()));

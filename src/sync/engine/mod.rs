@@ -327,6 +327,18 @@ pub async fn run_once_with(
 }
 
 async fn one_round(mut task: AccountTask) -> AccountReport {
+    // Paused by an earlier run: report the pause, ask nothing.
+    if let Some(until) = task.saved_pause() {
+        task.reporter.resume_pause(until).await;
+        return AccountReport {
+            account: task.name().to_string(),
+            state: AccountStatus::RateLimited,
+            inserted: 0,
+            sent: 0,
+            rate_limited_until: Some(until),
+            error: None,
+        };
+    }
     task.reporter
         .set(AccountStatus::Syncing, None, None, None, false)
         .await;

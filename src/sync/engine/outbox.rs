@@ -4,7 +4,7 @@
 
 use super::backoff::delay_for_attempt;
 use super::db::Db;
-use crate::model::{OutboxAction, OutboxState, SyncEvent};
+use crate::model::{OutboxAction, OutboxState, SyncEvent, reply_refusal};
 use crate::store::OutboxItem;
 use crate::sync::{Action, Connector, Reconciled, SyncError, Target};
 use chrono::Utc;
@@ -182,14 +182,43 @@ impl OutboxSender {
             Err(error) => return self.fail(item, error, false).await.map(Some),
         };
         let id = item.id;
+        let claimed_at = Utc::now();
         let claimed = self
             .db
-            .call(move |s| s.claim_outbox_item(id, Utc::now()))
+            .call(move |s| s.claim_outbox_item(id, claimed_at))
             .await?;
         if !claimed {
             return Ok(None);
         }
-        let result = connector.perform(&target, &action).await;
+        let mut result = connector.perform(&target, &action).await;
+        if let (Err(SyncError::Server { .. }), Action::Reply { .. }) = (&result, &action) {
+            // A 5xx may come after the platform stored the reply, and neither the
+            // Send API nor the comment edges take an idempotency key: look before
+            // sending it again.
+            let target = Target {
+                attempted_at: Some(claimed_at),
+                ..target.clone()
+            };
+            match connector.reconcile(&target, &action).await {
+                Ok(Reconciled::Sent { platform_id }) => {
+                    tracing::info!(account = %self.account, outbox = id,
+                        "the platform failed the send but holds the reply");
+                    result = Ok(platform_id);
+                }
+                Ok(Reconciled::NotSent | Reconciled::Unknown) => {}
+                Err(e) => {
+                    tracing::warn!(account = %self.account, outbox = id, error = %e,
+                        "cannot tell whether a failed send arrived; will reconcile");
+                    result = Err(SyncError::Malformed {
+                        message: format!(
+                            "the send failed with a server error, and asking whether it \
+                             arrived failed too: {e}"
+                        ),
+                        snippet: String::new(),
+                    });
+                }
+            }
+        }
         let now = Utc::now();
         match result {
             Ok(platform_id) => {
@@ -246,9 +275,11 @@ impl OutboxSender {
             }
             Err(e) => {
                 let window_closed = matches!(e, SyncError::WindowClosed(_));
-                self.fail(item, e.to_string(), window_closed)
-                    .await
-                    .map(Some)
+                let error = match &e {
+                    SyncError::Permission { cause, fix } => format!("{cause}; fix: {fix}"),
+                    other => other.to_string(),
+                };
+                self.fail(item, error, window_closed).await.map(Some)
             }
         }
     }
@@ -281,9 +312,25 @@ impl OutboxSender {
             .call(move |s| s.conversation_ref(conversation_id))
             .await
             .map_err(|e| e.to_string())?;
+        if let (Action::Reply { .. }, Some(reason)) =
+            (&action, reply_refusal(r.platform, r.kind, r.thread_state))
+        {
+            // The same rule the application core applies before queueing.
+            return Err(format!("not sent: {reason}"));
+        }
         let message_id = match action {
             Action::Reply { .. } => r.last_inbound_id,
             _ => item.target_id.clone(),
+        };
+        // For an item caught mid-send: its attempt began when it was claimed.
+        let attempted_at = if item.state == OutboxState::Sending {
+            let id = item.id;
+            self.db
+                .call(move |s| s.outbox_attempted_at(id))
+                .await
+                .map_err(|e| e.to_string())?
+        } else {
+            None
         };
         Ok((
             Target {
@@ -292,6 +339,7 @@ impl OutboxSender {
                 thread_id: r.thread_id,
                 message_id,
                 last_inbound_at: r.last_inbound_at,
+                attempted_at,
             },
             action,
         ))

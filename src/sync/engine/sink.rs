@@ -1,8 +1,8 @@
 //! The page sink: each page and its cursor commit in one transaction.
 
 use super::db::Db;
-use crate::model::{Assess, IngestPage, SyncEvent};
-use crate::store::IngestStats;
+use crate::model::{Assess, IngestPage, PageFacts, SyncEvent};
+use crate::store::{IngestStats, KnownThread};
 use crate::sync::{PageSink, SyncError};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -48,6 +48,14 @@ impl PageSink for StoreSink {
     }
 
     async fn accept(&mut self, page: IngestPage) -> Result<IngestStats, SyncError> {
+        self.accept_with(page, PageFacts::default()).await
+    }
+
+    async fn accept_with(
+        &mut self,
+        page: IngestPage,
+        facts: PageFacts,
+    ) -> Result<IngestStats, SyncError> {
         let cursor = page.cursor.clone();
         if let Some(c) = &cursor
             && c.account != self.account
@@ -59,9 +67,13 @@ impl PageSink for StoreSink {
             )));
         }
         let assess = Arc::clone(&self.assess);
+        let account = self.account.clone();
         let stats = self
             .db
-            .call(move |s| s.ingest(&page, assess.as_ref()))
+            .call(move |s| {
+                let facts = (!facts.is_empty()).then_some((account.as_str(), &facts));
+                s.ingest_with(&page, facts, assess.as_ref())
+            })
             .await?;
         if let Some(c) = cursor {
             self.cursors.insert(c.key, c.value);
@@ -74,6 +86,31 @@ impl PageSink for StoreSink {
             });
         }
         Ok(stats)
+    }
+
+    async fn thread_of(&mut self, platform_id: &str) -> Result<Option<String>, SyncError> {
+        let (account, id) = (self.account.clone(), platform_id.to_string());
+        self.db.call(move |s| s.thread_of(&account, &id)).await
+    }
+
+    async fn known_threads(
+        &mut self,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<KnownThread>, SyncError> {
+        let (account, prefix) = (self.account.clone(), prefix.to_string());
+        self.db
+            .call(move |s| s.known_threads(&account, &prefix, limit))
+            .await
+    }
+
+    async fn remember(&mut self, key: &str, value: String) -> Result<(), SyncError> {
+        let (account, k, v) = (self.account.clone(), key.to_string(), value.clone());
+        self.db
+            .call(move |s| s.set_cursor(&account, &k, &v))
+            .await?;
+        self.cursors.insert(key.to_string(), value);
+        Ok(())
     }
 
     /// Kept on the account's state row, which the engine writes before a round.

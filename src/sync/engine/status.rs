@@ -3,7 +3,7 @@
 
 use super::db::Db;
 use crate::model::{AccountStatus, SyncEvent};
-use crate::store::AccountState;
+use crate::store::{AccountHints, AccountState};
 use crate::sync::SyncError;
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc::UnboundedSender;
@@ -14,12 +14,20 @@ pub fn state_for(error: &SyncError) -> AccountStatus {
         SyncError::Connect { .. } | SyncError::Timeout { .. } => AccountStatus::Offline,
         SyncError::RateLimited { .. } => AccountStatus::RateLimited,
         SyncError::Auth { .. } | SyncError::Config(_) => AccountStatus::NeedsReauth,
+        SyncError::Permission { .. } => AccountStatus::NeedsPermission,
         _ => AccountStatus::Error,
     }
 }
 
 pub struct Reporter {
     current: AccountState,
+    /// The hints last written; `None` until this run writes them once.
+    hints: Option<AccountHints>,
+    /// A rate-limit pause the cache remembers from an earlier run: no request
+    /// may go out before it ends.
+    saved_pause: Option<DateTime<Utc>>,
+    /// The error that pause was recorded with.
+    saved_error: Option<String>,
     db: Db,
     events: UnboundedSender<SyncEvent>,
 }
@@ -38,6 +46,12 @@ impl Reporter {
             .await
             .ok()
             .and_then(|all| all.into_iter().find(|a| a.account == name));
+        let (saved_pause, saved_error) = match &saved {
+            Some(s) if s.state == AccountStatus::RateLimited => {
+                (s.next_attempt_at, s.last_error.clone())
+            }
+            _ => (None, None),
+        };
         let current = AccountState {
             account: account.to_string(),
             platform: platform.to_string(),
@@ -48,8 +62,49 @@ impl Reporter {
         };
         Reporter {
             current,
+            hints: None,
+            saved_pause,
+            saved_error,
             db,
             events,
+        }
+    }
+
+    /// The rate-limit pause an earlier run recorded, if it has not ended by `now`.
+    pub fn saved_pause(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.saved_pause.filter(|until| *until > now)
+    }
+
+    /// Show the remembered pause as this run's state (nothing is asked until then).
+    pub async fn resume_pause(&mut self, until: DateTime<Utc>) {
+        let error = self
+            .saved_error
+            .clone()
+            .unwrap_or_else(|| format!("rate limited until {until}"));
+        self.set(
+            AccountStatus::RateLimited,
+            Some(until),
+            Some(error),
+            None,
+            false,
+        )
+        .await;
+    }
+
+    /// Record what restores access and why polling is slow; written only when
+    /// they change.
+    pub async fn set_hints(&mut self, hints: AccountHints) {
+        if self.hints.as_ref() == Some(&hints) {
+            return;
+        }
+        self.hints = Some(hints.clone());
+        let account = self.current.account.clone();
+        if let Err(e) = self
+            .db
+            .call(move |s| s.set_account_hints(&account, &hints))
+            .await
+        {
+            tracing::warn!(account = %self.current.account, error = %e, "cannot save account hints");
         }
     }
 

@@ -55,9 +55,15 @@ fn build(
     }
 }
 
-/// Judge a Google reply: 2xx fine; 429 (or a 403 whose reason is a quota) pauses;
-/// 401/403 need re-auth; 5xx retry; other 4xx rejected.
+/// Judge a Google reply: 2xx fine; an API not enabled or a quota of zero needs a
+/// permission (no login fixes those); 429 (or a 403 whose reason is a quota)
+/// pauses; 401/403 need re-auth; 5xx retry; other 4xx rejected.
 pub fn classify(reply: &Reply, now: DateTime<Utc>) -> Result<(), SyncError> {
+    if !reply.status.is_success()
+        && let Some(problem) = permission_problem(reply)
+    {
+        return Err(problem);
+    }
     if reply.status == StatusCode::TOO_MANY_REQUESTS
         || (reply.status == StatusCode::FORBIDDEN && is_quota_error(reply))
     {
@@ -66,6 +72,57 @@ pub fn classify(reply: &Reply, now: DateTime<Utc>) -> Result<(), SyncError> {
         return Err(SyncError::RateLimited { until });
     }
     check_status(reply, google_error_text)
+}
+
+/// The `google.rpc.ErrorInfo` entries of an error envelope.
+fn error_infos(error: &serde_json::Value) -> impl Iterator<Item = &serde_json::Value> {
+    error["details"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["reason"].is_string())
+}
+
+/// Access problems a new login cannot fix: an API not enabled in the Cloud
+/// project (`SERVICE_DISABLED`), or a quota of zero, which is how a project
+/// looks until Google approves its Business Profile API access request.
+fn permission_problem(reply: &Reply) -> Option<SyncError> {
+    let value: serde_json::Value = serde_json::from_slice(&reply.body).ok()?;
+    let error = &value["error"];
+    let message = error["message"].as_str().unwrap_or("");
+    for info in error_infos(error) {
+        let meta = &info["metadata"];
+        let service = meta["service"].as_str().unwrap_or("a Business Profile");
+        let consumer = meta["consumer"].as_str().unwrap_or("the project");
+        if info["reason"] == "SERVICE_DISABLED" {
+            let activate = meta["activationUrl"]
+                .as_str()
+                .map_or_else(String::new, |url| format!(" ({url})"));
+            return Some(SyncError::Permission {
+                cause: format!(
+                    "Google: the {service} API is not enabled in {consumer} \
+                     (SERVICE_DISABLED: {message})"
+                ),
+                fix: format!(
+                    "enable the API in the Google Cloud console under APIs & Services{activate} \
+                     for the project that owns client_id, wait a few minutes, then sync again"
+                ),
+            });
+        }
+        if meta["quota_limit_value"].as_str() == Some("0") {
+            return Some(SyncError::Permission {
+                cause: format!(
+                    "Google: {consumer} has a quota of 0 requests for {service}: its \
+                     Business Profile API access has not been approved"
+                ),
+                fix: "request Business Profile API access for this Google Cloud project \
+                      (developers.google.com/my-business/content/prereqs); Google reviews \
+                      requests within 14 days and then grants the standard quota"
+                    .into(),
+            });
+        }
+    }
+    None
 }
 
 /// Google sometimes reports quota exhaustion as 403 with a rate-limit reason.
@@ -164,6 +221,44 @@ mod tests {
             "details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"RATE_LIMIT_EXCEEDED"}]}}"#;
         assert!(matches!(
             classify(&reply(403, body), Utc::now()),
+            Err(SyncError::RateLimited { .. })
+        ));
+    }
+
+    #[test]
+    fn a_disabled_api_or_a_zero_quota_needs_permission_not_a_login() {
+        let disabled = r#"{"error":{"code":403,"status":"PERMISSION_DENIED",
+            "message":"My Business Business Information API has not been used in project 123 before or it is disabled.",
+            "details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"SERVICE_DISABLED",
+              "domain":"googleapis.com","metadata":{"service":"mybusinessbusinessinformation.googleapis.com",
+              "consumer":"projects/123","activationUrl":"https://console.developers.google.com/apis/api/x/overview?project=123"}}]}}"#;
+        match classify(&reply(403, disabled), Utc::now()) {
+            Err(SyncError::Permission { cause, fix }) => {
+                assert!(cause.contains("not enabled"), "{cause}");
+                assert!(cause.contains("mybusinessbusinessinformation"), "{cause}");
+                assert!(
+                    fix.contains("https://console.developers.google.com/apis/api/x"),
+                    "{fix}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        let zero = r#"{"error":{"code":429,"status":"RESOURCE_EXHAUSTED",
+            "message":"Quota exceeded for quota metric 'Requests' and limit 'Requests per minute'.",
+            "details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"RATE_LIMIT_EXCEEDED",
+              "metadata":{"service":"mybusiness.googleapis.com","consumer":"projects/123",
+              "quota_limit_value":"0"}}]}}"#;
+        match classify(&reply(429, zero), Utc::now()) {
+            Err(SyncError::Permission { cause, fix }) => {
+                assert!(cause.contains("quota of 0"), "{cause}");
+                assert!(fix.contains("access"), "{fix}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // A real per-minute quota (not zero) still pauses.
+        let spent = zero.replace(r#""quota_limit_value":"0""#, r#""quota_limit_value":"300""#);
+        assert!(matches!(
+            classify(&reply(429, &spent), Utc::now()),
             Err(SyncError::RateLimited { .. })
         ));
     }

@@ -1,14 +1,16 @@
 //! Google Business Profile reviews: every location of an account, star ratings,
 //! reply and delete reply. Reviews land in the reputation family.
 //!
-//! Hosts: reviews live in the v4 API (`account.api_base()`); locations are listed
-//! by the Business Information API. When `base_url` is set (a proxy or a local
-//! fake) both are read from it; [`Google::with_locations_base`] overrides that.
+//! Hosts: reviews live in the v4 API (`account.api_base()`, `base_url`); locations
+//! and their titles in the Business Information API (`locations_base_url`), which
+//! Google serves from another host. The v4 location listing was retired in 2022.
 
 pub mod api;
 pub mod normalise;
 pub mod oauth;
 mod reviews;
+
+pub use reviews::{OLD_UNANSWERED_CHECKS, RECENT_DAYS, RECONCILE_EVERY_SECS};
 
 use crate::config::AccountConfig;
 use crate::model::Platform;
@@ -23,10 +25,9 @@ use reqwest::Method;
 use std::sync::Arc;
 
 /// The source of "now" (tests move it to expire tokens without waiting).
-pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+pub use crate::sync::connector::Clock;
 
-/// The Business Information API, which lists an account's locations.
-pub const DEFAULT_LOCATIONS_BASE: &str = "https://mybusinessbusinessinformation.googleapis.com/v1/";
+pub use crate::config::DEFAULT_LOCATIONS_BASE;
 
 /// Google caps a reply at 4096 bytes.
 const MAX_REPLY_BYTES: usize = 4096;
@@ -89,10 +90,7 @@ impl Google {
         let base = account
             .api_base()
             .ok_or_else(|| SyncError::Config(format!("account '{name}': no API base URL")))?;
-        let locations_base = match &account.base_url {
-            Some(url) => url.clone(),
-            None => DEFAULT_LOCATIONS_BASE.to_string(),
-        };
+        let locations_base = account.locations_base();
         let token_url = account.token_url.as_deref().unwrap_or(DEFAULT_TOKEN_URL);
         let clock: Clock = Arc::new(Utc::now);
         let timeouts = Timeouts::default();
@@ -181,19 +179,27 @@ impl Google {
 #[async_trait::async_trait]
 impl Connector for Google {
     async fn sync(&self, sink: &mut dyn PageSink) -> Result<RoundOutcome, SyncError> {
-        let locations = self.locations_to_sync().await?;
+        let locations = self.locations_to_sync(sink).await?;
+        let mut synced = 0;
+        let mut refused: Option<SyncError> = None;
         for location in &locations {
             match self.sync_location(location, sink).await {
-                Ok(()) => {}
-                // One unverified or removed location must not stop the others.
-                Err(SyncError::Rejected { status, message }) => {
+                Ok(()) => synced += 1,
+                // One unverified, removed or unshared location must not stop the
+                // others (a new 1-star review elsewhere still has to arrive).
+                Err(e @ (SyncError::Rejected { .. } | SyncError::Auth { status: 403, .. })) => {
                     tracing::warn!(account = %self.account.name, location = %location.parent,
-                        status, %message, "skipping location");
+                        error = %e, "skipping location");
+                    refused.get_or_insert(e);
                 }
                 Err(e) => return Err(e),
             }
         }
-        Ok(RoundOutcome::default())
+        // Refused everywhere: the account itself has no access.
+        match refused {
+            Some(e) if synced == 0 && matches!(e, SyncError::Auth { .. }) => Err(e),
+            _ => Ok(RoundOutcome::default()),
+        }
     }
 
     async fn perform(&self, target: &Target, action: &Action) -> Result<String, SyncError> {

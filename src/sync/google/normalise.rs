@@ -10,8 +10,13 @@
 //! with the new text, while the connector returns the same id when it sends that
 //! text, so the copy fetched back is not shown twice. (Putting back an earlier
 //! text word for word gives that earlier id, which the cache already has.)
+//!
+//! [`review_facts`] then says which version is current: older ones are kept as
+//! replaced history, a removed reply as deleted, and a reply Google still
+//! moderates or refused (`reviewReplyState`) as pending or rejected, so it does
+//! not count as an answer.
 
-use crate::model::{Direction, IncomingMessage, Kind, Platform};
+use crate::model::{Direction, IncomingMessage, Kind, MessageState, PageFacts, Platform, Sweep};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
@@ -38,6 +43,45 @@ pub struct Location {
 
 /// Body of a review that has stars but no text.
 pub const RATING_ONLY: &str = "(rating only, no comment)";
+
+/// How Google marks a comment it machine-translated for the API caller:
+/// "(Translated by Google) <translation>\n\n(Original)\n<original>".
+const TRANSLATED: &str = "(Translated by Google)";
+const ORIGINAL: &str = "(Original)";
+
+/// The text to show for a review or reply comment: for a translated one, what the
+/// customer wrote first, then Google's translation (kept for reading and triage).
+pub fn display_text(comment: &str) -> String {
+    let Some(rest) = comment.trim_start().strip_prefix(TRANSLATED) else {
+        return comment.to_string();
+    };
+    let Some((translation, original)) = rest.split_once(ORIGINAL) else {
+        return comment.to_string();
+    };
+    let (translation, original) = (translation.trim(), original.trim());
+    if original.is_empty() {
+        return comment.to_string();
+    }
+    format!("{original}\n\n{TRANSLATED} {translation}")
+}
+
+/// How Google shows our reply: `reviewReply.reviewReplyState` (added to the API
+/// in 2026) says whether it is still in moderation or was refused. Anything else,
+/// or no state at all, is a published reply.
+pub fn reply_state(reply: &Value) -> MessageState {
+    let state = reply["reviewReplyState"]
+        .as_str()
+        .or_else(|| reply["state"].as_str())
+        .unwrap_or("")
+        .to_ascii_uppercase();
+    if state.contains("PENDING") {
+        MessageState::Pending
+    } else if state.contains("REJECT") {
+        MessageState::Rejected
+    } else {
+        MessageState::Visible
+    }
+}
 
 /// `ONE`..`FIVE` → 1..5; anything else (e.g. `STAR_RATING_UNSPECIFIED`) → none.
 pub fn star_rating(value: &Value) -> Option<u8> {
@@ -153,7 +197,7 @@ pub fn review_messages(review: &Value, ctx: &ReviewContext<'_>) -> Vec<IncomingM
     let body = if comment.trim().is_empty() {
         RATING_ONLY.to_string()
     } else {
-        comment.to_string()
+        display_text(comment)
     };
     let base = IncomingMessage {
         account: ctx.account.to_string(),
@@ -177,7 +221,7 @@ pub fn review_messages(review: &Value, ctx: &ReviewContext<'_>) -> Vec<IncomingM
             platform_id: reply_id(name, reply_text),
             direction: Direction::Outbound,
             author: ctx.owner.to_string(),
-            body: reply_text.to_string(),
+            body: display_text(reply_text),
             sent_at: reply_time.unwrap_or(text_time).max(text_time),
             ..base
         });
@@ -185,6 +229,58 @@ pub fn review_messages(review: &Value, ctx: &ReviewContext<'_>) -> Vec<IncomingM
         messages.push(base);
     }
     messages
+}
+
+/// Which cached versions of this review the platform still shows: the current
+/// text and reply; earlier versions become history, a removed reply deleted, and
+/// a reply in moderation or refused stops counting as the answer.
+pub fn review_facts(review: &Value) -> PageFacts {
+    let Some(name) = review["name"].as_str().filter(|n| is_resource_name(n)) else {
+        return PageFacts::default();
+    };
+    let comment = review["comment"].as_str().unwrap_or("");
+    let rating = star_rating(&review["starRating"]);
+    let reply = &review["reviewReply"];
+    let reply_text = reply["comment"].as_str().filter(|c| !c.trim().is_empty());
+    let current_reply = reply_text.map(|text| reply_id(name, text));
+    let mut facts = PageFacts {
+        sweeps: vec![
+            Sweep {
+                thread_id: name.to_string(),
+                prefix: format!("{name}#"),
+                keep: vec![version_id(name, comment, rating)],
+                others: MessageState::Replaced,
+            },
+            Sweep {
+                thread_id: name.to_string(),
+                prefix: format!("{}#", reply_resource(name)),
+                keep: current_reply.iter().cloned().collect(),
+                others: if current_reply.is_some() {
+                    MessageState::Replaced
+                } else {
+                    MessageState::Deleted
+                },
+            },
+        ],
+        states: Vec::new(),
+    };
+    if let Some(id) = current_reply {
+        facts.states.push((id, reply_state(reply)));
+    }
+    facts
+}
+
+/// The facts for a review Google no longer has: everything in it is deleted.
+pub fn deleted_review(name: &str) -> PageFacts {
+    PageFacts {
+        sweeps: vec![Sweep {
+            thread_id: name.to_string(),
+            prefix: String::new(),
+            keep: Vec::new(),
+            others: MessageState::Deleted,
+        }],
+        states: Vec::new(),
+    }
 }
 
 /// FNV-1a, 64-bit: a fingerprint that stays the same across Rust versions
@@ -342,6 +438,58 @@ mod tests {
     }
 
     #[test]
+    fn translated_reviews_show_the_original_first_and_keep_both() {
+        let raw = "(Translated by Google) The coffee was cold.\n\n(Original)\nDer Kaffee war kalt.";
+        assert_eq!(
+            display_text(raw),
+            "Der Kaffee war kalt.\n\n(Translated by Google) The coffee was cold."
+        );
+        assert_eq!(display_text("plain"), "plain");
+        assert_eq!(
+            display_text("(Translated by Google) no original"),
+            "(Translated by Google) no original"
+        );
+        let review = json!({"name": NAME, "starRating": "TWO", "comment": raw,
+            "updateTime": "2024-01-01T00:00:00Z"});
+        let m = review_messages(&review, &ctx());
+        assert!(m[0].body.starts_with("Der Kaffee"), "{}", m[0].body);
+    }
+
+    #[test]
+    fn facts_name_the_current_versions_and_the_reply_state() {
+        let review = json!({"name": NAME, "starRating": "TWO", "comment": "slow",
+            "updateTime": "2024-01-02T00:00:00Z",
+            "reviewReply": {"comment": "sorry", "updateTime": "2024-01-02T00:00:00Z",
+                            "reviewReplyState": "PENDING"}});
+        let facts = review_facts(&review);
+        assert_eq!(facts.sweeps.len(), 2);
+        assert_eq!(
+            facts.sweeps[0].keep,
+            vec![version_id(NAME, "slow", Some(2))]
+        );
+        assert_eq!(facts.sweeps[0].others, MessageState::Replaced);
+        assert_eq!(facts.sweeps[1].keep, vec![reply_id(NAME, "sorry")]);
+        assert_eq!(
+            facts.states,
+            vec![(reply_id(NAME, "sorry"), MessageState::Pending)]
+        );
+        let unanswered = json!({"name": NAME, "comment": "slow"});
+        let facts = review_facts(&unanswered);
+        assert!(facts.sweeps[1].keep.is_empty());
+        assert_eq!(facts.sweeps[1].others, MessageState::Deleted);
+        assert!(facts.states.is_empty());
+        assert_eq!(
+            reply_state(&json!({"reviewReplyState": "REJECTED"})),
+            MessageState::Rejected
+        );
+        assert_eq!(
+            reply_state(&json!({"reviewReplyState": "APPROVED"})),
+            MessageState::Visible
+        );
+        assert_eq!(reply_state(&json!({})), MessageState::Visible);
+    }
+
+    #[test]
     fn fingerprints_are_stable() {
         // Pinned: a change here would re-import every review as edited.
         assert_eq!(version_id("r", "", None), "r#0a99a607b6f60bea");
@@ -397,6 +545,7 @@ mod tests {
             }
             let _ = update_time(&value);
             let _ = location("accounts/1", &value);
+            let _ = review_facts(&value);
         }
 
         #[test]
@@ -405,6 +554,7 @@ mod tests {
             let _ = parse_time(&Value::String(s.clone()));
             let _ = star_rating(&Value::String(s.clone()));
             let _ = review_messages(&json!({"name": NAME, "comment": s, "updateTime": s}), &ctx());
+            let _ = display_text(&s);
         }
     }
 }

@@ -414,6 +414,7 @@ impl Connector for Mastodon {
         self.learn_reply_limit(sink, &mut round).await?;
         Ok(RoundOutcome {
             pause_until: round.pause_until,
+            ..RoundOutcome::default()
         })
     }
 

@@ -2,11 +2,15 @@
 
 use super::graph::{Graph, Round};
 use super::inbox::Inbox;
+use super::normalise::parse_time;
 use crate::model::Kind;
 use crate::sync::connector::{Action, Reconciled, Target};
 use crate::sync::error::SyncError;
-use chrono::Utc;
+use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
+
+/// Clocks differ: a copy stamped this much before the attempt may still be it.
+pub const CLOCK_SLACK_SECS: i64 = 120;
 
 /// How one platform spells the comment endpoints that Facebook and Instagram
 /// otherwise share.
@@ -115,16 +119,19 @@ async fn ban_from_page(
     }
 }
 
-/// After a crash mid-send: find our comment reply by its exact text. Messages
-/// cannot be matched reliably (the same text may be sent twice on purpose);
-/// hiding, unhiding and deleting are idempotent, so they are simply repeated.
+/// After a crash or a server error mid-send: find our reply by its exact text,
+/// among what the Page sent since the attempt began (an earlier reply with the
+/// same words is not this one). Hiding, unhiding and deleting are idempotent, so
+/// they are simply repeated.
 pub async fn reconcile(
     graph: &Graph,
+    inbox: Inbox<'_>,
     api: &CommentApi<'_>,
     target: &Target,
     action: &Action,
 ) -> Result<Reconciled, SyncError> {
     match (target.kind, action) {
+        (Kind::Dm, Action::Reply { body }) => inbox.find_sent(graph, target, body).await,
         (Kind::Dm, _) => Ok(Reconciled::Unknown),
         (_, Action::Reply { body }) => {
             let listing = ReplyListing {
@@ -132,6 +139,9 @@ pub async fn reconcile(
                 fields: api.reply_fields,
                 text_key: api.text_key,
                 own_id: api.own_id,
+                since: target
+                    .attempted_at
+                    .map(|t| t - Duration::seconds(CLOCK_SLACK_SECS)),
             };
             find_own_reply(graph, &listing, body).await
         }
@@ -192,6 +202,8 @@ pub struct ReplyListing<'a> {
     /// `message` (Facebook) or `text` (Instagram).
     pub text_key: &'a str,
     pub own_id: &'a str,
+    /// Only replies created from then on count (`None`: any).
+    pub since: Option<DateTime<Utc>>,
 }
 
 /// Look through every reply under the comment for ours with exactly this text.
@@ -218,7 +230,17 @@ pub async fn find_own_reply(
                 .get(listing.text_key)
                 .and_then(Value::as_str)
                 .is_some_and(|t| t.trim() == body.trim());
-            if let (true, true, Some(id)) = (ours, same, item.get("id").and_then(Value::as_str)) {
+            let created = item
+                .get("created_time")
+                .or_else(|| item.get("timestamp"))
+                .and_then(parse_time);
+            let recent = match (listing.since, created) {
+                (Some(since), Some(at)) => at >= since,
+                _ => true,
+            };
+            if let (true, true, true, Some(id)) =
+                (ours, same, recent, item.get("id").and_then(Value::as_str))
+            {
                 return Ok(Reconciled::Sent {
                     platform_id: id.to_string(),
                 });
@@ -245,6 +267,7 @@ mod tests {
             thread_id: "1_1".into(),
             message_id: Some("1_2".into()),
             last_inbound_at: None,
+            attempted_at: None,
         };
         assert_eq!(moderated_id(&t), "1_2");
         t.message_id = None;

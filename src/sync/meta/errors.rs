@@ -77,11 +77,52 @@ pub fn classify(
             until: rate_limit::pause_until(headers, now)
                 .unwrap_or(now + Duration::minutes(DEFAULT_THROTTLE_MINUTES)),
         },
-        10 | 102 | 190 | 200..=299 => SyncError::Auth { status, message },
+        // The token is fine but the app may not do this: a permission the token
+        // lacks or App Review has not approved. A new login does not add it.
+        3 | 10 | 200..=299 => permission(error, &message),
+        102 | 190 => SyncError::Auth { status, message },
         368 | 506 | 551 => SyncError::Rejected { status, message },
         _ if error.is_transient => SyncError::Server { status, message },
         _ if status >= 500 => SyncError::Server { status, message },
         _ => SyncError::Rejected { status, message },
+    }
+}
+
+/// Permission names a Graph message mentions ("Requires pages_messaging permission").
+fn permissions_named(message: &str) -> Vec<&str> {
+    const FAMILIES: [&str; 6] = [
+        "pages_",
+        "instagram_",
+        "business_",
+        "ads_",
+        "read_",
+        "publish_",
+    ];
+    let mut named: Vec<&str> = message
+        .split(|c: char| !(c.is_ascii_lowercase() || c == '_'))
+        .filter(|w| FAMILIES.iter().any(|f| w.starts_with(f)) && w.len() > 6)
+        .collect();
+    named.dedup();
+    named
+}
+
+/// A permission refusal with what fixes it.
+fn permission(error: &GraphError, message: &str) -> SyncError {
+    let named = permissions_named(&error.message);
+    let what = if named.is_empty() {
+        "a permission (pages_messaging, pages_read_engagement, pages_manage_engagement, \
+         instagram_manage_comments or instagram_manage_messages, depending on the call)"
+            .to_string()
+    } else {
+        named.join(", ")
+    };
+    SyncError::Permission {
+        cause: format!("Meta refused the app: {message}; the Page token lacks {what}"),
+        fix: format!(
+            "add {what} to the app in the Meta developer dashboard (App Review approval \
+             is needed for Pages you do not manage yourself), then create a new Page token \
+             that grants it; logging in again with the same app settings does not add it"
+        ),
     }
 }
 
@@ -143,8 +184,15 @@ mod tests {
             class(400, 190, Some(463)),
             SyncError::Auth { status: 400, .. }
         ));
-        assert!(matches!(class(400, 200, None), SyncError::Auth { .. }));
-        assert!(matches!(class(400, 299, None), SyncError::Auth { .. }));
+        assert!(matches!(
+            class(400, 200, None),
+            SyncError::Permission { .. }
+        ));
+        assert!(matches!(
+            class(400, 299, None),
+            SyncError::Permission { .. }
+        ));
+        assert!(matches!(class(403, 10, None), SyncError::Permission { .. }));
         assert!(matches!(
             class(400, 10, Some(2_018_278)),
             SyncError::WindowClosed(_)
@@ -213,6 +261,25 @@ mod tests {
         assert!(matches!(err, Err(SyncError::Malformed { .. })));
         let ok = check(&reply(200, r#"{"success":true}"#, HeaderMap::new()), now());
         assert_eq!(ok.unwrap()["success"], true);
+    }
+
+    #[test]
+    fn permission_refusals_name_the_permission_and_the_fix() {
+        let body = r#"{"error":{"message":"(#200) Requires pages_messaging permission to manage the object","type":"OAuthException","code":200,"fbtrace_id":"x"}}"#;
+        match check(&reply(403, body, HeaderMap::new()), now()).unwrap_err() {
+            SyncError::Permission { cause, fix } => {
+                assert!(cause.contains("pages_messaging"), "{cause}");
+                assert!(
+                    fix.contains("pages_messaging") && fix.contains("App Review"),
+                    "{fix}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            permissions_named("needs instagram_manage_comments and pages_read_engagement"),
+            vec!["instagram_manage_comments", "pages_read_engagement"]
+        );
     }
 
     #[test]

@@ -14,6 +14,15 @@ use url::Url;
 /// Query parameters that must never be sent or logged from a `next` link.
 const SECRET_PARAMS: [&str; 2] = ["access_token", "appsecret_proof"];
 
+/// What a response's usage headers said.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Usage {
+    /// A budget is spent: wait until then.
+    pub pause_until: Option<DateTime<Utc>>,
+    /// The highest share of a budget used, in percent.
+    pub percent: Option<u8>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Graph {
     http: Http,
@@ -80,14 +89,17 @@ impl Graph {
         method: Method,
         url: Url,
         build: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder,
-    ) -> Result<(Value, Option<DateTime<Utc>>), SyncError> {
+    ) -> Result<(Value, Usage), SyncError> {
         tracing::debug!(%method, path = url.path(), "graph request");
         let request = build(self.http.request(method, url, Some(&self.token)));
         let reply = self.http.send(request).await?;
         let now = Utc::now();
-        let pause = rate_limit::pause_until(&reply.headers, now);
+        let usage = Usage {
+            pause_until: rate_limit::pause_until(&reply.headers, now),
+            percent: rate_limit::meta_usage_percent(&reply.headers),
+        };
         let value = errors::check(&reply, now)?;
-        Ok((value, pause))
+        Ok((value, usage))
     }
 
     /// GET `path` (relative to the base URL) with `query`.
@@ -95,13 +107,13 @@ impl Graph {
         &self,
         path: &str,
         query: &[(&str, String)],
-    ) -> Result<(Value, Option<DateTime<Utc>>), SyncError> {
+    ) -> Result<(Value, Usage), SyncError> {
         let url = self.http.url(path)?;
         self.call(Method::GET, url, |r| r.query(query)).await
     }
 
     /// GET a `paging.next` link (same host only, token parameters removed).
-    pub async fn get_link(&self, link: &str) -> Result<(Value, Option<DateTime<Utc>>), SyncError> {
+    pub async fn get_link(&self, link: &str) -> Result<(Value, Usage), SyncError> {
         let url = scrub_url(self.http.url(link)?);
         self.call(Method::GET, url, |r| r).await
     }
@@ -127,6 +139,10 @@ impl Graph {
 pub struct Round<'a> {
     pub graph: &'a Graph,
     pub pause_until: Option<DateTime<Utc>>,
+    /// The highest usage any response of this round reported, in percent.
+    pub usage_percent: Option<u8>,
+    /// Requests made (for the sync bench's figure of calls per idle round).
+    pub calls: usize,
 }
 
 impl<'a> Round<'a> {
@@ -134,6 +150,8 @@ impl<'a> Round<'a> {
         Round {
             graph,
             pause_until: None,
+            usage_percent: None,
+            calls: 0,
         }
     }
 
@@ -142,9 +160,19 @@ impl<'a> Round<'a> {
         self.pause_until.is_some()
     }
 
-    fn note(&mut self, pause: Option<DateTime<Utc>>) {
-        if pause > self.pause_until {
-            self.pause_until = pause;
+    fn note(&mut self, usage: Usage) {
+        self.calls += 1;
+        if usage.pause_until > self.pause_until {
+            self.pause_until = usage.pause_until;
+        }
+        self.usage_percent = self.usage_percent.max(usage.percent);
+    }
+
+    /// What the engine needs to know about this round.
+    pub fn outcome(&self) -> crate::sync::connector::RoundOutcome {
+        crate::sync::connector::RoundOutcome {
+            pause_until: self.pause_until,
+            usage_percent: self.usage_percent,
         }
     }
 

@@ -14,15 +14,17 @@ use super::normalise::{Origin, dm_message, parse_time};
 use crate::model::{
     Cursor, IncomingMessage, IngestPage, Kind, MESSAGING_WINDOW_HOURS, Platform, reply_window,
 };
-use crate::sync::connector::{PageSink, Target};
+use crate::sync::connector::{PageSink, Reconciled, Target};
 use crate::sync::error::SyncError;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
 const CONVERSATIONS_PER_PAGE: &str = "25";
 const MESSAGES_PER_PAGE: &str = "50";
 const MESSAGE_FIELDS: &str = "id,created_time,from,to,message,attachments";
+/// Pages of a thread looked through when checking whether a send arrived.
+const FIND_SENT_PAGES: usize = 5;
 
 /// Which inbox: `messenger` or `instagram` conversations of the Page.
 pub struct Inbox<'a> {
@@ -198,6 +200,58 @@ impl Inbox<'_> {
                 message: format!("conversation {conversation} has no customer participant"),
                 snippet: value.to_string().chars().take(300).collect(),
             })
+    }
+
+    /// Whether our message `text` reached the conversation since the attempt
+    /// began (`target.attempted_at`). The Send API has no idempotency key, so
+    /// this is what stands between a lost answer and a duplicate message.
+    pub async fn find_sent(
+        &self,
+        graph: &Graph,
+        target: &Target,
+        text: &str,
+    ) -> Result<Reconciled, SyncError> {
+        let Some(attempted) = target.attempted_at else {
+            return Ok(Reconciled::Unknown);
+        };
+        let since = attempted - Duration::seconds(super::actions::CLOCK_SLACK_SECS);
+        let mut round = Round::new(graph);
+        let query = [
+            ("fields", "id,created_time,from,message".to_string()),
+            ("limit", "25".to_string()),
+        ];
+        let mut listing = round
+            .list(&format!("{}/messages", target.thread_id), &query)
+            .await?;
+        for _ in 0..FIND_SENT_PAGES {
+            let page: Vec<IncomingMessage> = listing
+                .items
+                .iter()
+                .filter_map(|item| dm_message(self.origin, &target.thread_id, item))
+                .collect();
+            for m in &page {
+                let ours = m.direction == crate::model::Direction::Outbound;
+                if ours && m.sent_at >= since && m.body.trim() == text.trim() {
+                    return Ok(Reconciled::Sent {
+                        platform_id: m.platform_id.clone(),
+                    });
+                }
+            }
+            // Newest first (the page says so): once messages from before the
+            // attempt show, ours would have come above them.
+            let newest_first = page
+                .first()
+                .zip(page.last())
+                .is_some_and(|(a, b)| a.sent_at >= b.sent_at);
+            if newest_first && page.iter().any(|m| m.sent_at < since) {
+                return Ok(Reconciled::NotSent);
+            }
+            match round.next(&listing).await? {
+                Some(next) => listing = next,
+                None => return Ok(Reconciled::NotSent),
+            }
+        }
+        Ok(Reconciled::Unknown)
     }
 
     /// Send `text` in the conversation `target.thread_id` with the Send API.

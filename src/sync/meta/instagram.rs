@@ -1,23 +1,32 @@
 //! Instagram professional account: DMs (the linked Page's Conversations API with
 //! `platform=instagram`) and comments on the account's media.
 //!
-//! IG comments have no `since` and new replies do not move old comments forward,
-//! so per media the cursor `instagram:media:{id}` is the `comments_count` last
-//! committed: when it changes, every comment of that media is read again (ingest
-//! drops the ones already cached). Threads are top-level comments, as on Facebook.
+//! IG comments have no `since`, and `comments_count` alone can hide a new
+//! comment (one deleted and one added leave it equal). So per media the cursor
+//! `instagram:media:{id}` is a [`PostMark`]: a changed count reads every comment
+//! of that media again (ingest drops the ones already cached), and so does the
+//! clock, every half hour for recent media and every six hours for older ones.
+//! A full read also shows hides and deletions. Threads are top-level comments,
+//! as on Facebook.
 
 use super::actions::{self, CommentApi};
 use super::commit::commit_in_chunks;
 use super::graph::{Graph, Listing, Round};
 use super::inbox::Inbox;
-use super::normalise::{Origin, ig_comment, ig_comment_tree, post_context};
+use super::marks::PostMark;
+use super::normalise::{Origin, comment_state, ig_comment, parse_time, post_context};
 use crate::config::AccountConfig;
-use crate::model::{IncomingMessage, Platform};
-use crate::sync::connector::{Action, Connector, PageSink, Reconciled, RoundOutcome, Target};
+use crate::model::{IncomingMessage, MessageState, PageFacts, Platform, Sweep};
+use crate::sync::connector::{
+    Action, Clock, Connector, PageSink, Reconciled, RoundOutcome, Target,
+};
 use crate::sync::error::SyncError;
 use crate::sync::http::Timeouts;
 use crate::sync::secret::Secret;
+use chrono::{DateTime, Utc};
 use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// Newest media whose comment counts are checked each round.
 pub const MAX_MEDIA: usize = 50;
@@ -28,6 +37,17 @@ pub struct Instagram {
     origin: Origin,
     ig_user_id: String,
     page_id: String,
+    clock: Clock,
+}
+
+/// A media item and what the listing says about it.
+#[derive(Debug, Clone)]
+struct Media {
+    id: String,
+    context: String,
+    posted: Option<DateTime<Utc>>,
+    /// -1 when the listing did not say (never matches a stored count).
+    count: i64,
 }
 
 fn required(
@@ -72,7 +92,13 @@ impl Instagram {
             },
             ig_user_id,
             page_id,
+            clock: Arc::new(Utc::now),
         })
+    }
+
+    /// Judge when media are due a full read by `clock` (tests).
+    pub fn with_clock(self, clock: Clock) -> Instagram {
+        Instagram { clock, ..self }
     }
 
     fn inbox(&self) -> Inbox<'_> {
@@ -94,11 +120,8 @@ impl Instagram {
         }
     }
 
-    /// The newest media: (id, context, comments_count).
-    async fn recent_media(
-        &self,
-        round: &mut Round<'_>,
-    ) -> Result<Vec<(String, String, i64)>, SyncError> {
+    /// The newest media, with their context line and comment count.
+    async fn recent_media(&self, round: &mut Round<'_>) -> Result<Vec<Media>, SyncError> {
         let query = [
             ("fields", "id,caption,timestamp,comments_count".to_string()),
             ("limit", "25".to_string()),
@@ -113,12 +136,15 @@ impl Instagram {
                     continue;
                 };
                 let caption = item.get("caption").and_then(Value::as_str);
-                // Unknown count: treat as changed (-1 never matches a stored one).
-                let count = item
-                    .get("comments_count")
-                    .and_then(Value::as_i64)
-                    .unwrap_or(-1);
-                media.push((id.to_string(), post_context(caption, id), count));
+                media.push(Media {
+                    id: id.to_string(),
+                    context: post_context(caption, id),
+                    posted: item.get("timestamp").and_then(parse_time),
+                    count: item
+                        .get("comments_count")
+                        .and_then(Value::as_i64)
+                        .unwrap_or(-1),
+                });
             }
             if media.len() >= MAX_MEDIA || round.spent() {
                 break;
@@ -136,15 +162,38 @@ impl Instagram {
         &self,
         round: &mut Round<'_>,
         sink: &mut dyn PageSink,
-        (media, context, count): &(String, String, i64),
+        media: &Media,
+        now: DateTime<Utc>,
     ) -> Result<(), SyncError> {
-        let key = format!("instagram:media:{media}");
-        let stored = sink.cursor(&key);
-        if stored.as_deref() == Some(count.to_string().as_str())
-            || (*count == 0 && stored.is_none())
-        {
-            return Ok(());
+        let key = format!("instagram:media:{}", media.id);
+        let mark = sink.cursor(&key).and_then(|v| PostMark::decode(&v, true));
+        let Some(previous) = mark else {
+            if media.count == 0 {
+                return Ok(());
+            }
+            return self.read_media(round, sink, media, &key, None, now).await;
+        };
+        let newest = DateTime::from_timestamp(previous.newest, 0);
+        let changed = previous.count != Some(media.count);
+        if changed || previous.full_read_due(media.posted.max(newest), now) {
+            return self
+                .read_media(round, sink, media, &key, Some(previous), now)
+                .await;
         }
+        Ok(())
+    }
+
+    /// Read every comment of a media, commit them with their hidden state, and
+    /// mark what vanished since the last read as deleted.
+    async fn read_media(
+        &self,
+        round: &mut Round<'_>,
+        sink: &mut dyn PageSink,
+        media: &Media,
+        key: &str,
+        previous: Option<PostMark>,
+        now: DateTime<Utc>,
+    ) -> Result<(), SyncError> {
         let query = [
             (
                 "fields",
@@ -152,19 +201,68 @@ impl Instagram {
             ),
             ("limit", "50".to_string()),
         ];
-        let mut listing = round.list(&format!("{media}/comments"), &query).await?;
+        let mut listing = round
+            .list(&format!("{}/comments", media.id), &query)
+            .await?;
         let mut found = Vec::new();
+        let mut facts = PageFacts::default();
         loop {
             for item in &listing.items {
-                found.extend(ig_comment_tree(&self.origin, context, item));
-                self.more_replies(round, context, item, &mut found).await?;
+                let Some(top) = ig_comment(&self.origin, &media.context, None, item) else {
+                    continue;
+                };
+                let thread = top.thread_id.clone();
+                note_state(&mut facts, &top, item);
+                found.push(top);
+                let embedded = item
+                    .get("replies")
+                    .and_then(|r| r.get("data"))
+                    .and_then(Value::as_array);
+                for reply in embedded.into_iter().flatten() {
+                    if let Some(m) = ig_comment(&self.origin, &media.context, Some(&thread), reply)
+                    {
+                        note_state(&mut facts, &m, reply);
+                        found.push(m);
+                    }
+                }
+                self.more_replies(round, &media.context, item, &mut found, &mut facts)
+                    .await?;
             }
             match round.next(&listing).await? {
                 Some(next) => listing = next,
                 None => break,
             }
         }
-        commit_in_chunks(sink, &self.origin.account, &key, found, count.to_string()).await
+        let mut present: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for m in &found {
+            present
+                .entry(m.thread_id.clone())
+                .or_default()
+                .push(m.platform_id.clone());
+        }
+        let mut threads: BTreeSet<&String> = present.keys().collect();
+        threads.extend(previous.iter().flat_map(|p| p.threads.iter()));
+        for thread in threads {
+            facts.sweeps.push(Sweep {
+                thread_id: thread.clone(),
+                prefix: String::new(),
+                keep: present.get(thread).cloned().unwrap_or_default(),
+                others: MessageState::Deleted,
+            });
+        }
+        let newest = found
+            .iter()
+            .map(|m| m.sent_at.timestamp())
+            .max()
+            .max(previous.as_ref().map(|p| p.newest))
+            .unwrap_or(0);
+        let next = PostMark {
+            newest,
+            count: Some(media.count),
+            read: now.timestamp(),
+            threads: present.keys().cloned().collect(),
+        };
+        commit_in_chunks(sink, &self.origin.account, key, found, facts, next.encode()).await
     }
 
     /// Replies beyond the first embedded page of a comment.
@@ -174,6 +272,7 @@ impl Instagram {
         context: &str,
         item: &Value,
         found: &mut Vec<IncomingMessage>,
+        facts: &mut PageFacts,
     ) -> Result<(), SyncError> {
         let (Some(parent), Some(replies)) =
             (item.get("id").and_then(Value::as_str), item.get("replies"))
@@ -184,14 +283,22 @@ impl Instagram {
             return Ok(());
         };
         while let Some(next) = round.next(&listing).await? {
-            found.extend(
-                next.items
-                    .iter()
-                    .filter_map(|r| ig_comment(&self.origin, context, Some(parent), r)),
-            );
+            for reply in &next.items {
+                if let Some(m) = ig_comment(&self.origin, context, Some(parent), reply) {
+                    note_state(facts, &m, reply);
+                    found.push(m);
+                }
+            }
             listing = next;
         }
         Ok(())
+    }
+}
+
+/// The comment's hidden flag, as a fact about the message made from it.
+fn note_state(facts: &mut PageFacts, message: &IncomingMessage, item: &Value) {
+    if let Some(state) = comment_state(item, "hidden") {
+        facts.states.push((message.platform_id.clone(), state));
     }
 }
 
@@ -201,16 +308,16 @@ impl Connector for Instagram {
         let mut round = Round::new(&self.graph);
         self.inbox().sync(&mut round, sink).await?;
         if !round.spent() {
+            let now = (self.clock)();
             for media in self.recent_media(&mut round).await? {
                 if round.spent() {
                     break;
                 }
-                self.sync_media(&mut round, sink, &media).await?;
+                self.sync_media(&mut round, sink, &media, now).await?;
             }
         }
-        Ok(RoundOutcome {
-            pause_until: round.pause_until,
-        })
+        tracing::debug!(account = %self.origin.account, calls = round.calls, "Instagram round");
+        Ok(round.outcome())
     }
 
     async fn perform(&self, target: &Target, action: &Action) -> Result<String, SyncError> {
@@ -225,6 +332,13 @@ impl Connector for Instagram {
     }
 
     async fn reconcile(&self, target: &Target, action: &Action) -> Result<Reconciled, SyncError> {
-        actions::reconcile(&self.graph, &self.comment_api(), target, action).await
+        actions::reconcile(
+            &self.graph,
+            self.inbox(),
+            &self.comment_api(),
+            target,
+            action,
+        )
+        .await
     }
 }

@@ -61,6 +61,72 @@ impl Mark {
     }
 }
 
+/// Full re-reads of a post's or media's comments: this often for recent ones...
+pub const RECHECK_RECENT_SECS: i64 = 30 * 60;
+/// ...and this often for older ones among those polled.
+pub const RECHECK_OLD_SECS: i64 = 6 * 3600;
+/// "Recent": posted or commented on within this many days.
+pub const RECENT_DAYS: i64 = 14;
+
+/// What is kept per post (Facebook) or media (Instagram): how far its comments
+/// are committed, when all of them were last read (which is when hides and
+/// deletions show), and the threads seen then (a thread missing from the next
+/// full read was deleted).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostMark {
+    /// Newest committed comment time (unix seconds).
+    #[serde(rename = "t", default)]
+    pub newest: i64,
+    /// The comment count the platform reported when last read.
+    #[serde(rename = "n", default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// When every comment was last read (unix seconds; 0 = never).
+    #[serde(rename = "r", default)]
+    pub read: i64,
+    /// Top-level comment ids (threads) at that read.
+    #[serde(rename = "th", default)]
+    pub threads: Vec<String>,
+}
+
+impl PostMark {
+    /// Earlier versions stored a bare number: the newest comment time (Facebook)
+    /// or the comment count (Instagram, `bare_is_count`).
+    pub fn decode(value: &str, bare_is_count: bool) -> Option<PostMark> {
+        if let Ok(mark) = serde_json::from_str::<PostMark>(value) {
+            return Some(mark);
+        }
+        let n: i64 = value.trim().parse().ok()?;
+        Some(if bare_is_count {
+            PostMark {
+                count: Some(n),
+                ..PostMark::default()
+            }
+        } else {
+            PostMark {
+                newest: n,
+                ..PostMark::default()
+            }
+        })
+    }
+
+    pub fn encode(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| self.newest.to_string())
+    }
+
+    /// Whether all comments are due to be read again, so that hides, deletions
+    /// and anything a change signal could miss show up within a bounded time.
+    pub fn full_read_due(&self, last_activity: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+        let recent =
+            last_activity.is_some_and(|t| now.signed_duration_since(t).num_days() < RECENT_DAYS);
+        let every = if recent {
+            RECHECK_RECENT_SECS
+        } else {
+            RECHECK_OLD_SECS
+        };
+        now.timestamp() - self.read >= every
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,6 +147,28 @@ mod tests {
             })
         );
         assert_eq!(Mark::decode("garbage"), None);
+    }
+
+    #[test]
+    fn post_marks_read_old_bare_numbers_and_schedule_full_reads() {
+        assert_eq!(PostMark::decode("42", false).unwrap().newest, 42);
+        assert_eq!(PostMark::decode("7", true).unwrap().count, Some(7));
+        let read = 100_000_000;
+        let m = PostMark {
+            newest: 5,
+            count: Some(3),
+            read,
+            threads: vec!["a".into()],
+        };
+        assert_eq!(PostMark::decode(&m.encode(), true), Some(m.clone()));
+        let now = t(read + RECHECK_RECENT_SECS);
+        assert!(m.full_read_due(Some(now), now), "recent: every half hour");
+        assert!(
+            !m.full_read_due(Some(t(read - RECENT_DAYS * 86_400)), now),
+            "old: every six hours"
+        );
+        assert!(!m.full_read_due(None, t(read + RECHECK_OLD_SECS - 1)));
+        assert!(m.full_read_due(None, t(read + RECHECK_OLD_SECS)));
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod inbox;
 pub mod instagram;
 pub mod marks;
 pub mod normalise;
+pub mod versions;
 
 pub use facebook::Facebook;
 pub use instagram::Instagram;

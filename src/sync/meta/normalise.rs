@@ -1,7 +1,7 @@
 //! Graph JSON → [`IncomingMessage`]: pure functions that never panic, whatever the
 //! input. An item without an id or a readable time is skipped (returns `None`).
 
-use crate::model::{Direction, IncomingMessage, Kind, Platform};
+use crate::model::{Direction, IncomingMessage, Kind, MessageState, Platform};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::Value;
 
@@ -153,6 +153,25 @@ pub fn fb_comment(origin: &Origin, context: &str, item: &Value) -> Option<Incomi
     }))
 }
 
+/// How the platform shows a comment, from its hidden flag (`is_hidden` on
+/// Facebook, `hidden` on Instagram); `None` when the field was not returned.
+pub fn comment_state(item: &Value, hidden_field: &str) -> Option<MessageState> {
+    item.get(hidden_field)
+        .and_then(Value::as_bool)
+        .map(|hidden| {
+            if hidden {
+                MessageState::Hidden
+            } else {
+                MessageState::Visible
+            }
+        })
+}
+
+/// The `parent.id` of a Facebook comment (any depth).
+pub fn fb_parent(item: &Value) -> Option<&str> {
+    item.get("parent").and_then(|p| str_field(p, "id"))
+}
+
 /// One Instagram comment (no replies). `parent` is the top-level comment for a reply.
 pub fn ig_comment(
     origin: &Origin,
@@ -287,6 +306,20 @@ mod tests {
     }
 
     #[test]
+    fn hidden_flags_become_states() {
+        assert_eq!(
+            comment_state(&json!({"is_hidden": true}), "is_hidden"),
+            Some(MessageState::Hidden)
+        );
+        assert_eq!(
+            comment_state(&json!({"hidden": false}), "hidden"),
+            Some(MessageState::Visible)
+        );
+        assert_eq!(comment_state(&json!({"hidden": true}), "is_hidden"), None);
+        assert_eq!(fb_parent(&json!({"parent": {"id": "9_1"}})), Some("9_1"));
+    }
+
+    #[test]
     fn contexts_use_the_first_non_empty_line() {
         assert_eq!(
             post_context(Some("\n Autumn menu \nmore"), "1"),
@@ -337,6 +370,8 @@ mod tests {
                 prop_assert!(!m.platform_id.is_empty());
             }
             let _ = parse_time(&v);
+            let _ = comment_state(&v, "is_hidden");
+            let _ = fb_parent(&v);
             let _ = parse_time(&Value::String(s.clone()));
             let _ = post_context(Some(&s), &s);
         }

@@ -1,11 +1,11 @@
 //! The reply composer: a multi-line editor bound to the open conversation.
 
 use crate::ui::action::Command;
-use crate::width::width as display_width;
 use crate::ui::popups::outbox::window_closed_since;
 use crate::ui::state::{Focus, State};
 use crate::ui::text::{clean_line, countdown};
 use crate::ui::widgets::pane;
+use crate::width::width as display_width;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};

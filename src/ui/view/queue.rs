@@ -1,10 +1,10 @@
 //! The queue pane: one line per conversation, most urgent first.
 
 use crate::model::{Conversation, Kind, Status, Tier};
-use crate::width::width as display_width;
 use crate::ui::state::{Focus, State};
 use crate::ui::text::{cap, clean_line, countdown, fit, pad};
 use crate::ui::widgets::pane;
+use crate::width::width as display_width;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};

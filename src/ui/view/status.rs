@@ -2,10 +2,10 @@
 
 use crate::model::Tier;
 use crate::ui::action::Command;
-use crate::width::width as display_width;
 use crate::ui::popups::accounts::troubles;
 use crate::ui::state::State;
 use crate::ui::text::{clean_line, fit};
+use crate::width::width as display_width;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};

@@ -196,7 +196,8 @@ async fn a_failing_page_keeps_earlier_pages_and_their_cursor() {
 #[tokio::test]
 async fn a_rate_limit_is_reported_with_its_reset_not_as_a_failure() {
     let s = setup();
-    let until = Utc::now() + chrono::Duration::minutes(10);
+    // Whole milliseconds: what the cache keeps.
+    let until = in_ms(Utc::now() + chrono::Duration::seconds(2));
     let limited = Scripted::with(|s| {
         s.rounds.push_back(Err(SyncError::RateLimited { until }));
     });
@@ -214,13 +215,83 @@ async fn a_rate_limit_is_reported_with_its_reset_not_as_a_failure() {
     );
     assert_eq!(report.accounts[0].error, None);
 
+    // Started again before the reset (a cron job, `sync --once` in a loop): the
+    // stored pause holds and the platform is not asked.
+    let (early, _) = once(&s, &["a"], options(vec![("a", Ok(limited.clone()))])).await;
+    assert_eq!(early.rate_limited().collect::<Vec<_>>(), vec![("a", until)]);
+    assert_eq!(limited.script().sync_calls, 1, "no round before the reset");
+
     // The account's next round (after the wait) is folded into the same report.
-    let (again, _) = once(&s, &["a"], options(vec![("a", Ok(limited))])).await;
+    let wait = (until - Utc::now()).to_std().unwrap_or_default();
+    tokio::time::sleep(wait + Duration::from_millis(50)).await;
+    let (again, _) = once(&s, &["a"], options(vec![("a", Ok(limited.clone()))])).await;
+    assert_eq!(limited.script().sync_calls, 2);
     report.absorb(again);
     assert_eq!(report.rate_limited().count(), 0, "{report:?}");
     assert_eq!(report.accounts.len(), 2);
     assert_eq!(report.inserted(), 2);
     assert_eq!(report.accounts[0].state, crate::model::AccountStatus::Ok);
+}
+
+#[tokio::test]
+async fn a_pause_from_an_earlier_run_holds_for_the_spawned_engine_and_hearth_reply() {
+    let s = setup();
+    let until = in_ms(Utc::now() + chrono::Duration::seconds(3));
+    let limited = Scripted::with(|s| s.rounds.push_back(Err(SyncError::RateLimited { until })));
+    let (report, _) = once(&s, &["a"], options(vec![("a", Ok(limited.clone()))])).await;
+    assert_eq!(
+        report.rate_limited().collect::<Vec<_>>(),
+        vec![("a", until)]
+    );
+
+    // A reply queued meanwhile: `hearth reply` leaves it for the engine.
+    let (_, outbox) = conversation_with_reply(&s, "a", "we are on it");
+    let sent = send_outbox_item(
+        &s.db,
+        &account("a"),
+        &s.paths,
+        outbox,
+        options(vec![("a", Ok(limited.clone()))]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(sent, None, "not attempted while paused");
+    assert!(limited.script().performed.is_empty());
+
+    // The engine restarted (the TUI, `hearth sync`) waits for the reset too.
+    let (tx, _rx) = unbounded_channel();
+    let handle = spawn_with(
+        s.db.clone(),
+        config(&["a"]),
+        s.paths.clone(),
+        assess(),
+        tx,
+        options(vec![("a", Ok(limited.clone()))]),
+    );
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(Utc::now() < until, "the test checks before the reset");
+    assert_eq!(limited.script().sync_calls, 1, "no round before the reset");
+    assert!(
+        limited.script().performed.is_empty(),
+        "no send before the reset"
+    );
+    let st = state_of(&s.db, "a");
+    assert_eq!(st.state, crate::model::AccountStatus::RateLimited);
+    assert_eq!(st.next_attempt_at, Some(until));
+    // After it, rounds and sends resume.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while limited.script().performed.is_empty() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    handle.shutdown().await;
+    let script = limited.script();
+    assert!(script.sync_calls >= 2, "rounds resumed after the reset");
+    assert_eq!(script.performed.len(), 1, "the queued reply went out once");
+    assert_eq!(outbox_item(&s, outbox).state, state::Sent);
+}
+
+fn in_ms(t: chrono::DateTime<Utc>) -> chrono::DateTime<Utc> {
+    chrono::DateTime::from_timestamp_millis(t.timestamp_millis()).unwrap()
 }
 
 /// A conversation with one inbound message, and a reply recorded on it.

@@ -4,10 +4,10 @@
 use super::rows;
 use crate::model::AccountStatus;
 use crate::store::AccountState;
-use crate::width::width as display_width;
 use crate::ui::state::{Overlay, State};
 use crate::ui::text::{cap, clean_line, countdown, fit, local_time, pad, short_wait};
 use crate::ui::widgets::centered;
+use crate::width::width as display_width;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -104,6 +104,7 @@ pub fn status_colour(state: &State, status: AccountStatus) -> Color {
             state.theme.overdue
         }
         AccountStatus::Pending => state.theme.dim,
+        AccountStatus::NeedsPermission => state.theme.overdue,
     }
 }
 
