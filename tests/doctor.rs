@@ -73,7 +73,8 @@ fn check_modes(
 
     for (status, says, fix) in [
         (401, "rejected the credentials (HTTP 401)", advice_401),
-        (403, "refused access (HTTP 403)", "fix: "),
+        // Plain 403, or Meta's permission codes: either way "refused access" + a fix.
+        (403, "refused access", "fix: "),
         (500, "the server failed (HTTP 500)", "again later"),
         (503, "the server failed (HTTP 503)", "status page"),
     ] {
@@ -126,7 +127,8 @@ fn mastodon_credentials_are_verified() {
 #[test]
 fn facebook_and_instagram_ask_for_their_own_object() {
     let (fake, mode) = switchable(|seen, mode| {
-        let id = seen.path.trim_start_matches('/').to_string();
+        // The path is /{graph version}/{object id}: answer with the object id.
+        let id = seen.path.rsplit('/').next().unwrap_or_default().to_string();
         assert!(seen.query.contains("fields=id"), "{seen:?}");
         match mode {
             Mode::Accept => Answer::json(200, serde_json::json!({ "id": id }).to_string()),

@@ -6,7 +6,6 @@ use super::{Result, Store, from_ms, to_ms};
 use crate::model::{
     Assess, AssessInput, Direction, IngestPage, MessageState, PageFacts, Status, Sweep,
 };
-use crate::sanitize::sanitize;
 use rusqlite::{OptionalExtension, Transaction};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -285,41 +284,12 @@ pub(super) fn last_message_id(tx: &Transaction) -> Result<i64> {
 /// a word hidden inside an escape sequence (an OSC title, a DCS payload) is
 /// never on screen, so a search must not find the message by it.
 pub(super) fn index_messages_after(tx: &Transaction, after: i64) -> Result<()> {
-    let mut select = tx.prepare_cached("SELECT id, body FROM messages WHERE id > ?1")?;
-    let mut insert = tx.prepare_cached("INSERT INTO messages_fts (rowid, body) VALUES (?1, ?2)")?;
-    let mut rows = select.query([after])?;
-    while let Some(row) = rows.next()? {
-        let id: i64 = row.get(0)?;
-        let body: String = row.get(1)?;
-        insert.execute(rusqlite::params![id, sanitize(&body)])?;
-    }
-    Ok(())
-}
-
-/// Call before `DELETE FROM messages WHERE id = …`. The schema's delete trigger
-/// takes the row out of the index with the *stored* body, but the index holds
-/// the cleaned one; where they differ, the trigger's delete would miss the
-/// cleaned words (a ghost hit for a reused id) and remove words never indexed.
-/// So: remove the cleaned text here and index the stored text, which the
-/// trigger then removes. Nothing to do when cleaning changed nothing.
-pub(super) fn unindex_before_delete(tx: &Transaction, id: i64) -> Result<()> {
-    let body: Option<String> = tx
-        .prepare_cached("SELECT body FROM messages WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))
-        .optional()?;
-    let Some(body) = body else {
-        return Ok(());
-    };
-    let clean = sanitize(&body);
-    if clean == body {
-        return Ok(());
-    }
+    // One statement per page: FTS5 flushes its buffer per statement, not per row.
     tx.prepare_cached(
-        "INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', ?1, ?2)",
+        "INSERT INTO messages_fts (rowid, body)
+         SELECT id, hearth_clean(body) FROM messages WHERE id > ?1",
     )?
-    .execute(rusqlite::params![id, clean])?;
-    tx.prepare_cached("INSERT INTO messages_fts (rowid, body) VALUES (?1, ?2)")?
-        .execute(rusqlite::params![id, body])?;
+    .execute([after])?;
     Ok(())
 }
 
@@ -595,10 +565,18 @@ mod tests {
         assert_eq!(indexed(&store, "payment"), vec![1]);
         assert_eq!(indexed(&store, "today"), vec![1]);
 
-        let tx = store.conn.transaction().unwrap();
-        unindex_before_delete(&tx, 1).unwrap();
-        tx.execute("DELETE FROM messages WHERE id = 1", []).unwrap();
-        tx.commit().unwrap();
+        // The delete trigger removes exactly the cleaned text that was indexed.
+        store
+            .conn
+            .execute("DELETE FROM messages WHERE id = 1", [])
+            .unwrap();
+        store
+            .conn
+            .execute(
+                "INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')",
+                [],
+            )
+            .expect("the index is consistent");
         for word in ["payment", "today", "due", "secretword", "pay", "ment"] {
             assert!(indexed(&store, word).is_empty(), "{word} still indexed");
         }

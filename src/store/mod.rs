@@ -133,6 +133,7 @@ impl Store {
         };
         conn.busy_timeout(Duration::from_secs(5))?;
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
+        register_functions(&conn)?;
         Ok(conn)
     }
 
@@ -151,7 +152,7 @@ impl Store {
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         // 16 MiB of page cache (the default is 2): index inserts stay in memory.
         conn.pragma_update(None, "cache_size", -16384)?;
-        Ok(())
+        register_functions(conn)
     }
 
     pub fn path(&self) -> &Path {
@@ -217,6 +218,22 @@ fn file_uri(path: &Path, query: &str) -> Option<String> {
     let mut url = url::Url::from_file_path(absolute).ok()?;
     url.set_query(Some(query));
     Some(url.to_string())
+}
+
+/// SQL functions every connection has. `hearth_clean(text)` is `sanitize`: the
+/// full-text index holds text as the user sees it, and the index's delete trigger
+/// must remove exactly what was indexed.
+fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "hearth_clean",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let text: Option<String> = ctx.get(0)?;
+            Ok(text.map(|t| crate::sanitize::sanitize(&t).into_owned()))
+        },
+    )
 }
 
 /// "HRTD" in ASCII: marks a cache seeded by `hearth demo`.

@@ -257,7 +257,6 @@ impl Store {
                 )
                 .optional()?;
             if let Some((copy_id, conversation_id)) = copy {
-                super::ingest::unindex_before_delete(&tx, copy_id)?;
                 tx.execute("DELETE FROM messages WHERE id = ?1", [copy_id])?;
                 super::ingest::refresh_conversation(&tx, conversation_id, None, false)?;
             }
@@ -344,7 +343,6 @@ impl Store {
             (id, to_ms(now)),
         )?;
         if let Some(message_id) = item.message_id {
-            super::ingest::unindex_before_delete(&tx, message_id)?;
             tx.execute("DELETE FROM messages WHERE id = ?1", [message_id])?;
             tx.execute(
                 "UPDATE conversations SET status = 'open' WHERE id = ?1 AND status = 'waiting'",

@@ -175,6 +175,19 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE account_state ADD COLUMN fix TEXT;      -- what restores access (needs-permission)
     ALTER TABLE account_state ADD COLUMN note TEXT;     -- why the next poll is later than poll_seconds
     "#,
+    // 5: the full-text index holds cleaned text (what the screen shows), so a word
+    // hidden in an escape sequence finds nothing. The delete trigger removes the
+    // same cleaned text, and caches indexed before this are rebuilt.
+    // (`hearth_clean` is registered on every connection by `Store`.)
+    r#"
+    DROP TRIGGER messages_fts_delete;
+    CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, body)
+        VALUES ('delete', old.id, hearth_clean(old.body));
+    END;
+    INSERT INTO messages_fts (messages_fts) VALUES ('delete-all');
+    INSERT INTO messages_fts (rowid, body) SELECT id, hearth_clean(body) FROM messages;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -354,6 +354,11 @@ fn advice(account: &AccountConfig, e: &SyncError) -> (String, String) {
         SyncError::Auth { status: 403, .. } => {
             ("the server refused access (HTTP 403)".into(), permission)
         }
+        // The platform said which access is missing and how to get it.
+        SyncError::Permission { cause, fix } => (
+            format!("the server refused access (a missing permission): {cause}"),
+            fix.clone(),
+        ),
         SyncError::Auth { status, .. } => (
             format!("the server rejected the credentials (HTTP {status})"),
             relogin,
@@ -420,10 +425,6 @@ fn check_files(env: &Env, f: &mut Findings) {
     paths.dedup();
     let mut exposed = 0;
     for path in &paths {
-        // The sync lock is an empty marker file: nothing in it to read.
-        if path.extension().is_some_and(|e| e == "sync-lock") {
-            continue;
-        }
         if let Some(fix) = crate::private::exposed(path) {
             exposed += 1;
             let what = if path.is_dir() { "directory" } else { "file" };

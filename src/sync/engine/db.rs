@@ -26,13 +26,11 @@ impl Db {
     pub async fn open_exclusive(path: &Path) -> Result<Db, SyncError> {
         let lock_path = sync_lock_path(path);
         if let Some(dir) = lock_path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            let _ = std::fs::create_dir_all(dir);
+            // A missing directory surfaces below as a clear open error.
+            let _ = crate::private::create_dir_all(dir);
         }
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
+        // Private like every file hearth makes (0600, no symlink followed).
+        let file = crate::private::open_append(&lock_path)
             .map_err(|e| SyncError::Store(format!("{}: {e}", lock_path.display())))?;
         match file.try_lock() {
             Ok(()) => {}
