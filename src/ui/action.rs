@@ -38,6 +38,8 @@ pub enum Action {
         messages: Vec<Message>,
         /// The author's moderation strikes on this account, if any.
         strikes: Option<AuthorStrikes>,
+        /// Messages the platform shows other than plainly (hidden, deleted…).
+        message_states: Vec<(i64, crate::model::MessageState)>,
     },
     SearchResults {
         query: String,

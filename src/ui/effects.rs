@@ -135,17 +135,19 @@ pub fn execute(
 /// A conversation with its newest messages and its author's strikes.
 fn load_conversation(store: &Store, id: i64) -> crate::store::Result<Action> {
     let conversation = store.conversation(id)?;
-    let (messages, strikes) = match &conversation {
+    let (messages, strikes, message_states) = match &conversation {
         Some(c) => (
             store.messages(id, THREAD_LIMIT)?,
             store.author_strikes(&c.account, &c.author)?,
+            store.message_states(id)?,
         ),
-        None => (Vec::new(), None),
+        None => (Vec::new(), None, Vec::new()),
     };
     Ok(Action::ConversationLoaded {
         conversation: conversation.map(Box::new),
         messages,
         strikes,
+        message_states,
     })
 }
 

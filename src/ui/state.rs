@@ -120,6 +120,8 @@ pub struct State {
     pub messages: Vec<Message>,
     /// The open conversation's author's moderation strikes on its account.
     pub open_strikes: Option<AuthorStrikes>,
+    /// Messages of the open conversation the platform hides, deleted or holds.
+    pub message_states: HashMap<i64, crate::model::MessageState>,
     /// Lines scrolled up from the newest message (0 = newest at the bottom).
     pub thread_scroll: usize,
     /// How far the thread can scroll at the last drawn size (the runtime sets it
@@ -179,6 +181,7 @@ impl State {
             open: None,
             messages: Vec::new(),
             open_strikes: None,
+            message_states: HashMap::new(),
             thread_scroll: 0,
             thread_max_scroll: 0,
             guard: None,

@@ -44,8 +44,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             conversation,
             messages,
             strikes,
+            message_states,
         } => {
             state.open_strikes = strikes;
+            state.message_states = message_states.into_iter().collect();
             if let Some(c) = &conversation {
                 switch_draft(state, c.id);
                 if state.open.as_ref().map(|o| o.id) != Some(c.id) {

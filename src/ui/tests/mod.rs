@@ -223,6 +223,7 @@ pub fn open(state: &mut State, id: i64) {
             conversation: conversation.map(Box::new),
             messages,
             strikes: None,
+            message_states: Vec::new(),
         },
     );
 }

@@ -99,6 +99,7 @@ fn empty_queue_filtered_offline_with_error() {
             conversation: None,
             messages: Vec::new(),
             strikes: None,
+            message_states: Vec::new(),
         },
     );
     feed(

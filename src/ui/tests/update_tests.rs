@@ -509,3 +509,22 @@ fn an_alert_rings_the_bell_and_names_the_conversation() {
     );
     assert!(fx.iter().any(|f| matches!(f, Effect::LoadQueue { .. })));
 }
+
+#[test]
+fn messages_hidden_on_the_platform_are_marked_in_the_thread() {
+    let mut s = loaded_state();
+    let conversation = s.open.clone().map(Box::new);
+    let messages = s.messages.clone();
+    let hidden = messages[0].id;
+    feed(
+        &mut s,
+        Action::ConversationLoaded {
+            conversation,
+            messages,
+            strikes: None,
+            message_states: vec![(hidden, crate::model::MessageState::Hidden)],
+        },
+    );
+    let text = screen(&s, 140, 40);
+    assert!(text.contains("hidden on the platform"), "{text}");
+}

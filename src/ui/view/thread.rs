@@ -179,6 +179,16 @@ fn message_lines<'a>(state: &State, m: &Message, width: usize, out: &mut Vec<Lin
             Style::default().fg(colour).add_modifier(Modifier::BOLD),
         ),
         Span::styled(format!(" · {time}"), Style::default().fg(theme.dim)),
+        // What the platform shows of it, when that is not plainly visible.
+        match state.message_states.get(&m.id) {
+            Some(s) => Span::styled(
+                format!(" · {} on the platform", s.as_str()),
+                Style::default()
+                    .fg(theme.overdue)
+                    .add_modifier(Modifier::BOLD),
+            ),
+            None => Span::raw(""),
+        },
     ]));
     // Cap before cleaning, so a huge body costs no more than a long one.
     let (head, rest) = cap(&m.body, BODY_CAP);
