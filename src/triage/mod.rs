@@ -7,7 +7,9 @@
 
 mod classify;
 mod fasthash;
+pub mod features;
 mod followup;
+pub mod linear;
 mod phrases;
 mod rules;
 mod sentiment;
