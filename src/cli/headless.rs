@@ -246,7 +246,11 @@ pub fn triage(env: &Env, args: &TriageArgs) -> anyhow::Result<ExitCode> {
         crate::triage::Triage::new(&env.config).map_err(|e| Failure::bad_input(e.to_string()))?;
     let stdin = std::io::stdin().lock();
     let stdout = std::io::stdout().lock();
-    let summary = crate::triage::stdin::run(stdin, stdout, args.json, &engine)?;
+    let mode = crate::triage::stdin::Output {
+        json: args.json,
+        explain: args.explain,
+    };
+    let summary = crate::triage::stdin::run(stdin, stdout, mode, &engine)?;
     Ok(if summary.failed() > 0 {
         ExitCode::from(EXIT_BAD_INPUT)
     } else {
