@@ -245,7 +245,8 @@ fn model_reason(rules: &Rules, e: &Evidence<'_>, view: &ModelView<'_>, tier: Tie
             None => items.push((c, Item::Signal(d))),
         }
     }
-    // Runs of adjacent strong words become one quote ("no one answers").
+    // Runs of adjacent strong words become one quote ("no one answers"), without
+    // the little words at either end ("hours and" says no more than "hours").
     let strong = |i: usize| per_word[i] >= MIN_EVIDENCE / 2.0;
     let mut i = 0;
     while i < n_words {
@@ -253,15 +254,40 @@ fn model_reason(rules: &Rules, e: &Evidence<'_>, view: &ModelView<'_>, tier: Tie
             i += 1;
             continue;
         }
-        let start = i;
+        let mut start = i;
         while i < n_words && strong(i) {
             i += 1;
         }
-        let total: f32 = per_word[start..i].iter().sum();
-        items.push((total / ((i - start) as f32).sqrt(), Item::Words(start, i)));
+        let mut end = i;
+        while start < end && is_filler_word(e.scanned.word(start)) {
+            start += 1;
+        }
+        while end > start && is_filler_word(e.scanned.word(end - 1)) {
+            end -= 1;
+        }
+        if start < end {
+            let total: f32 = per_word[start..end].iter().sum();
+            items.push((
+                total / ((end - start) as f32).sqrt(),
+                Item::Words(start, end),
+            ));
+        }
     }
     items.retain(|(c, _)| *c >= MIN_EVIDENCE);
     items.sort_by(|a, b| b.0.total_cmp(&a.0));
+    // The rules' own verdict, when it weighed in, is quoted as the rule that fired;
+    // it is strong by design (training starts from it), so the other evidence is
+    // measured against the strongest of the rest.
+    let rule_reason = items.iter().any(|(_, i)| *i == Item::Rules).then(|| {
+        let (_, reason) = by_rules(rules, e);
+        let prefix = e.prefixed(String::new());
+        reason.strip_prefix(&prefix).unwrap_or(&reason).to_string()
+    });
+    items.retain(|(_, i)| match (i, &rule_reason) {
+        (Item::Rules, _) => false,
+        (Item::Phrase(c), Some(r)) => e.hits.first(*c).is_none_or(|p| phrase_reason(*c, p) != *r),
+        _ => true,
+    });
     let top = items.first().map_or(0.0, |x| x.0);
     items.retain(|(c, _)| *c >= top * MIN_SHARE);
     items.truncate(MAX_ITEMS);
@@ -270,12 +296,6 @@ fn model_reason(rules: &Rules, e: &Evidence<'_>, view: &ModelView<'_>, tier: Tie
     let mut phrases: Vec<String> = Vec::new();
     let mut words: Vec<String> = Vec::new();
     let mut signals: Vec<String> = Vec::new();
-    // The rules' own reason, when their verdict is part of the evidence.
-    let rule_reason = items.iter().any(|(_, i)| *i == Item::Rules).then(|| {
-        let (_, reason) = by_rules(rules, e);
-        let prefix = e.prefixed(String::new());
-        reason.strip_prefix(&prefix).unwrap_or(&reason).to_string()
-    });
     let mut quoted_phrases: Vec<&str> = items
         .iter()
         .filter_map(|(_, item)| match item {
@@ -308,13 +328,12 @@ fn model_reason(rules: &Rules, e: &Evidence<'_>, view: &ModelView<'_>, tier: Tie
                 }
             }
             Item::Signal(d) => signals.push(signal_reason(*d, e)),
-            Item::Rules => {
-                // Shown first: the rule a person can check.
-                if let Some(r) = &rule_reason {
-                    phrases.insert(0, r.clone());
-                }
-            }
+            Item::Rules => {}
         }
+    }
+    // Shown first: the rule a person can check.
+    if let Some(r) = rule_reason {
+        phrases.insert(0, r);
     }
     let mut seen = Vec::new();
     phrases.retain(|p| {
@@ -358,6 +377,56 @@ fn contains_phrase(words: &[&str], phrase: &str) -> bool {
                 None => p == word || *p == "#",
             })
     })
+}
+
+/// Words too common to quote on their own as evidence.
+fn is_filler_word(w: &str) -> bool {
+    matches!(
+        w,
+        "a" | "an"
+            | "the"
+            | "and"
+            | "or"
+            | "but"
+            | "to"
+            | "of"
+            | "in"
+            | "on"
+            | "at"
+            | "for"
+            | "with"
+            | "is"
+            | "it"
+            | "its"
+            | "this"
+            | "that"
+            | "be"
+            | "was"
+            | "are"
+            | "i"
+            | "im"
+            | "me"
+            | "my"
+            | "you"
+            | "your"
+            | "we"
+            | "our"
+            | "so"
+            | "do"
+            | "if"
+            | "as"
+            | "by"
+            | "from"
+            | "de"
+            | "la"
+            | "el"
+            | "le"
+            | "et"
+            | "y"
+            | "und"
+            | "der"
+            | "die"
+    )
 }
 
 fn phrase_reason(c: Category, p: &str) -> String {
