@@ -265,12 +265,12 @@ impl Default for TrainOptions {
             seed: 7,
             epochs: 12,
             learning_rate: 0.05,
-            decay: 1e-5,
+            decay: 2e-5,
             ngram_dropout: 0.3,
             // The hand-written rows are the only ones shaped like this product's
             // traffic (DMs, reviews, several languages).
             source_weights: vec![(HANDWRITTEN.to_string(), 2.0)],
-            rules_prior: 2.0,
+            rules_prior: 3.0,
             // The datasets have no kinds (every row is a comment) and the hand-written
             // mix of kinds is ours, not a user's: kind would teach our mix.
             drop_dense: ["kind:dm", "kind:comment", "kind:mention", "kind:review"]
