@@ -5,7 +5,7 @@
 //! nudge-only follow-ups); the trained model decides the rest and the reason quotes
 //! its strongest evidence. Without a model the phrase rules decide alone, as before.
 
-use super::features::{Dense, Features};
+use super::features::Dense;
 use super::followup::Nudges;
 use super::linear::{Breakdown, TIERS};
 use super::phrases::{Category, Hits};
@@ -84,8 +84,7 @@ impl DecidedBy {
 }
 
 /// What the model made of a message.
-pub struct ModelView<'a> {
-    pub features: &'a Features,
+pub struct ModelView {
     pub scores: [f32; TIERS],
     pub probabilities: [f32; TIERS],
     pub breakdown: Breakdown,
@@ -112,7 +111,7 @@ pub fn model_tier(p: &[f32; TIERS]) -> Tier {
 pub fn decide(
     rules: &Rules,
     e: &Evidence<'_>,
-    view: Option<&ModelView<'_>>,
+    view: Option<&ModelView>,
 ) -> (Tier, String, DecidedBy) {
     // A possible crisis outranks everything, spam signals and stars included.
     if let Some(p) = e.hits.first(Category::Risk) {
@@ -141,7 +140,7 @@ fn user_rule(e: &Evidence<'_>, c: Category) -> Option<(Tier, String)> {
     Some((tier, e.prefixed(quoted(what, p))))
 }
 
-fn with_model(rules: &Rules, e: &Evidence<'_>, view: &ModelView<'_>) -> (Tier, String, DecidedBy) {
+fn with_model(rules: &Rules, e: &Evidence<'_>, view: &ModelView) -> (Tier, String, DecidedBy) {
     // The user's promotion and abuse lists beat stars, as the default lists did.
     for c in [Category::Spam, Category::Troll] {
         if let Some((tier, reason)) = user_rule(e, c) {
@@ -212,42 +211,54 @@ fn lean(row: &[f32; TIERS], t: usize) -> f32 {
 }
 
 /// The reason for a model decision: the strongest evidence in plain words.
-fn model_reason(rules: &Rules, e: &Evidence<'_>, view: &ModelView<'_>, tier: Tier) -> String {
+fn model_reason(rules: &Rules, e: &Evidence<'_>, view: &ModelView, tier: Tier) -> String {
     let t = usize::from(tier.number() - 1);
     let b = &view.breakdown;
-    let per_word: Vec<f32> = b.words.iter().map(|row| lean(row, t)).collect();
-    let n_words = per_word.len();
-    let mut per_dense = [0f32; Dense::ALL.len()];
-    for (d, row) in per_dense.iter_mut().zip(&b.dense) {
-        *d = lean(row, t);
+    // Each word's lean, worked out once (on the stack for ordinary messages).
+    let n_words = b.words.len();
+    let mut stack = [0f32; 64];
+    let mut heap = Vec::new();
+    let leans: &mut [f32] = if n_words <= stack.len() {
+        &mut stack[..n_words]
+    } else {
+        heap.resize(n_words, 0.0);
+        &mut heap
+    };
+    for (l, row) in leans.iter_mut().zip(&b.words) {
+        *l = lean(row, t);
     }
-    let mut items: Vec<(f32, Item)> = Vec::new();
-    for d in Dense::ALL {
-        let c = per_dense[d.index() as usize];
-        match d.category() {
-            Some(cat) => items.push((c, Item::Phrase(cat))),
-            // The kind shows as the "DM + " prefix.
-            None if matches!(
-                d,
-                Dense::KindDm | Dense::KindComment | Dense::KindMention | Dense::KindReview
-            ) => {}
-            None if matches!(
-                d,
-                Dense::RulesSayRevenue
-                    | Dense::RulesSayRetention
-                    | Dense::RulesSayEngagement
-                    | Dense::RulesSayAcknowledgment
-                    | Dense::RulesSayMonitor
-            ) =>
-            {
-                items.push((c, Item::Rules))
-            }
-            None => items.push((c, Item::Signal(d))),
+    let word_lean = |i: usize| leans[i];
+    // Only evidence strong enough to be quoted is kept.
+    let mut items: Vec<(f32, Item)> = Vec::with_capacity(8);
+    for (d, row) in Dense::ALL.iter().zip(&b.dense) {
+        if row.iter().all(|x| *x == 0.0) {
+            continue;
         }
+        let c = lean(row, t);
+        if c < MIN_EVIDENCE {
+            continue;
+        }
+        let item = match (d.category(), d) {
+            (Some(cat), _) => Item::Phrase(cat),
+            // The kind shows as the "DM + " prefix.
+            (None, Dense::KindDm | Dense::KindComment | Dense::KindMention | Dense::KindReview) => {
+                continue;
+            }
+            (
+                None,
+                Dense::RulesSayRevenue
+                | Dense::RulesSayRetention
+                | Dense::RulesSayEngagement
+                | Dense::RulesSayAcknowledgment
+                | Dense::RulesSayMonitor,
+            ) => Item::Rules,
+            (None, _) => Item::Signal(*d),
+        };
+        items.push((c, item));
     }
     // Runs of adjacent strong words become one quote ("no one answers"), without
     // the little words at either end ("hours and" says no more than "hours").
-    let strong = |i: usize| per_word[i] >= MIN_EVIDENCE / 2.0;
+    let strong = |i: usize| word_lean(i) >= MIN_EVIDENCE / 2.0;
     let mut i = 0;
     while i < n_words {
         if !strong(i) {
@@ -266,7 +277,7 @@ fn model_reason(rules: &Rules, e: &Evidence<'_>, view: &ModelView<'_>, tier: Tie
             end -= 1;
         }
         if start < end {
-            let total: f32 = per_word[start..end].iter().sum();
+            let total: f32 = (start..end).map(word_lean).sum();
             items.push((
                 total / ((end - start) as f32).sqrt(),
                 Item::Words(start, end),
@@ -285,7 +296,8 @@ fn model_reason(rules: &Rules, e: &Evidence<'_>, view: &ModelView<'_>, tier: Tie
     });
     items.retain(|(_, i)| match (i, &rule_reason) {
         (Item::Rules, _) => false,
-        (Item::Phrase(c), Some(r)) => e.hits.first(*c).is_none_or(|p| phrase_reason(*c, p) != *r),
+        // Not twice: the rule's reason already quotes this phrase.
+        (Item::Phrase(c), Some(r)) => e.hits.first(*c).is_none_or(|p| !quotes(r, p)),
         _ => true,
     });
     let top = items.first().map_or(0.0, |x| x.0);
@@ -377,6 +389,14 @@ fn contains_phrase(words: &[&str], phrase: &str) -> bool {
                 None => p == word || *p == "#",
             })
     })
+}
+
+/// Whether a reason quotes `phrase` ("complaint phrase 'refund*'" quotes "refund*").
+fn quotes(reason: &str, phrase: &str) -> bool {
+    reason
+        .strip_suffix('\'')
+        .and_then(|r| r.strip_suffix(phrase))
+        .is_some_and(|r| r.ends_with('\''))
 }
 
 /// Words too common to quote on their own as evidence.

@@ -230,17 +230,29 @@ pub struct Features {
     pub origin: Vec<Origin>,
 }
 
+/// Where extracted features go: into a [`Features`] list, or straight into a
+/// scorer (classify needs no list, and building one costs as much as scoring).
+pub trait Sink {
+    fn add(&mut self, index: u32, value: f32, origin: Origin);
+
+    fn dense(&mut self, d: Dense, value: f32) {
+        if value != 0.0 {
+            self.add(d.index(), value, Origin::Dense(d));
+        }
+    }
+}
+
+impl Sink for Features {
+    fn add(&mut self, index: u32, value: f32, origin: Origin) {
+        self.push(index, value, origin);
+    }
+}
+
 impl Features {
     fn push(&mut self, index: u32, value: f32, origin: Origin) {
         self.index.push(index);
         self.value.push(value);
         self.origin.push(origin);
-    }
-
-    fn dense(&mut self, d: Dense, value: f32) {
-        if value != 0.0 {
-            self.push(d.index(), value, Origin::Dense(d));
-        }
     }
 
     pub fn len(&self) -> usize {
@@ -391,12 +403,18 @@ pub fn extract_without_chars(s: &Signals<'_>) -> Features {
     f.index.reserve(cap);
     f.value.reserve(cap);
     f.origin.reserve(cap);
-    dense(s, &mut f);
+    visit_without_chars(s, &mut f);
+    f
+}
 
+/// [`extract_without_chars`] into any [`Sink`].
+pub fn visit_without_chars(s: &Signals<'_>, sink: &mut impl Sink) {
+    let n_words = s.scanned.len().min(MAX_WORDS);
+    dense(s, sink);
     if n_words > 0 {
         let w = WORD_SCALE / (n_words as f32).sqrt();
         for i in 0..n_words {
-            f.push(
+            sink.add(
                 bucket(word_hash(s.scanned.word(i))),
                 w,
                 Origin::Word(i as u16),
@@ -407,10 +425,9 @@ pub fn extract_without_chars(s: &Signals<'_>) -> Features {
         let w = BIGRAM_SCALE / ((n_words - 1) as f32).sqrt();
         for i in 0..n_words - 1 {
             let h = bigram_hash(s.scanned.word(i), s.scanned.word(i + 1));
-            f.push(bucket(h), w, Origin::Bigram(i as u16));
+            sink.add(bucket(h), w, Origin::Bigram(i as u16));
         }
     }
-    f
 }
 
 /// The words of a message that get char n-grams, by position (numbers do not).
@@ -520,7 +537,7 @@ fn phrase_count(hits: &Hits<'_>, c: Category) -> f32 {
     (1.0 + f32::from(hits.count(c))).ln()
 }
 
-fn dense(s: &Signals<'_>, f: &mut Features) {
+fn dense(s: &Signals<'_>, f: &mut impl Sink) {
     for d in Dense::ALL {
         if let Some(c) = d.category() {
             f.dense(d, phrase_count(s.hits, c));

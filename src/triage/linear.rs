@@ -23,8 +23,8 @@
 //! | end − 8 | 8 | checksum of everything before it ([`checksum`]) |
 
 use super::features::{
-    DENSE, FEATURES, Features, Origin, char_gram_count, char_gram_key, char_gram_words, char_grams,
-    char_value, layout_fingerprint,
+    DENSE, FEATURES, Features, Origin, Signals, Sink, char_gram_count, char_gram_key,
+    char_gram_words, char_grams, char_value, layout_fingerprint, visit_without_chars,
 };
 use super::text::Scanned;
 use std::borrow::Cow;
@@ -316,37 +316,46 @@ thread_local! {
 
 impl Model {
     /// The raw (unscaled) char n-gram weights of `word`, summed.
-    fn char_sums(&self, word: &str, cjk: bool) -> [i32; TIERS] {
-        let sum = || {
-            let mut sums = [0i32; TIERS];
-            char_grams(word, cjk, |bucket, _, _| {
-                let raw = self.raw_row(bucket);
-                for t in 0..TIERS {
-                    sums[t] += i32::from(raw[t] as i8);
-                }
-            });
-            sums
-        };
-        // The model's checksum is part of the key: tests and evaluation run several
-        // models in one thread.
-        let key = char_gram_key(word, cjk) ^ self.checksum.rotate_left(17);
+    fn char_sums_uncached(&self, word: &str, cjk: bool) -> [i32; TIERS] {
+        let mut sums = [0i32; TIERS];
+        char_grams(word, cjk, |bucket, _, _| {
+            let raw = self.raw_row(bucket);
+            for t in 0..TIERS {
+                sums[t] += i32::from(raw[t] as i8);
+            }
+        });
+        sums
+    }
+
+    /// Runs `f` with a look-up of words' summed char n-gram weights, through this
+    /// thread's cache (borrowed once per message, not once per word).
+    fn with_char_sums(&self, f: impl FnOnce(&mut dyn FnMut(&str, bool) -> [i32; TIERS])) {
         CHAR_SUMS.with(|cache| {
             let Ok(mut cache) = cache.try_borrow_mut() else {
-                return sum();
+                f(&mut |word, cjk| self.char_sums_uncached(word, cjk));
+                return;
             };
             if cache.is_empty() {
                 cache.resize(CHAR_CACHE, CachedWord::default());
             }
-            let slot = &mut cache[(key as usize) & (CHAR_CACHE - 1)];
-            if slot.key != key {
-                *slot = CachedWord { key, sums: sum() };
-            }
-            slot.sums
-        })
+            f(&mut |word, cjk| {
+                // The model's checksum is part of the key: tests and evaluation run
+                // several models in one thread.
+                let key = char_gram_key(word, cjk) ^ self.checksum.rotate_left(17);
+                let slot = &mut cache[(key as usize) & (CHAR_CACHE - 1)];
+                if slot.key != key {
+                    *slot = CachedWord {
+                        key,
+                        sums: self.char_sums_uncached(word, cjk),
+                    };
+                }
+                slot.sums
+            });
+        });
     }
 
-    /// [`Model::scores`] and their [`Breakdown`] for a message's features. When
-    /// `f` was built without char n-grams (`extract_without_chars`), they are added
+    /// [`Model::scores`] and their [`Breakdown`] for a list of features. When `f`
+    /// was built without char n-grams (`extract_without_chars`), they are added
     /// here per word, from the cache; the result is the same either way.
     pub(crate) fn scores_with_breakdown(
         &self,
@@ -354,45 +363,42 @@ impl Model {
         scanned: &Scanned,
         chars_included: bool,
     ) -> ([f32; TIERS], Breakdown) {
-        let mut b = Breakdown {
-            dense: [[0.0; TIERS]; DENSE as usize],
-            words: vec![[0.0; TIERS]; scanned.len()],
-        };
+        let mut acc = Accumulator::new(self, scanned.len());
         for ((&i, &v), origin) in f.index.iter().zip(&f.value).zip(&f.origin) {
-            let raw = self.raw_row(i);
-            let add = |acc: &mut [f32; TIERS], share: f32| {
-                for t in 0..TIERS {
-                    acc[t] += f32::from(raw[t] as i8) * v * share;
-                }
-            };
-            match *origin {
-                Origin::Dense(d) => add(&mut b.dense[d.index() as usize], 1.0),
-                Origin::Word(w) | Origin::Chars { word: w, .. } => {
-                    if let Some(acc) = b.words.get_mut(usize::from(w)) {
-                        add(acc, 1.0);
-                    }
-                }
-                Origin::Bigram(w) => {
-                    let w = usize::from(w);
-                    if w + 1 < b.words.len() {
-                        add(&mut b.words[w], 0.5);
-                        add(&mut b.words[w + 1], 0.5);
-                    }
-                }
-            }
+            acc.add(i, v, *origin);
         }
-        if !chars_included {
+        self.finish(acc, scanned, !chars_included)
+    }
+
+    /// Scores and breakdown of a message straight from its signals, with no
+    /// feature list in between: what classify uses.
+    pub(crate) fn score_signals(&self, s: &Signals<'_>) -> ([f32; TIERS], Breakdown) {
+        let mut acc = Accumulator::new(self, s.scanned.len());
+        visit_without_chars(s, &mut acc);
+        self.finish(acc, s.scanned, true)
+    }
+
+    fn finish(
+        &self,
+        acc: Accumulator<'_>,
+        scanned: &Scanned,
+        add_chars: bool,
+    ) -> ([f32; TIERS], Breakdown) {
+        let mut b = acc.breakdown;
+        if add_chars {
             let cjk = scanned.has_cjk;
             let n: usize = char_gram_words(scanned)
                 .map(|(_, w)| char_gram_count(w, cjk))
                 .sum();
             let v = char_value(n);
-            for (i, word) in char_gram_words(scanned) {
-                let sums = self.char_sums(word, cjk);
-                for (acc, sum) in b.words[i].iter_mut().zip(sums) {
-                    *acc += sum as f32 * v;
+            self.with_char_sums(|sums_of| {
+                for (i, word) in char_gram_words(scanned) {
+                    let sums = sums_of(word, cjk);
+                    for (acc, sum) in b.words[i].iter_mut().zip(sums) {
+                        *acc += sum as f32 * v;
+                    }
                 }
-            }
+            });
         }
         let mut scores = self.bias;
         for row in &mut b.dense {
@@ -408,6 +414,52 @@ impl Model {
             }
         }
         (scores, b)
+    }
+}
+
+/// Adds `value × raw weights` of each feature to the part of the breakdown it
+/// belongs to (in raw units; `Model::finish` scales them).
+struct Accumulator<'m> {
+    model: &'m Model,
+    breakdown: Breakdown,
+}
+
+impl Accumulator<'_> {
+    fn new(model: &Model, n_words: usize) -> Accumulator<'_> {
+        Accumulator {
+            model,
+            breakdown: Breakdown {
+                dense: [[0.0; TIERS]; DENSE as usize],
+                words: vec![[0.0; TIERS]; n_words],
+            },
+        }
+    }
+}
+
+impl Sink for Accumulator<'_> {
+    fn add(&mut self, index: u32, value: f32, origin: Origin) {
+        let raw = self.model.raw_row(index);
+        let add = |acc: &mut [f32; TIERS], share: f32| {
+            for t in 0..TIERS {
+                acc[t] += f32::from(raw[t] as i8) * value * share;
+            }
+        };
+        let b = &mut self.breakdown;
+        match origin {
+            Origin::Dense(d) => add(&mut b.dense[d.index() as usize], 1.0),
+            Origin::Word(w) | Origin::Chars { word: w, .. } => {
+                if let Some(acc) = b.words.get_mut(usize::from(w)) {
+                    add(acc, 1.0);
+                }
+            }
+            Origin::Bigram(w) => {
+                let w = usize::from(w);
+                if w + 1 < b.words.len() {
+                    add(&mut b.words[w], 0.5);
+                    add(&mut b.words[w + 1], 0.5);
+                }
+            }
+        }
     }
 }
 

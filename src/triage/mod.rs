@@ -209,8 +209,8 @@ impl Triage {
         let e = self.evidence(&looked);
         let (tier, reason) = match &self.model {
             Some(model) => {
-                let features = features::extract_without_chars(&self.signals(text, &e));
-                let view = view(model, &features, &looked.scanned, false);
+                let (scores, breakdown) = model.score_signals(&self.signals(text, &e));
+                let view = view(scores, breakdown);
                 let (tier, reason, _) = classify::decide(&self.rules, &e, Some(&view));
                 (tier, reason)
             }
@@ -239,9 +239,11 @@ impl Triage {
         let (tier, reason, by, model) = match &self.model {
             Some(model) => {
                 let features = features::extract(&self.signals(text, &e));
-                let view = view(model, &features, &looked.scanned, true);
+                let (scores, breakdown) =
+                    model.scores_with_breakdown(&features, &looked.scanned, true);
+                let view = view(scores, breakdown);
                 let (tier, reason, by) = classify::decide(&self.rules, &e, Some(&view));
-                let part = explain_model(model, &view, &looked.scanned, tier);
+                let part = explain_model(model, &view, &features, &looked.scanned, tier);
                 (tier, reason, by, Some(part))
             }
             None => {
@@ -260,15 +262,8 @@ impl Triage {
     }
 }
 
-fn view<'a>(
-    model: &'a Model,
-    features: &'a Features,
-    scanned: &text::Scanned,
-    chars_included: bool,
-) -> ModelView<'a> {
-    let (scores, breakdown) = model.scores_with_breakdown(features, scanned, chars_included);
+fn view(scores: [f32; linear::TIERS], breakdown: linear::Breakdown) -> ModelView {
     ModelView {
-        features,
         scores,
         probabilities: linear::probabilities(&scores),
         breakdown,
@@ -278,11 +273,11 @@ fn view<'a>(
 /// Every feature by name with `value × weight` per tier; repeats merged.
 fn explain_model(
     model: &Model,
-    view: &ModelView<'_>,
+    view: &ModelView,
+    f: &Features,
     scanned: &text::Scanned,
     tier: Tier,
 ) -> explain::ModelPart {
-    let f = view.features;
     let mut rows: Vec<explain::FeatureRow> = Vec::new();
     let mut at: std::collections::HashMap<(u32, String), usize> = std::collections::HashMap::new();
     for ((&i, &v), origin) in f.index.iter().zip(&f.value).zip(&f.origin) {

@@ -634,8 +634,19 @@ fn cached_char_grams_score_like_the_full_feature_list() {
             let full = features::extract(&t.signals(text, &e));
             let fast = features::extract_without_chars(&t.signals(text, &e));
             assert!(fast.len() <= full.len());
-            let a = view(model, &full, &looked.scanned, true);
-            let b = view(model, &fast, &looked.scanned, false);
+            let (scores, _) = model.scores_with_breakdown(&full, &looked.scanned, true);
+            let a = view(
+                scores,
+                model.scores_with_breakdown(&full, &looked.scanned, true).1,
+            );
+            let b = view(
+                model.scores_with_breakdown(&fast, &looked.scanned, false).0,
+                model.score_signals(&t.signals(text, &e)).1,
+            );
+            let direct = model.score_signals(&t.signals(text, &e)).0;
+            for k in 0..5 {
+                assert!((scores[k] - direct[k]).abs() < 1e-4, "{text}");
+            }
             for k in 0..5 {
                 assert!(
                     (a.scores[k] - b.scores[k]).abs() < 1e-4,
