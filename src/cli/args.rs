@@ -231,6 +231,9 @@ pub struct TriageArgs {
     /// One JSON object per line instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Print every feature's contribution to every tier, and which rule or model decided.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -285,14 +285,18 @@ pub fn triage(env: &Env, args: &TriageArgs) -> anyhow::Result<ExitCode> {
     let stdin = std::io::stdin().lock();
     // Verdicts quote the input text and bad-line reports quote serde's view of
     // it ("unknown variant `dm<ESC>]0;…`"): both go through the cleaner.
-    let mode = if args.json {
+    let term_mode = if args.json {
         term::Mode::Json
     } else {
         term::Mode::Text
     };
-    let stdout = term::stdout_as(mode);
+    let stdout = term::stdout_as(term_mode);
+    let mode = crate::triage::stdin::Output {
+        json: args.json,
+        explain: args.explain,
+    };
     let summary =
-        crate::triage::stdin::run_reporting(stdin, stdout, term::stderr(), args.json, &engine)?;
+        crate::triage::stdin::run_reporting(stdin, stdout, term::stderr(), mode, &engine)?;
     Ok(if summary.failed() > 0 {
         ExitCode::from(EXIT_BAD_INPUT)
     } else {

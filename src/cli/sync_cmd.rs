@@ -59,7 +59,12 @@ pub fn sync(env: &Env, args: &SyncArgs) -> anyhow::Result<ExitCode> {
     let once = args.once;
     runtime()?.block_on(async move {
         let (events, receiver) = tokio::sync::mpsc::unbounded_channel();
-        let printer = tokio::spawn(print_events(receiver, db.clone(), config.clone()));
+        let printer = tokio::spawn(print_events(
+            receiver,
+            db.clone(),
+            config.clone(),
+            assess.clone(),
+        ));
         if once {
             let report = sync_once(db, config, paths, assess, events).await;
             let _ = printer.await;
@@ -196,6 +201,7 @@ async fn print_events(
     mut events: UnboundedReceiver<SyncEvent>,
     db: std::path::PathBuf,
     config: crate::config::Config,
+    assess: Arc<dyn Assess + Send + Sync>,
 ) {
     let mut store: Option<Store> = None;
     while let Some(event) = events.recv().await {
@@ -208,11 +214,17 @@ async fn print_events(
                         .ok();
                 }
                 let Some(store) = &store else { continue };
-                let alerts = crate::inbox::alert::check(store, &config, &conversations, Utc::now())
-                    .unwrap_or_else(|e| {
-                        tracing::warn!(error = %e, "cannot check for alerts");
-                        Vec::new()
-                    });
+                let alerts = crate::inbox::alert::check(
+                    store,
+                    &config,
+                    &*assess,
+                    &conversations,
+                    Utc::now(),
+                )
+                .unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "cannot check for alerts");
+                    Vec::new()
+                });
                 let mut out = term::stdout();
                 for a in alerts {
                     crate::inbox::alert::notify(&config, &a);

@@ -4,7 +4,7 @@
 //! and (in the TUI) rings the bell. Each inbound message alerts at most once.
 
 use crate::config::Config;
-use crate::model::{Conversation, Direction, Status, Tier};
+use crate::model::{Assess, Conversation, Direction, Status, Tier};
 use crate::store::Store;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -31,8 +31,14 @@ pub struct Alert {
 }
 
 /// Why the newest message of `c` should alert, if it should.
-fn reason(config: &Config, c: &Conversation, text: &str, at: DateTime<Utc>) -> Option<String> {
-    if let Some(phrase) = crate::triage::risk::risk_phrase(text) {
+fn reason(
+    config: &Config,
+    assess: &dyn Assess,
+    c: &Conversation,
+    text: &str,
+    at: DateTime<Utc>,
+) -> Option<String> {
+    if let Some(phrase) = assess.risk(text) {
         return Some(format!("crisis phrase '{}'", phrase.trim_end_matches('*')));
     }
     let urgent = matches!(c.tier, Tier::Revenue | Tier::Retention);
@@ -45,6 +51,7 @@ fn reason(config: &Config, c: &Conversation, text: &str, at: DateTime<Utc>) -> O
 pub fn check(
     store: &Store,
     config: &Config,
+    assess: &dyn Assess,
     conversations: &[i64],
     now: DateTime<Utc>,
 ) -> crate::store::Result<Vec<Alert>> {
@@ -67,7 +74,7 @@ pub fn check(
         if now - m.sent_at > Duration::hours(FRESH_HOURS) {
             continue;
         }
-        let Some(why) = reason(config, &c, &m.body, m.sent_at) else {
+        let Some(why) = reason(config, assess, &c, &m.body, m.sent_at) else {
             continue;
         };
         if !store.record_alert(m.id, id, &why, now)? {
@@ -209,16 +216,17 @@ mod tests {
         };
         let stats = store.ingest(&page, &KeywordAssess).expect("ingest");
         let now = at(22);
-        let alerts = check(&store, &config, &stats.touched, now).expect("check");
+        let triage = crate::triage::Triage::new(&config).expect("triage");
+        let alerts = check(&store, &config, &triage, &stats.touched, now).expect("check");
         let mut whys: Vec<&str> = alerts.iter().map(|a| a.why.as_str()).collect();
         whys.sort_unstable();
         assert_eq!(
             whys,
-            vec!["crisis phrase 'lawyer'", "tier 2 (Retention) after hours"]
+            vec!["crisis phrase 'poisoned'", "tier 2 (Retention) after hours"]
         );
         // A second look (the next sync page) never alerts twice.
         assert!(
-            check(&store, &config, &stats.touched, now)
+            check(&store, &config, &triage, &stats.touched, now)
                 .expect("again")
                 .is_empty()
         );
@@ -247,8 +255,9 @@ mod tests {
         };
         let stats = store.ingest(&page, &KeywordAssess).expect("ingest");
         let later = at(3) + Duration::days(3);
+        let triage = crate::triage::Triage::new(&config(None)).expect("triage");
         assert!(
-            check(&store, &config(None), &stats.touched, later)
+            check(&store, &config(None), &triage, &stats.touched, later)
                 .expect("check")
                 .is_empty()
         );

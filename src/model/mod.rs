@@ -298,6 +298,12 @@ pub struct Assessment {
 /// Anything that can assess a conversation on ingest (the triage engine).
 pub trait Assess {
     fn assess(&self, input: &AssessInput<'_>) -> Assessment;
+
+    /// The crisis or legal-risk phrase in `text`, if any (it alerts at any hour).
+    fn risk(&self, text: &str) -> Option<String> {
+        let _ = text;
+        None
+    }
 }
 
 /// A conversation as the store keeps it.

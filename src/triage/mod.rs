@@ -2,19 +2,25 @@
 //! sentiment and computes its response deadlines.
 //!
 //! Rules ship in `assets/triage.toml`; the user's `[triage]` config section adds
-//! phrases or switches default ones off. Everything is compiled once in
-//! [`Triage::new`], so [`Triage::classify`] is one pass over the words plus VADER.
+//! phrases or switches default ones off. A trained linear model
+//! (`assets/triage-model.bin`, built by `examples/train_triage.rs`) decides what the
+//! certain rules leave open, using the rule signals as some of its features.
+//! Everything is compiled once in [`Triage::new`], so [`Triage::classify`] is one
+//! pass over the words, VADER and a sparse dot product.
 
 mod classify;
+pub mod explain;
 mod fasthash;
+pub mod features;
 mod followup;
+pub mod linear;
 mod phrases;
-pub mod risk;
 mod rules;
 mod sentiment;
 pub mod sla;
 pub mod stdin;
 mod text;
+pub mod train;
 
 #[cfg(test)]
 mod tests;
@@ -24,9 +30,13 @@ pub use stdin::TriageRunSummary;
 use crate::config::{Config, ConfigError, Targets};
 use crate::model::{Assess, AssessInput, Assessment, Kind, Platform, Tier};
 use chrono::Duration;
-use classify::Evidence;
+use classify::{Evidence, ModelView};
+use features::Features;
+pub use linear::{Model, ModelError};
 use rules::{RuleError, Rules, RulesFile};
 use sla::{Schedule, ScheduleError};
+use std::borrow::Cow;
+use std::sync::{Arc, OnceLock};
 
 /// Why triage could not start or run.
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +60,17 @@ pub struct Verdict {
     pub sentiment: f64,
 }
 
+/// The shipped weights, embedded so nothing is read from disk or the network.
+const EMBEDDED_WEIGHTS: &[u8] = include_bytes!("../../assets/triage-model.bin");
+
+/// The embedded model, checked and decoded once per process on first use.
+pub fn embedded_model() -> Result<Arc<Model>, ModelError> {
+    static EMBEDDED: OnceLock<Result<Arc<Model>, ModelError>> = OnceLock::new();
+    EMBEDDED
+        .get_or_init(|| Model::decode(Cow::Borrowed(EMBEDDED_WEIGHTS)).map(Arc::new))
+        .clone()
+}
+
 /// The triage engine. Build once; it is `Send + Sync` and cheap to share by reference.
 #[derive(Debug)]
 pub struct Triage {
@@ -57,23 +78,133 @@ pub struct Triage {
     sentiment: sentiment::Sentiment,
     targets: Targets,
     schedule: Option<Schedule>,
+    model: Option<Arc<Model>>,
+    /// Why there is no model, when the weights could not be used.
+    model_error: Option<ModelError>,
+}
+
+/// One message, looked at once: what the rules and the model need.
+struct Looked {
+    scanned: text::Scanned,
+    sentiment: f64,
+    kind: Kind,
+    rating: Option<u8>,
 }
 
 impl Triage {
-    /// The default rules with the config's `[triage]` additions, targets and hours.
+    /// The default rules with the config's `[triage]` additions, targets and hours,
+    /// and the shipped model. Weights that cannot be used are logged, and the phrase
+    /// rules decide alone ([`Triage::model_error`] says why).
     pub fn new(config: &Config) -> Result<Triage, TriageError> {
+        let model = embedded_model();
+        if let Err(e) = &model {
+            tracing::warn!("{e}; triage falls back to the phrase rules");
+        }
+        Triage::build(config, model.map_err(Some))
+    }
+
+    /// Like [`Triage::new`] with another model, or with the error that kept one from
+    /// loading (then the phrase rules decide alone).
+    pub fn with_model(
+        config: &Config,
+        model: Result<Model, ModelError>,
+    ) -> Result<Triage, TriageError> {
+        Triage::build(config, model.map(Arc::new).map_err(Some))
+    }
+
+    /// The phrase rules alone, as before the model: for training (features only)
+    /// and for comparison.
+    pub fn rules_only(config: &Config) -> Result<Triage, TriageError> {
+        Triage::build(config, Err(None))
+    }
+
+    fn build(
+        config: &Config,
+        model: Result<Arc<Model>, Option<ModelError>>,
+    ) -> Result<Triage, TriageError> {
         let rules = Rules::build(RulesFile::defaults()?, &config.triage)?;
         let schedule = config
             .business_hours
             .as_ref()
             .map(Schedule::from_hours)
             .transpose()?;
+        let (model, model_error) = match model {
+            Ok(m) => (Some(m), None),
+            Err(e) => (None, e),
+        };
         Ok(Triage {
             sentiment: sentiment::Sentiment::new(rules.sentiment.max_chars),
             rules,
             targets: config.targets.clone(),
             schedule,
+            model,
+            model_error,
         })
+    }
+
+    /// Why the model is not in use, if it was wanted and could not be loaded.
+    pub fn model_error(&self) -> Option<&ModelError> {
+        self.model_error.as_ref()
+    }
+
+    /// The model in use, if any.
+    pub fn model(&self) -> Option<&Model> {
+        self.model.as_deref()
+    }
+
+    fn look(&self, text: &str, kind: Option<Kind>, rating: Option<u8>) -> Looked {
+        let kind = kind.unwrap_or(Kind::Comment);
+        let scanned = text::Scanned::new(text);
+        let sentiment = self.sentiment.score(text, &scanned);
+        Looked {
+            scanned,
+            sentiment,
+            kind,
+            rating: if kind == Kind::Review { rating } else { None },
+        }
+    }
+
+    fn evidence<'a>(&'a self, looked: &'a Looked) -> Evidence<'a> {
+        Evidence {
+            scanned: &looked.scanned,
+            hits: self.rules.phrases.scan(&looked.scanned),
+            sentiment: looked.sentiment,
+            kind: looked.kind,
+            rating: looked.rating,
+            nudges: followup::nudges(&self.rules, &looked.scanned),
+        }
+    }
+
+    fn signals<'a>(&self, text: &'a str, e: &'a Evidence<'a>) -> features::Signals<'a> {
+        features::Signals {
+            text,
+            scanned: e.scanned,
+            hits: &e.hits,
+            sentiment: e.sentiment,
+            kind: e.kind,
+            rating: e.rating,
+            nudges: e.nudges,
+            question_word_first: e.starts_like_a_question(&self.rules),
+            rules_tier: classify::rules_tier(&self.rules, e),
+        }
+    }
+
+    /// The first risk phrase (legal, safety, press, threats) in `text`, from the
+    /// same `risk` list the tiers use (config additions included).
+    pub fn risk_phrase(&self, text: &str) -> Option<String> {
+        let scanned = text::Scanned::new(text);
+        self.rules
+            .phrases
+            .scan(&scanned)
+            .first(phrases::Category::Risk)
+            .map(str::to_string)
+    }
+
+    /// What the model sees of a message (training uses this, so it sees the same).
+    pub fn features(&self, text: &str, kind: Option<Kind>, rating: Option<u8>) -> Features {
+        let looked = self.look(text, kind, rating);
+        let e = self.evidence(&looked);
+        features::extract(&self.signals(text, &e))
     }
 
     /// Suggest a tier for `text`. A missing kind counts as a comment; `rating` only
@@ -85,27 +216,124 @@ impl Triage {
         rating: Option<u8>,
         _platform: Option<Platform>,
     ) -> Verdict {
-        let kind = kind.unwrap_or(Kind::Comment);
-        let scanned = text::Scanned::new(text);
-        let sentiment = self.sentiment.score(text, &scanned);
-        let evidence = Evidence {
-            scanned: &scanned,
-            hits: self.rules.phrases.scan(&scanned),
-            sentiment,
-            kind,
-            rating: if kind == Kind::Review { rating } else { None },
-            nudges: followup::nudges(&self.rules, &scanned),
+        let looked = self.look(text, kind, rating);
+        let e = self.evidence(&looked);
+        let (tier, reason) = match &self.model {
+            Some(model) => {
+                let (scores, breakdown) = model.score_signals(&self.signals(text, &e));
+                let view = view(scores, breakdown);
+                let (tier, reason, _) = classify::decide(&self.rules, &e, Some(&view));
+                (tier, reason)
+            }
+            None => {
+                let (tier, reason, _) = classify::decide(&self.rules, &e, None);
+                (tier, reason)
+            }
         };
-        let (tier, reason) = classify::decide(&self.rules, &evidence);
         Verdict {
             tier,
             reason,
-            sentiment,
+            sentiment: looked.sentiment,
+        }
+    }
+
+    /// [`Triage::classify`] with every feature's contribution to every tier.
+    pub fn explain(
+        &self,
+        text: &str,
+        kind: Option<Kind>,
+        rating: Option<u8>,
+        _platform: Option<Platform>,
+    ) -> explain::Explanation {
+        let looked = self.look(text, kind, rating);
+        let e = self.evidence(&looked);
+        let (tier, reason, by, model) = match &self.model {
+            Some(model) => {
+                let features = features::extract(&self.signals(text, &e));
+                let (scores, breakdown) =
+                    model.scores_with_breakdown(&features, &looked.scanned, true);
+                let view = view(scores, breakdown);
+                let (tier, reason, by) = classify::decide(&self.rules, &e, Some(&view));
+                let part = explain_model(model, &view, &features, &looked.scanned, tier);
+                (tier, reason, by, Some(part))
+            }
+            None => {
+                let (tier, reason, by) = classify::decide(&self.rules, &e, None);
+                (tier, reason, by, None)
+            }
+        };
+        explain::Explanation {
+            tier: tier.number(),
+            reason,
+            sentiment: looked.sentiment,
+            decided_by: by.describe(),
+            model,
+            model_error: self.model_error.as_ref().map(ToString::to_string),
         }
     }
 }
 
+fn view(scores: [f32; linear::TIERS], breakdown: linear::Breakdown) -> ModelView {
+    ModelView {
+        scores,
+        probabilities: linear::probabilities(&scores),
+        breakdown,
+    }
+}
+
+/// Every feature by name with `value × weight` per tier; repeats merged.
+fn explain_model(
+    model: &Model,
+    view: &ModelView,
+    f: &Features,
+    scanned: &text::Scanned,
+    tier: Tier,
+) -> explain::ModelPart {
+    let mut rows: Vec<explain::FeatureRow> = Vec::new();
+    let mut at: std::collections::HashMap<(u32, String), usize> = std::collections::HashMap::new();
+    for ((&i, &v), origin) in f.index.iter().zip(&f.value).zip(&f.origin) {
+        let name = features::describe(*origin, scanned);
+        let w = model.row(i);
+        let contributions = w.map(|x| x * v);
+        match at.get(&(i, name.clone())) {
+            Some(&k) => {
+                let r = &mut rows[k];
+                r.value += v;
+                for (c, d) in r.contributions.iter_mut().zip(contributions) {
+                    *c += d;
+                }
+            }
+            None => {
+                at.insert((i, name.clone()), rows.len());
+                rows.push(explain::FeatureRow {
+                    name,
+                    value: v,
+                    contributions,
+                });
+            }
+        }
+    }
+    let t = usize::from(tier.number() - 1);
+    rows.sort_by(|a, b| {
+        b.contributions[t]
+            .abs()
+            .total_cmp(&a.contributions[t].abs())
+    });
+    explain::ModelPart {
+        weights: format!("{:016x}", model.checksum()),
+        bias: model.bias(),
+        features: rows,
+        scores: view.scores,
+        probabilities: view.probabilities,
+        model_tier: classify::model_tier(&view.probabilities).number(),
+    }
+}
+
 impl Assess for Triage {
+    fn risk(&self, text: &str) -> Option<String> {
+        self.risk_phrase(text)
+    }
+
     fn assess(&self, input: &AssessInput<'_>) -> Assessment {
         let v = self.classify(
             input.unanswered_text,

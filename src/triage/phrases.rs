@@ -18,9 +18,15 @@ pub enum Category {
     Dislike,
     /// Nudges after no answer ("bump", "any update"): the customer is waiting on us.
     FollowUp,
+    /// Legal, safety, press and threat words ("my lawyer", "poisoned"): a possible
+    /// crisis, which must never sink to the bottom of the queue.
+    Risk,
+    /// Phrases that look like a signal but are not ("crash course"): their words are
+    /// not matched by any other list.
+    Ignore,
 }
 
-const CATEGORIES: usize = 8;
+pub const CATEGORIES: usize = 10;
 
 impl Category {
     pub const ALL: [Category; CATEGORIES] = [
@@ -32,9 +38,11 @@ impl Category {
         Category::Troll,
         Category::Dislike,
         Category::FollowUp,
+        Category::Risk,
+        Category::Ignore,
     ];
 
-    fn index(self) -> usize {
+    pub fn index(self) -> usize {
         self as usize
     }
 }
@@ -64,6 +72,9 @@ struct Phrase {
     /// As written in the rules, for reasons ("pricing phrase 'how much'").
     text: String,
     patterns: Vec<Pattern>,
+    /// Written by the user in the config: a rule the user is certain of, which
+    /// decides the tier instead of being one signal among many.
+    user: bool,
 }
 
 /// The first hit per category and how many phrases of it matched.
@@ -71,6 +82,8 @@ struct Phrase {
 pub struct Hits<'a> {
     first: [Option<&'a str>; CATEGORIES],
     count: [u16; CATEGORIES],
+    /// The first hit of a user's own phrase, per category.
+    first_user: [Option<&'a str>; CATEGORIES],
 }
 
 impl<'a> Hits<'a> {
@@ -78,16 +91,23 @@ impl<'a> Hits<'a> {
         self.first[c.index()]
     }
 
-    #[cfg(test)]
     pub fn count(&self, c: Category) -> u16 {
         self.count[c.index()]
     }
 
-    fn record(&mut self, c: Category, text: &'a str) {
-        let i = c.index();
+    /// The first phrase from the user's config that matched in this category.
+    pub fn first_user(&self, c: Category) -> Option<&'a str> {
+        self.first_user[c.index()]
+    }
+
+    fn record(&mut self, phrase: &'a Phrase) {
+        let i = phrase.category.index();
         self.count[i] = self.count[i].saturating_add(1);
         if self.first[i].is_none() {
-            self.first[i] = Some(text);
+            self.first[i] = Some(&phrase.text);
+        }
+        if phrase.user && self.first_user[i].is_none() {
+            self.first_user[i] = Some(&phrase.text);
         }
     }
 }
@@ -139,6 +159,9 @@ pub struct PhraseSet {
     by_number: Vec<usize>,
     /// Phrases in a script without spaces (CJK), as substrings to find: (needle, id).
     substrings: Vec<(String, usize)>,
+    /// Whether any `Ignore` phrase exists (most rule sets: a few), so the scan can
+    /// skip looking for them otherwise.
+    has_ignore: bool,
 }
 
 const STEM_KEY: usize = 4;
@@ -148,14 +171,26 @@ const STEM_KEY: usize = 4;
 pub struct EmptyPhrase(pub String);
 
 impl PhraseSet {
+    #[cfg(test)]
     pub fn add(&mut self, category: Category, text: &str) -> Result<(), EmptyPhrase> {
+        self.add_from(category, text, false)
+    }
+
+    /// Adds a phrase; `user` marks one from the user's config.
+    pub fn add_from(
+        &mut self,
+        category: Category,
+        text: &str,
+        user: bool,
+    ) -> Result<(), EmptyPhrase> {
         let patterns = compile_phrase(text).ok_or_else(|| EmptyPhrase(text.to_string()))?;
         let id = self.phrases.len();
+        self.has_ignore |= category == Category::Ignore;
         if text.chars().any(is_cjk) {
             // "予約できますか" is one run of letters: look for it inside the text.
             let needle: String = Scanned::new(text).words().collect();
             self.substrings.push((needle, id));
-            self.push(category, text, patterns);
+            self.push(category, text, patterns, user);
             return Ok(());
         }
         match &patterns[0] {
@@ -169,15 +204,16 @@ impl PhraseSet {
                 self.by_stem.entry(key.to_string()).or_default().push(id);
             }
         }
-        self.push(category, text, patterns);
+        self.push(category, text, patterns, user);
         Ok(())
     }
 
-    fn push(&mut self, category: Category, text: &str, patterns: Vec<Pattern>) {
+    fn push(&mut self, category: Category, text: &str, patterns: Vec<Pattern>, user: bool) {
         self.phrases.push(Phrase {
             category,
             text: text.trim().to_string(),
             patterns,
+            user,
         });
     }
 
@@ -194,12 +230,29 @@ impl PhraseSet {
     /// All hits in `scanned`, earliest position first within each category.
     pub fn scan<'a>(&'a self, scanned: &Scanned) -> Hits<'a> {
         let mut hits = Hits::default();
+        // Words up to here belong to an ignored phrase ("crash course").
+        let mut ignored_until = 0;
         for i in 0..scanned.len() {
             let word = scanned.word(i);
-            if let Some(ids) = self.by_word.get(word) {
+            let exact = self.by_word.get(word);
+            let stem = stem_key(word).and_then(|k| self.by_stem.get(k));
+            if self.has_ignore {
+                for ids in exact.into_iter().chain(stem) {
+                    for &id in ids {
+                        let phrase = &self.phrases[id];
+                        if phrase.category == Category::Ignore && self.matches_at(id, scanned, i) {
+                            ignored_until = ignored_until.max(i + phrase.patterns.len());
+                        }
+                    }
+                }
+            }
+            if i < ignored_until {
+                continue;
+            }
+            if let Some(ids) = exact {
                 self.check(ids, scanned, i, &mut hits);
             }
-            if let Some(ids) = stem_key(word).and_then(|k| self.by_stem.get(k)) {
+            if let Some(ids) = stem {
                 self.check(ids, scanned, i, &mut hits);
             }
             for &len in &self.short_stems {
@@ -214,9 +267,9 @@ impl PhraseSet {
         if scanned.has_cjk {
             let text = scanned.joined();
             for (needle, id) in &self.substrings {
-                if text.contains(needle.as_str()) {
-                    let phrase = &self.phrases[*id];
-                    hits.record(phrase.category, &phrase.text);
+                let phrase = &self.phrases[*id];
+                if phrase.category != Category::Ignore && text.contains(needle.as_str()) {
+                    hits.record(phrase);
                 }
             }
         }
@@ -252,9 +305,8 @@ impl PhraseSet {
 
     fn check<'a>(&'a self, ids: &[usize], scanned: &Scanned, at: usize, hits: &mut Hits<'a>) {
         for &id in ids {
-            if self.matches_at(id, scanned, at) {
-                let phrase = &self.phrases[id];
-                hits.record(phrase.category, &phrase.text);
+            if self.matches_at(id, scanned, at) && self.phrases[id].category != Category::Ignore {
+                hits.record(&self.phrases[id]);
             }
         }
     }
@@ -396,6 +448,41 @@ mod tests {
         assert_eq!(s.covered_at(Category::FollowUp, &text, 2), 0);
         let deals = Scanned::new("any deals");
         assert_eq!(s.covered_at(Category::FollowUp, &deals, 0), 1);
+    }
+
+    #[test]
+    fn ignored_phrases_hide_their_words_from_other_lists() {
+        let s = set(&[
+            (Category::Retention, "crash*"),
+            (Category::Ignore, "crash course"),
+        ]);
+        assert_eq!(
+            s.scan(&Scanned::new("the app crashed again"))
+                .count(Category::Retention),
+            1
+        );
+        let course = s.scan(&Scanned::new("do you run a crash course in latte art?"));
+        assert_eq!(course.count(Category::Retention), 0);
+        assert_eq!(course.count(Category::Ignore), 0);
+        // Only the ignored words are hidden: a crash later in the text still counts.
+        let both = s.scan(&Scanned::new("crash course booked, then the site crashed"));
+        assert_eq!(both.first(Category::Retention), Some("crash*"));
+    }
+
+    #[test]
+    fn user_phrases_are_told_apart() {
+        let mut s = PhraseSet::default();
+        s.add(Category::Revenue, "quote").unwrap();
+        s.add_from(Category::Revenue, "wedding cake*", true)
+            .unwrap();
+        let hits = s.scan(&Scanned::new("a quote for wedding cakes"));
+        assert_eq!(hits.first(Category::Revenue), Some("quote"));
+        assert_eq!(hits.first_user(Category::Revenue), Some("wedding cake*"));
+        assert_eq!(
+            s.scan(&Scanned::new("a quote please"))
+                .first_user(Category::Revenue),
+            None
+        );
     }
 
     #[test]

@@ -23,6 +23,10 @@ pub struct RulesFile {
     pub troll: Vec<String>,
     pub dislike: Vec<String>,
     pub follow_up: Vec<String>,
+    /// Legal, safety, press and threat phrases: tier 2 at least, whatever else.
+    pub risk: Vec<String>,
+    /// Phrases whose words no other list may match ("crash course").
+    pub ignore: Vec<String>,
     /// Words a nudge line may carry besides its follow-up phrase ("hi", "again").
     pub filler: Vec<String>,
     /// First words that make a message a question even without a '?'.
@@ -74,6 +78,8 @@ impl RulesFile {
             Category::Troll => &self.troll,
             Category::Dislike => &self.dislike,
             Category::FollowUp => &self.follow_up,
+            Category::Risk => &self.risk,
+            Category::Ignore => &self.ignore,
         }
     }
 }
@@ -88,6 +94,8 @@ fn user_list(config: &TriageConfig, c: Category) -> &[String] {
         Category::Troll => &config.troll,
         Category::Dislike => &config.dislike,
         Category::FollowUp => &config.follow_up,
+        // The config has no lists for these (yet): they only ship with hearth.
+        Category::Risk | Category::Ignore => &[],
     }
 }
 
@@ -101,6 +109,8 @@ fn list_name(c: Category) -> &'static str {
         Category::Troll => "troll",
         Category::Dislike => "dislike",
         Category::FollowUp => "follow_up",
+        Category::Risk => "risk",
+        Category::Ignore => "ignore",
     }
 }
 
@@ -125,12 +135,16 @@ impl Rules {
             let kept = defaults
                 .list(c)
                 .iter()
-                .filter(|p| !user.disable.iter().any(|d| same_phrase(p, d)));
-            for p in kept.chain(user_list(user, c)) {
-                phrases.add(c, p).map_err(|e| RuleError::EmptyPhrase {
-                    list: list_name(c),
-                    phrase: e.0,
-                })?;
+                .filter(|p| !user.disable.iter().any(|d| same_phrase(p, d)))
+                .map(|p| (p, false));
+            let mine = user_list(user, c).iter().map(|p| (p, true));
+            for (p, from_user) in kept.chain(mine) {
+                phrases
+                    .add_from(c, p, from_user)
+                    .map_err(|e| RuleError::EmptyPhrase {
+                        list: list_name(c),
+                        phrase: e.0,
+                    })?;
             }
         }
         let question_words = defaults

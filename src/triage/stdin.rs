@@ -1,4 +1,5 @@
-//! `hearth triage [--json]`: classify JSON lines from a reader, one verdict per line.
+//! `hearth triage [--json] [--explain]`: classify JSON lines from a reader, one
+//! verdict per line, or with `--explain` every feature's contribution per message.
 
 use super::{Triage, TriageError};
 use crate::model::{Kind, Platform};
@@ -34,26 +35,39 @@ impl TriageRunSummary {
 /// Human output keeps each line to one terminal row's worth of text.
 const PREVIEW_CHARS: usize = 60;
 
+/// What to print per message.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Output {
+    /// One JSON object per line instead of text.
+    pub json: bool,
+    /// Every feature's contribution to every tier, not just the verdict.
+    pub explain: bool,
+}
+
 /// Classify every line of `input`, writing verdicts to `output` and reporting bad
 /// lines on stderr as they come (they are counted in the summary, not fatal).
 pub fn run(
     input: impl BufRead,
     output: impl Write,
-    json: bool,
+    mode: Output,
     triage: &Triage,
 ) -> Result<TriageRunSummary, TriageError> {
-    run_reporting(input, output, std::io::stderr().lock(), json, triage)
+    run_reporting(input, output, std::io::stderr().lock(), mode, triage)
 }
 
-/// [`run`] with bad lines reported to `errors` instead of stderr.
+/// [`run`] with bad lines (and an unusable model) reported to `errors` instead of
+/// stderr.
 pub fn run_reporting(
     input: impl BufRead,
     mut output: impl Write,
     mut errors: impl Write,
-    json: bool,
+    mode: Output,
     triage: &Triage,
 ) -> Result<TriageRunSummary, TriageError> {
     let mut summary = TriageRunSummary::default();
+    if let Some(e) = triage.model_error() {
+        writeln!(errors, "warning: {e}; using the phrase rules only")?;
+    }
     for (index, line) in input.lines().enumerate() {
         let number = index + 1;
         let line = line?;
@@ -69,8 +83,20 @@ pub fn run_reporting(
                 continue;
             }
         };
+        if mode.explain {
+            let x = triage.explain(&parsed.text, parsed.kind, parsed.rating, parsed.platform);
+            if mode.json {
+                let mut record = serde_json::to_value(&x).map_err(std::io::Error::other)?;
+                record["text"] = serde_json::Value::String(parsed.text.clone());
+                writeln!(output, "{record}")?;
+            } else {
+                writeln!(output, "| {}\n{x}", preview(&parsed.text))?;
+            }
+            summary.classified += 1;
+            continue;
+        }
         let v = triage.classify(&parsed.text, parsed.kind, parsed.rating, parsed.platform);
-        if json {
+        if mode.json {
             let record = serde_json::json!({
                 "tier": v.tier.number(),
                 "reason": v.reason,
@@ -129,7 +155,14 @@ mod tests {
     fn good_and_bad_lines() {
         let input = "{\"text\":\"how much is a dozen?\",\"kind\":\"dm\"}\n\n{\"text\": 5}\nnot json\n{\"text\":\"my card was stolen\"}\n";
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let s = run_reporting(input.as_bytes(), &mut out, &mut err, false, &triage()).unwrap();
+        let s = run_reporting(
+            input.as_bytes(),
+            &mut out,
+            &mut err,
+            Output::default(),
+            &triage(),
+        )
+        .unwrap();
         assert_eq!(s.classified, 2);
         assert_eq!(s.failed(), 2);
         assert!(s.errors[0].starts_with("stdin:3: column"), "{:?}", s.errors);
@@ -148,7 +181,17 @@ mod tests {
     fn json_output_is_one_object_per_line() {
         let input = "{\"text\":\"1 star, never again\",\"kind\":\"review\",\"rating\":1,\"platform\":\"yelp\"}\n";
         let mut out = Vec::new();
-        run_reporting(input.as_bytes(), &mut out, Vec::new(), true, &triage()).unwrap();
+        run_reporting(
+            input.as_bytes(),
+            &mut out,
+            Vec::new(),
+            Output {
+                json: true,
+                explain: false,
+            },
+            &triage(),
+        )
+        .unwrap();
         let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(v["tier"], 2);
         assert_eq!(v["reason"], "1★ review");
@@ -160,7 +203,14 @@ mod tests {
     fn unknown_kind_is_reported_not_fatal() {
         let input = "{\"text\":\"hi\",\"kind\":\"fax\"}\n";
         let mut err = Vec::new();
-        let s = run_reporting(input.as_bytes(), Vec::new(), &mut err, false, &triage()).unwrap();
+        let s = run_reporting(
+            input.as_bytes(),
+            Vec::new(),
+            &mut err,
+            Output::default(),
+            &triage(),
+        )
+        .unwrap();
         assert_eq!(s.failed(), 1);
         assert!(s.errors[0].starts_with("stdin:1:"), "{:?}", s.errors);
     }

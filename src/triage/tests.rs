@@ -19,7 +19,11 @@ fn purchase_intent_is_revenue_with_a_reason() {
     let t = engine();
     let v = tier(&t, "Hi! How much would a cake for 20 people be?", Kind::Dm);
     assert_eq!(v.tier, Tier::Revenue);
-    assert_eq!(v.reason, "DM + purchase phrase 'how much'");
+    assert!(
+        v.reason.starts_with("DM + pricing phrase 'how much'"),
+        "{}",
+        v.reason
+    );
     for text in [
         "Do you deliver to Brooklyn?",
         "is the blue one back in stock",
@@ -106,11 +110,9 @@ fn spam_signals_are_monitor() {
     ];
     for (text, reason) in cases {
         let v = tier(&t, text, Kind::Comment);
-        assert_eq!(
-            (v.tier, v.reason.as_str()),
-            (Tier::Monitor, reason),
-            "{text}"
-        );
+        assert_eq!(v.tier, Tier::Monitor, "{text}: {}", v.reason);
+        // The rule that fired comes first; the model may add its strongest words.
+        assert!(v.reason.starts_with(reason), "{text}: {}", v.reason);
     }
     // A private message in capitals is an upset customer, not spam.
     assert_ne!(
@@ -397,4 +399,263 @@ fn bad_business_hours_are_an_error() {
 fn triage_is_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<Triage>();
+}
+
+/// The crisis from issue 7: legal, safety and press words outrank every spam signal.
+#[test]
+fn risk_phrases_outrank_spam_and_never_sink() {
+    let t = engine();
+    let crisis = "You poisoned my kid. My lawyer will sue you and I am going to the press.";
+    let with_link = format!("{crisis} https://example.com/photos");
+    let shouted = crisis.to_uppercase();
+    for text in [crisis, with_link.as_str(), shouted.as_str()] {
+        for kind in [Kind::Comment, Kind::Dm, Kind::Mention] {
+            let v = tier(&t, text, kind);
+            assert!(
+                matches!(v.tier, Tier::Revenue | Tier::Retention),
+                "{text} ({kind:?}): {v:?}"
+            );
+            assert!(v.reason.contains("risk phrase"), "{}", v.reason);
+        }
+        // Five stars do not hide it either.
+        let review = t.classify(text, Some(Kind::Review), Some(5), None);
+        assert_eq!(review.tier, Tier::Retention, "{}", review.reason);
+    }
+    // Spam phrases and a link together still lose to a safety report.
+    let v = tier(
+        &t,
+        "Check out my channel! Also your burger gave me food poisoning www.x.io",
+        Kind::Comment,
+    );
+    assert_eq!(v.tier, Tier::Retention, "{}", v.reason);
+    // The same holds without a model.
+    let rules = Triage::rules_only(&Config::default()).unwrap();
+    assert_eq!(
+        tier(&rules, &with_link, Kind::Comment).tier,
+        Tier::Retention
+    );
+}
+
+#[test]
+fn prize_text_spam_is_monitor_not_revenue() {
+    let t = engine();
+    let text = "Congrats! You have been selected for a $500 gift card, call now to claim, std rate applies";
+    for kind in [Kind::Comment, Kind::Dm] {
+        let v = tier(&t, text, kind);
+        assert_eq!(v.tier, Tier::Monitor, "{kind:?}: {}", v.reason);
+    }
+    // A real question about gift cards is still a lead.
+    let v = tier(
+        &t,
+        "Do you sell gift cards? I'd like one for my mum",
+        Kind::Dm,
+    );
+    assert_eq!(v.tier, Tier::Revenue, "{}", v.reason);
+}
+
+#[test]
+fn crash_course_is_not_a_crash() {
+    let t = engine();
+    for engine in [&t, &Triage::rules_only(&Config::default()).unwrap()] {
+        let v = tier(engine, "Do you run a crash course in latte art?", Kind::Dm);
+        assert_ne!(v.tier, Tier::Retention, "{}", v.reason);
+        assert!(!v.reason.contains("crash"), "{}", v.reason);
+        let v = tier(engine, "the app crashed twice today", Kind::Comment);
+        assert_eq!(v.tier, Tier::Retention, "{}", v.reason);
+    }
+}
+
+#[test]
+fn the_shipped_model_loads_and_decides() {
+    assert!(embedded_model().is_ok(), "{:?}", embedded_model().err());
+    let t = engine();
+    assert!(t.model().is_some());
+    assert!(t.model_error().is_none());
+    let x = t.explain("my parcel never arrived", Some(Kind::Dm), None, None);
+    assert_eq!(x.decided_by, "model");
+}
+
+#[test]
+fn corrupt_or_foreign_weights_fall_back_to_the_rules() {
+    let good = Model::encode(&embedded_model().unwrap().weights());
+    let mut corrupt = good.clone();
+    corrupt[5000] ^= 0x40;
+    let mut other_version = good.clone();
+    other_version[8..12].copy_from_slice(&2u32.to_le_bytes());
+    let rules = Triage::rules_only(&Config::default()).unwrap();
+    for (bytes, expect) in [(corrupt, "checksum"), (other_version, "version 2")] {
+        let t = Triage::with_model(
+            &Config::default(),
+            Model::decode(std::borrow::Cow::Owned(bytes)),
+        )
+        .unwrap();
+        let err = t.model_error().map(ToString::to_string).unwrap_or_default();
+        assert!(err.contains(expect), "{err}");
+        assert!(t.model().is_none());
+        for text in [
+            "how much for a dozen?",
+            "check out my channel",
+            "my order never arrived",
+            "lovely!",
+        ] {
+            assert_eq!(
+                tier(&t, text, Kind::Comment),
+                tier(&rules, text, Kind::Comment),
+                "{text}"
+            );
+        }
+        let x = t.explain("how much for a dozen?", Some(Kind::Dm), None, None);
+        assert_eq!(x.decided_by, "phrase rules (no model)");
+        assert!(x.model.is_none());
+        assert!(x.model_error.is_some_and(|e| e.contains(expect)));
+        // `hearth triage` says so once, on the error stream.
+        let mut err_out = Vec::new();
+        let s = stdin::run_reporting(
+            "{\"text\":\"hi\"}\n".as_bytes(),
+            Vec::new(),
+            &mut err_out,
+            stdin::Output::default(),
+            &t,
+        )
+        .unwrap();
+        assert_eq!(s.classified, 1);
+        let err_out = String::from_utf8(err_out).unwrap();
+        assert!(err_out.contains("using the phrase rules only"), "{err_out}");
+        assert!(err_out.contains(expect), "{err_out}");
+    }
+}
+
+#[test]
+fn explain_adds_up_to_the_scores() {
+    let t = engine();
+    let x = t.explain(
+        "Hi! How much would a cake for 20 people be?",
+        Some(Kind::Dm),
+        None,
+        None,
+    );
+    assert_eq!(x.tier, 1);
+    let m = x.model.as_ref().expect("model part");
+    assert!(m.features.len() > 20, "{}", m.features.len());
+    for t in 0..5 {
+        let sum: f32 = m.bias[t] + m.features.iter().map(|r| r.contributions[t]).sum::<f32>();
+        assert!(
+            (sum - m.scores[t]).abs() < 1e-3,
+            "tier {}: {sum} vs {}",
+            t + 1,
+            m.scores[t]
+        );
+    }
+    assert!((m.probabilities.iter().sum::<f32>() - 1.0).abs() < 1e-4);
+    for name in [
+        "phrases:revenue",
+        "word 'cake'",
+        "words 'how much'",
+        "question_mark",
+        "rules_say:1",
+    ] {
+        assert!(m.features.iter().any(|r| r.name == name), "{name}");
+    }
+    // Strongest effect on the chosen tier first.
+    let first = m.features[0].contributions[0].abs();
+    assert!(
+        m.features
+            .iter()
+            .all(|r| r.contributions[0].abs() <= first + 1e-6)
+    );
+    let shown = x.to_string();
+    assert!(shown.contains("= probability"), "{shown}");
+    assert!(shown.contains("decided by: model"), "{shown}");
+}
+
+#[test]
+fn model_reasons_quote_words_in_plain_language() {
+    let t = engine();
+    let v = tier(
+        &t,
+        "Delayed again and no one answers the phone. Terrible.",
+        Kind::Comment,
+    );
+    assert_eq!(v.tier, Tier::Retention, "{}", v.reason);
+    assert!(v.reason.contains('\''), "quotes its evidence: {}", v.reason);
+    assert!(
+        !v.reason.contains("phrases:"),
+        "no internal names: {}",
+        v.reason
+    );
+    let v = tier(&t, "", Kind::Comment);
+    assert_eq!(v.reason, "no words");
+}
+
+#[test]
+fn user_rules_decide_over_the_model() {
+    let config = Config {
+        triage: TriageConfig {
+            revenue: vec!["wedding cake*".into()],
+            spam: vec!["collab".into()],
+            ..TriageConfig::default()
+        },
+        ..Config::default()
+    };
+    let t = Triage::new(&config).unwrap();
+    let v = tier(&t, "Love your wedding cakes", Kind::Comment);
+    assert_eq!(
+        (v.tier, v.reason.as_str()),
+        (Tier::Revenue, "your pricing phrase 'wedding cake*'")
+    );
+    let v = t.classify(
+        "Best bakery in town! DM for a collab",
+        Some(Kind::Review),
+        Some(5),
+        None,
+    );
+    assert_eq!(v.tier, Tier::Monitor, "{}", v.reason);
+    // Risk still comes first.
+    let v = tier(&t, "your wedding cake gave us food poisoning", Kind::Dm);
+    assert_eq!(v.tier, Tier::Retention, "{}", v.reason);
+}
+
+#[test]
+fn cached_char_grams_score_like_the_full_feature_list() {
+    let t = engine();
+    let model = t.model().expect("model");
+    for text in [
+        "Hi! How much would a cake for 20 people be?",
+        "My order never arrived and nobody answers",
+        "这个蛋糕多少钱？可以送到浦东吗",
+        "supercalifragilisticexpialidociouslyextraordinarilylongword ok",
+        "",
+        "call 0800 555 123 now!!!",
+    ] {
+        // Twice: the second time the words come from the cache.
+        for _ in 0..2 {
+            let looked = t.look(text, Some(Kind::Comment), None);
+            let e = t.evidence(&looked);
+            let full = features::extract(&t.signals(text, &e));
+            let fast = features::extract_without_chars(&t.signals(text, &e));
+            assert!(fast.len() <= full.len());
+            let (scores, _) = model.scores_with_breakdown(&full, &looked.scanned, true);
+            let a = view(
+                scores,
+                model.scores_with_breakdown(&full, &looked.scanned, true).1,
+            );
+            let b = view(
+                model.scores_with_breakdown(&fast, &looked.scanned, false).0,
+                model.score_signals(&t.signals(text, &e)).1,
+            );
+            let direct = model.score_signals(&t.signals(text, &e)).0;
+            for k in 0..5 {
+                assert!((scores[k] - direct[k]).abs() < 1e-4, "{text}");
+            }
+            for k in 0..5 {
+                assert!(
+                    (a.scores[k] - b.scores[k]).abs() < 1e-4,
+                    "{text}: {:?} vs {:?}",
+                    a.scores,
+                    b.scores
+                );
+            }
+            assert_eq!(a.probabilities.len(), b.probabilities.len());
+        }
+    }
 }

@@ -48,6 +48,9 @@ pub struct Scanned {
     pub has_cjk: bool,
     pub letters: usize,
     pub upper_letters: usize,
+    /// `is_repetitive`, worked out on first use: it sorts the words, and both the
+    /// rules and the model's features ask.
+    repetitive: std::cell::OnceCell<bool>,
 }
 
 impl Scanned {
@@ -146,10 +149,12 @@ impl Scanned {
         if n < 12 {
             return false;
         }
-        let mut seen: Vec<&str> = self.words().collect();
-        seen.sort_unstable();
-        seen.dedup();
-        seen.len() * 10 < n * 4
+        *self.repetitive.get_or_init(|| {
+            let mut seen: Vec<&str> = self.words().collect();
+            seen.sort_unstable();
+            seen.dedup();
+            seen.len() * 10 < n * 4
+        })
     }
 
     /// The first word, used for "starts like a question" ("how", "can", "where"...).

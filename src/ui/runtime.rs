@@ -245,7 +245,13 @@ impl Executor<'_> {
     /// Urgent news among newly arrived messages: run the alert command and tell
     /// `update` (which rings the bell).
     fn alerts(&mut self, state: &State, conversations: &[i64]) -> Vec<Action> {
-        match crate::inbox::alert::check(self.store, &state.config, conversations, Utc::now()) {
+        match crate::inbox::alert::check(
+            self.store,
+            &state.config,
+            self.assess,
+            conversations,
+            Utc::now(),
+        ) {
             Ok(alerts) => alerts
                 .into_iter()
                 .map(|a| {

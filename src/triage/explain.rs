@@ -1,0 +1,96 @@
+//! `hearth triage --explain`: every feature of one message with what it adds to each
+//! tier's score, so a surprising tier can be traced to the words that caused it.
+
+use super::Verdict;
+use super::linear::TIERS;
+use serde::Serialize;
+use std::fmt;
+
+/// One feature (or the bias): its value and `value × weight` per tier.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FeatureRow {
+    pub name: String,
+    pub value: f32,
+    pub contributions: [f32; TIERS],
+}
+
+/// The model's side of an explanation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelPart {
+    /// The weights file's checksum, in hex: which model this was.
+    pub weights: String,
+    pub bias: [f32; TIERS],
+    /// Every feature the message has, strongest effect on the chosen tier first.
+    pub features: Vec<FeatureRow>,
+    pub scores: [f32; TIERS],
+    pub probabilities: [f32; TIERS],
+    /// What the model alone would pick (rules may overrule it).
+    pub model_tier: u8,
+}
+
+/// Why a message got its tier.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    pub tier: u8,
+    pub reason: String,
+    pub sentiment: f64,
+    /// The step that decided: a rule, or the model.
+    pub decided_by: &'static str,
+    pub model: Option<ModelPart>,
+    /// Why there is no model, if there is none.
+    pub model_error: Option<String>,
+}
+
+impl Explanation {
+    pub fn verdict(&self) -> Verdict {
+        Verdict {
+            tier: crate::model::Tier::from_number(self.tier).unwrap_or(crate::model::Tier::Monitor),
+            reason: self.reason.clone(),
+            sentiment: self.sentiment,
+        }
+    }
+}
+
+fn row(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    value: Option<f32>,
+    cells: &[f32; TIERS],
+) -> fmt::Result {
+    let value = value.map_or(String::new(), |v| format!("{v:.3}"));
+    write!(f, "  {name:<36} {value:>7}")?;
+    for c in cells {
+        write!(f, " {c:>+7.3}")?;
+    }
+    writeln!(f)
+}
+
+impl fmt::Display for Explanation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "tier {}: {}", self.tier, self.reason)?;
+        writeln!(f, "decided by: {}", self.decided_by)?;
+        writeln!(f, "sentiment: {:+.3}", self.sentiment)?;
+        if let Some(e) = &self.model_error {
+            writeln!(f, "model: none ({e})")?;
+        }
+        let Some(m) = &self.model else {
+            return Ok(());
+        };
+        writeln!(
+            f,
+            "model {} picks tier {}; features (value × weight per tier):",
+            m.weights, m.model_tier
+        )?;
+        write!(f, "  {:<36} {:>7}", "feature", "value")?;
+        for t in 1..=TIERS {
+            write!(f, " {:>7}", format!("T{t}"))?;
+        }
+        writeln!(f)?;
+        row(f, "bias", None, &m.bias)?;
+        for r in &m.features {
+            row(f, &r.name, Some(r.value), &r.contributions)?;
+        }
+        row(f, "= score", None, &m.scores)?;
+        row(f, "= probability", None, &m.probabilities)
+    }
+}
