@@ -47,13 +47,17 @@ macro_rules! word_enum {
 
 mod account;
 mod moderation;
+mod order;
 mod outbox;
 mod window;
 
 pub use account::AccountStatus;
 pub use moderation::{ModerationReason, StrikeStep};
+pub use order::{PromotionSteps, sort_tier};
 pub use outbox::{OutboxAction, OutboxState};
-pub use window::{MESSAGING_WINDOW_HOURS, ReplyWindow, reply_limit, reply_window};
+pub use window::{
+    MESSAGING_WINDOW_HOURS, ReplyWindow, WINDOW_WARN_HOURS, reply_limit, reply_window,
+};
 
 /// Where a conversation comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
