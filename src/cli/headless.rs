@@ -3,7 +3,7 @@
 
 use super::args::{QueueArgs, ShowArgs, TriageArgs};
 use super::{EXIT_BAD_INPUT, Env, Failure};
-use crate::model::{Conversation, Direction, Message, QueueFilter, Tier};
+use crate::model::{Conversation, Direction, Message, QueueFilter, ReplyWindow, Tier};
 use crate::sanitize::{sanitize, sanitize_line};
 use crate::store::Store;
 use crate::timefmt::{countdown, local_short};
@@ -40,12 +40,21 @@ struct QueueItem<'a> {
     tier_auto: u8,
     tier_override: Option<u8>,
     tier_reason: &'a str,
+    /// The tier the queue sorts it as (higher than `tier` while it is overdue).
+    sort_tier: u8,
     author: &'a str,
     preview: &'a str,
     received_at: String,
     due_at: Option<String>,
     ack_due_at: Option<String>,
+    /// When a holding reply met the acknowledgment target (the response target
+    /// still runs).
+    acknowledged_at: Option<String>,
     overdue: bool,
+    /// Why the platform refused our latest reply.
+    send_error: Option<&'a str>,
+    /// When Meta's messaging window closes (Facebook and Instagram DMs).
+    window_closes_at: Option<String>,
     status: &'a str,
     sentiment: f64,
     rating: Option<u8>,
@@ -67,12 +76,20 @@ impl<'a> QueueItem<'a> {
             tier_auto: c.tier_auto.number(),
             tier_override: c.tier_override.map(Tier::number),
             tier_reason: &c.tier_reason,
+            sort_tier: c.sort_tier.number(),
             author: &c.author,
             preview: &c.preview,
             received_at: rfc3339(c.first_unanswered_at.unwrap_or(c.last_message_at)),
             due_at: c.due_at.map(rfc3339),
             ack_due_at: c.ack_due_at.map(rfc3339),
+            acknowledged_at: c.acknowledged_at.map(rfc3339),
             overdue: c.is_overdue(now),
+            send_error: c.send_error.as_deref(),
+            window_closes_at: match c.reply_window(now) {
+                ReplyWindow::OpenUntil { closes_at } => Some(rfc3339(closes_at)),
+                ReplyWindow::Closed { since } => since.map(rfc3339),
+                ReplyWindow::Always => None,
+            },
             status: c.status.as_str(),
             sentiment: (c.sentiment * 1000.0).round() / 1000.0,
             rating: c.rating,
@@ -110,6 +127,8 @@ pub fn queue(env: &Env, args: &QueueArgs) -> anyhow::Result<ExitCode> {
     let store = open_existing(env)?;
     let now = Utc::now();
     store.wake_snoozed(now)?;
+    // Overdue conversations climb a tier per target overrun before the read.
+    store.refresh_order(now, &env.config.targets.promotion_steps())?;
     let rows = store.queue(&filter, None, args.limit)?;
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -133,8 +152,20 @@ fn queue_line(c: &Conversation, now: DateTime<Utc>) -> String {
         .map_or_else(|| "-".to_string(), |d| countdown(d, now));
     let author: String = sanitize_line(&c.author).chars().take(18).collect();
     let preview: String = sanitize_line(&c.preview).chars().take(60).collect();
+    let mut flags = String::new();
+    if c.acknowledged_at.is_some() {
+        flags.push_str("[acknowledged] ");
+    }
+    if let Some(error) = &c.send_error {
+        let error: String = sanitize_line(error).chars().take(60).collect();
+        flags.push_str(&format!("[send failed: {error}] "));
+    }
+    if let Some(left) = c.reply_window(now).closing_soon(now) {
+        flags.push_str(&format!("[window: {} left] ", window_left(left)));
+    }
+    let promoted = if c.is_promoted() { "↑" } else { " " };
     format!(
-        "{:>6}  T{}  {:>7}  {:<4} {:<7} {:<18}  {}",
+        "{:>6}  T{}{promoted} {:>7}  {:<4} {:<7} {:<18}  {flags}{}",
         c.id,
         c.tier,
         due,
@@ -143,6 +174,16 @@ fn queue_line(c: &Conversation, now: DateTime<Utc>) -> String {
         author,
         preview
     )
+}
+
+/// "2h", "35m": what is left of a messaging window.
+fn window_left(left: chrono::Duration) -> String {
+    let minutes = left.num_minutes().max(0);
+    if minutes >= 60 {
+        format!("{}h", minutes / 60)
+    } else {
+        format!("{minutes}m")
+    }
 }
 
 #[derive(Serialize)]
@@ -160,6 +201,8 @@ struct ShowMessage<'a> {
     author: &'a str,
     body: &'a str,
     sent_at: String,
+    /// An outbound holding reply.
+    acknowledgment: bool,
 }
 
 impl<'a> From<&'a Message> for ShowMessage<'a> {
@@ -171,6 +214,7 @@ impl<'a> From<&'a Message> for ShowMessage<'a> {
             author: &m.author,
             body: &m.body,
             sent_at: rfc3339(m.sent_at),
+            acknowledgment: m.acknowledgment,
         }
     }
 }
@@ -223,14 +267,29 @@ pub fn show(env: &Env, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     if let Some(due) = c.due_at {
         writeln!(out, "Due: {} ({})", local_short(due), countdown(due, now))?;
     }
+    if let Some(at) = c.acknowledged_at {
+        writeln!(
+            out,
+            "Acknowledged: {} (the answer is still due)",
+            local_short(at)
+        )?;
+    }
+    if let Some(error) = &c.send_error {
+        writeln!(out, "Send failed: {}", sanitize_line(error))?;
+    }
     for m in &messages {
         let arrow = match m.direction {
             Direction::Inbound => "<",
             Direction::Outbound => ">",
         };
+        let holding = if m.acknowledgment {
+            " · holding reply"
+        } else {
+            ""
+        };
         writeln!(
             out,
-            "\n{arrow} {} · {}",
+            "\n{arrow} {} · {}{holding}",
             sanitize_line(&m.author),
             local_short(m.sent_at)
         )?;

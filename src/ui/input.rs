@@ -109,6 +109,7 @@ fn on_composer_key(state: &mut State, ev: KeyEvent) -> Vec<Effect> {
         if let Some(
             cmd @ (Command::Send
             | Command::SendAnyway
+            | Command::SendAck
             | Command::SendLater
             | Command::NextBlank
             | Command::PrevBlank

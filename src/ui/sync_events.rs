@@ -55,10 +55,12 @@ pub fn on_sync(state: &mut State, ev: SyncEvent) -> Vec<Effect> {
             fx
         }
         SyncEvent::OutboxUpdated { outbox_id, error } => {
+            let mut fx = vec![Effect::LoadOutbox];
             if let Some(e) = error {
                 state.notice(format!("outbox #{outbox_id} failed: {e}"), true);
+                // A refused reply answered nothing: its conversation is back.
+                fx.extend(state.reload());
             }
-            let mut fx = vec![Effect::LoadOutbox];
             if let Some(c) = &state.open {
                 fx.push(Effect::LoadConversation(c.id));
             }
