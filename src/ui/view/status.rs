@@ -49,15 +49,21 @@ fn spans_width(spans: &[Span]) -> usize {
 /// Longest author name the status bar gives an overdue item.
 const OLDEST_NAME_COLUMNS: usize = 14;
 
-/// "3 overdue · oldest: T2 Tom Becker 19h42m · T4 @sam 2d01h", and the shorter
-/// forms (fewer tiers, then the count alone): the most overdue conversation of
-/// each tier, so none is buried out of sight.
-fn overdue_segment<'a>(state: &State) -> Segment<'a> {
+/// "3 overdue", then "· oldest: T2 Tom Becker 19h42m · T4 @sam 2d01h": the most
+/// overdue conversation of each tier, so none is buried out of sight. The names
+/// take what room is left after everything else (fewer tiers, then none).
+fn overdue_segments<'a>(state: &State) -> [Segment<'a>; 2] {
     let theme = &state.theme;
     let alarm = Style::default()
         .fg(theme.overdue)
         .add_modifier(Modifier::BOLD);
-    let count = Span::styled(format!("│ {} overdue ", state.counts.overdue), alarm);
+    let count = Segment::new(
+        vec![Span::styled(
+            format!("│ {} overdue ", state.counts.overdue),
+            alarm,
+        )],
+        3,
+    );
     let parts: Vec<Vec<Span>> = Tier::ALL
         .iter()
         .zip(&state.counts.oldest_overdue)
@@ -76,7 +82,7 @@ fn overdue_segment<'a>(state: &State) -> Segment<'a> {
         .collect();
     let dim = Style::default().fg(theme.dim);
     let with = |n: usize| -> Vec<Span<'a>> {
-        let mut spans = vec![count.clone()];
+        let mut spans = Vec::new();
         for (i, part) in parts.iter().take(n).enumerate() {
             let lead = if i == 0 { "· oldest: " } else { " · " };
             spans.push(Span::styled(lead, dim));
@@ -87,9 +93,9 @@ fn overdue_segment<'a>(state: &State) -> Segment<'a> {
         }
         spans
     };
-    let mut segment = Segment::new(with(parts.len()), 3);
-    segment.shorter = (0..parts.len()).rev().map(with).collect();
-    segment
+    let mut oldest = Segment::new(with(parts.len()), 6);
+    oldest.shorter = (0..parts.len()).rev().map(with).collect();
+    [count, oldest]
 }
 
 /// Tier counts, overdue, filter, then sync: OFFLINE (and the queued replies),
@@ -111,7 +117,7 @@ fn first_line<'a>(state: &State, width: usize) -> Vec<Span<'a>> {
     }
     segments.push(Segment::new(tiers, 0));
     if state.counts.overdue > 0 {
-        segments.push(overdue_segment(state));
+        segments.extend(overdue_segments(state));
     }
     let filter = filter_summary(state);
     if !filter.is_empty() {
