@@ -51,11 +51,15 @@ fn order_params(now: DateTime<Utc>, steps: &PromotionSteps) -> Vec<Value> {
 }
 
 /// The statement behind `Store::refresh_order`. `sort_tier IN (...)` lets SQLite
-/// walk the order index once per sorting tier, over the overdue rows only.
+/// walk the order index once per sorting tier, over the overdue rows only. Rows
+/// already sorting as tier 1 cannot climb further, so they are not looked at:
+/// a settled minute reads only the recently overdue rows, however long the
+/// backlog at the top. (A change of targets reaches those rows when their tier
+/// or deadline next changes.)
 fn refresh_order_sql() -> String {
     format!(
         "UPDATE conversations SET sort_tier = {SORT_TIER_SQL}
-         WHERE status = 'open' AND sort_tier IN (1, 2, 3, 4, 5) AND due_sort < ?1
+         WHERE status = 'open' AND sort_tier IN (2, 3, 4, 5) AND due_sort < ?1
            AND sort_tier != {SORT_TIER_SQL}"
     )
 }
