@@ -21,9 +21,11 @@
 //! An item of tier `t` with target `T` can have work with a later deadline shown
 //! above it for at most `(t − 2) · T` after its deadline (none for tiers 1 and 2;
 //! 4 hours for tier 3 and 48 hours for tier 4 with the default targets), plus
-//! the time until the next refresh of the stored order (a minute in the inbox,
-//! every run of `hearth queue`). Once it sorts as tier 1, only items due earlier
-//! than it are above it. Tier 5 has no target, so it is never overdue.
+//! the time until the next refresh of the stored order (at most a minute in the
+//! inbox, which also refreshes when a sync brings messages or a reply is
+//! refused; every run of `hearth queue`). Once it sorts as tier 1, only items
+//! due earlier than it are above it. Tier 5 has no target, so it is never
+//! overdue.
 //!
 //! # Why this rule
 //!

@@ -547,6 +547,28 @@ fn the_order_is_refreshed_each_minute_and_a_move_reloads_the_queue() {
         "{fx:?}"
     );
     assert!(fx.iter().any(|f| matches!(f, Effect::LoadCounts(_))));
+    // New messages, or a refused reply, may bring back something overdue: the
+    // order is refreshed then too, not a minute later.
+    let synced = feed(
+        &mut s,
+        Action::Sync(crate::model::SyncEvent::Ingested {
+            conversations: vec![3],
+        }),
+    );
+    assert!(synced.contains(&Effect::RefreshOrder), "{synced:?}");
+    let refused = feed(
+        &mut s,
+        Action::Sync(crate::model::SyncEvent::OutboxUpdated {
+            outbox_id: 4,
+            error: Some("window closed".into()),
+        }),
+    );
+    assert!(refused.contains(&Effect::RefreshOrder), "{refused:?}");
+    assert!(
+        refused
+            .iter()
+            .any(|f| matches!(f, Effect::LoadQueue { .. }))
+    );
 }
 
 /// The fixture queue as the store orders it at `now()`: Tom's 2★ review, 72
