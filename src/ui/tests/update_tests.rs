@@ -792,6 +792,14 @@ fn an_acknowledgment_playbook_makes_the_draft_a_holding_reply() {
         ),
         "{fx:?}"
     );
+    // Emptied and written afresh, the draft is a plain reply again.
+    s.ack_drafts.insert(1);
+    s.composer = crate::ui::state::new_composer(vec!["x".into()]);
+    s.composer.move_cursor(ratatui_textarea::CursorMove::End);
+    assert_eq!(s.focus, Focus::Composer);
+    key(&mut s, KeyCode::Backspace);
+    assert!(s.composer.is_empty());
+    assert!(!s.ack_drafts.contains(&1));
     // A plain draft elsewhere is a plain reply.
     let mut plain = loaded_state();
     key(&mut plain, KeyCode::Char('r'));
