@@ -168,10 +168,12 @@ const MIGRATIONS: &[&str] = &[
     r#"
     -- The tier the queue sorts by: the tier, raised one step per response target an
     -- open conversation has overrun (model::sort_tier). Reset to the tier whenever
-    -- the tier or the deadline changes; raised by Store::refresh_order.
+    -- the tier or the deadline changes; raised by Store::refresh_order. The queue
+    -- pages on (status, sort_tier, due_sort, id); the trailing tier lets the
+    -- refresh decide from the index alone, without reading the rows that stay.
     ALTER TABLE conversations ADD COLUMN sort_tier INTEGER NOT NULL DEFAULT 5;
     UPDATE conversations SET sort_tier = tier;
-    CREATE INDEX conversations_order ON conversations (status, sort_tier, due_sort, id);
+    CREATE INDEX conversations_order ON conversations (status, sort_tier, due_sort, id, tier);
 
     -- When a holding reply acknowledged the unanswered messages (epoch ms).
     ALTER TABLE conversations ADD COLUMN acknowledged_at INTEGER;
