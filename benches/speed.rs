@@ -1,7 +1,9 @@
 //! Speed figures on a 1,000,000-message cache (100,000 conversations).
 //!
 //! Run: `cargo bench --bench speed` (set `HEARTH_BENCH_MESSAGES` for a smaller run).
-//! Prints: ingest rate, queue query time, fuzzy filter time over 100k previews,
+//! Prints: ingest rate, the queue-order refresh (overdue rows climbing a tier per
+//! target overrun: the first one after the build, then a settled minute), queue
+//! query time, fuzzy filter time over 100k previews,
 //! and, driving the real release binary in a pseudo-terminal: process start to
 //! first full frame, key-to-frame when moving in the queue and when opening a
 //! 500-message thread, and the TUI process's peak RSS.
@@ -332,6 +334,30 @@ fn main() {
     println!("ingest (HTTP-free: normalise + triage + SQLite): {rate:>10.0} messages/s");
     let size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
     println!("cache file: {:.0} MiB", size as f64 / (1024.0 * 1024.0));
+
+    // The order refresh the inbox runs each minute (and `hearth queue` before it
+    // reads): the first moves every overdue row, later ones only those crossing a step.
+    let steps = Config::default().targets.promotion_steps();
+    let mut moved = 0;
+    let first_refresh_ms = time_ms(|| {
+        moved = store
+            .refresh_order(Utc::now(), &steps)
+            .expect("refresh order");
+    });
+    println!("order refresh, first ({moved} rows climb): {first_refresh_ms:>8.1} ms");
+    let mut refresh_ms: Vec<f64> = (0..10)
+        .map(|_| {
+            time_ms(|| {
+                store
+                    .refresh_order(Utc::now(), &steps)
+                    .expect("refresh order");
+            })
+        })
+        .collect();
+    println!(
+        "order refresh, settled minute: median {:.2} ms",
+        percentile(&mut refresh_ms, 50)
+    );
 
     let filter = QueueFilter::default();
     let mut queue_ms: Vec<f64> = (0..50)

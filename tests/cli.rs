@@ -121,11 +121,27 @@ fn queue_json_has_the_documented_fields_in_queue_order() {
         "overdue",
         "status",
         "sentiment",
+        "sort_tier",
+        "acknowledged_at",
+        "send_error",
     ] {
         assert!(items[0].get(key).is_some(), "missing {key}");
     }
-    let tiers: Vec<u64> = items.iter().map(|i| i["tier"].as_u64().unwrap()).collect();
-    assert!(tiers.windows(2).all(|w| w[0] <= w[1]), "sorted by tier");
+    // Queue order: the sorting tier (the tier, raised while overdue), then the
+    // deadline; never above the real tier.
+    let keys: Vec<(u64, String)> = items
+        .iter()
+        .map(|i| {
+            let due = i["due_at"].as_str().unwrap_or("9999").to_string();
+            (i["sort_tier"].as_u64().unwrap(), due)
+        })
+        .collect();
+    assert!(keys.windows(2).all(|w| w[0] <= w[1]), "sorted: {keys:?}");
+    assert!(
+        items
+            .iter()
+            .all(|i| i["sort_tier"].as_u64() <= i["tier"].as_u64())
+    );
     assert!(items.iter().all(|i| i["status"] == "open"));
     let due = items[0]["due_at"].as_str().unwrap();
     assert!(chrono::DateTime::parse_from_rfc3339(due).is_ok(), "{due}");

@@ -210,3 +210,95 @@ fn tier_overrides_and_clears() {
     let bad = hearth(home, &db, &["tier", "999999", "2"]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn a_holding_reply_keeps_the_conversation_queued_with_its_deadline() {
+    let (home, db) = seeded();
+    let home = home.path();
+    let rows = json(&hearth(
+        home,
+        &db,
+        &["queue", "--json", "--tier", "1", "--limit", "500"],
+    ));
+    let dms: Vec<&serde_json::Value> = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter(|r| r["kind"] == "dm" && r["acknowledged_at"].is_null())
+        .take(2)
+        .collect();
+    assert_eq!(dms.len(), 2, "two tier-1 DMs in the demo");
+    let in_queue = |id: &serde_json::Value| -> Option<serde_json::Value> {
+        json(&hearth(home, &db, &["queue", "--json", "--limit", "500"]))
+            .as_array()
+            .expect("rows")
+            .iter()
+            .find(|r| r["id"] == *id)
+            .cloned()
+    };
+
+    // A playbook marked `acknowledgment = true` sends a holding reply.
+    let first = dms[0]["id"].to_string();
+    let out = hearth(
+        home,
+        &db,
+        &[
+            "reply",
+            &first,
+            "--playbook",
+            "acknowledge-dm",
+            "--template",
+            "on-it",
+            "--no-send",
+            "--force",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("queued holding reply"),
+        "{}",
+        text(&out.stdout)
+    );
+    let row = in_queue(&dms[0]["id"]).expect("still in the queue");
+    assert!(row["acknowledged_at"].is_string(), "{row}");
+    assert_eq!(row["due_at"], dms[0]["due_at"], "the deadline did not move");
+    let shown = json(&hearth(home, &db, &["show", &first, "--json"]));
+    assert!(shown["acknowledged_at"].is_string(), "{shown}");
+    let messages = shown["messages"].as_array().expect("messages");
+    assert_eq!(messages.last().expect("ours")["acknowledgment"], true);
+
+    // `--ack` does the same for typed text; a plain reply answers.
+    let second = dms[1]["id"].to_string();
+    let out = hearth(
+        home,
+        &db,
+        &[
+            "reply",
+            &second,
+            "--ack",
+            "--text",
+            "Thanks! Checking now, full answer within the hour.",
+            "--no-send",
+            "--force",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(in_queue(&dms[1]["id"]).is_some_and(|r| r["acknowledged_at"].is_string()));
+    let out = hearth(
+        home,
+        &db,
+        &[
+            "reply",
+            &second,
+            "--text",
+            "It is 40 EUR, and we deliver on Saturdays.",
+            "--no-send",
+            "--force",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        in_queue(&dms[1]["id"]).is_none(),
+        "answered: out of the queue"
+    );
+}

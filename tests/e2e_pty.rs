@@ -66,7 +66,8 @@ impl Terminal {
     }
 }
 
-/// Rows of the queue pane (left column) that carry a tier badge.
+/// Rows of the queue pane (left column) that carry a tier badge: "T1".."T5",
+/// with an arrow ("T2↑") when an overdue row sorts above its tier.
 fn queue_tiers(screen: &str) -> Vec<String> {
     screen
         .lines()
@@ -75,10 +76,17 @@ fn queue_tiers(screen: &str) -> Vec<String> {
             let badge = inner.trim_start_matches([' ', '▌']);
             // A row's badge is T1..T5; the header row's plain "T" names the column.
             let tier = badge.get(..2)?;
+            let promoted = badge[2..].starts_with('↑');
             (tier.starts_with('T') && tier[1..].chars().all(|c| c.is_ascii_digit()))
-                .then(|| tier.to_string())
+                .then(|| format!("{tier}{}", if promoted { "↑" } else { "" }))
         })
         .collect()
+}
+
+/// The row sorts as tier 1: a tier-1 row, or an overdue one promoted (the most
+/// overdue rows climb to the top; see `model::sort_tier`).
+fn sorts_first(badge: &str) -> bool {
+    badge == "T1" || badge.ends_with('↑')
 }
 
 fn pane_title(screen: &str) -> String {
@@ -147,7 +155,11 @@ fn demo_session_from_open_to_send_to_quit() {
         s.contains("demo: live") && queue_tiers(s).len() > 5
     });
     assert!(screen.contains("overdue"), "{screen}");
-    assert_eq!(queue_tiers(&screen)[0], "T1", "tier 1 comes first");
+    let first = queue_tiers(&screen)[0].clone();
+    assert!(
+        sorts_first(&first),
+        "tier 1 (or an overdue climber) first: {first}"
+    );
     let first_title = pane_title(&screen);
 
     // Move: the open conversation follows the selection.
@@ -158,12 +170,13 @@ fn demo_session_from_open_to_send_to_quit() {
     press(b"2");
     let screen = term.wait_for("the tier-2 filter", |s| {
         let tiers = queue_tiers(s);
-        !tiers.is_empty() && tiers.iter().all(|t| t == "T2")
+        !tiers.is_empty() && tiers.iter().all(|t| t.starts_with("T2"))
     });
-    assert!(!queue_tiers(&screen).contains(&"T1".to_string()));
+    assert!(!queue_tiers(&screen).iter().any(|t| t.starts_with("T1")));
     press(b"0");
     term.wait_for("the filter to clear", |s| {
-        queue_tiers(s).first().map(String::as_str) == Some("T1")
+        let tiers = queue_tiers(s);
+        tiers.iter().any(|t| t.starts_with("T1")) && tiers.first().is_some_and(|t| sorts_first(t))
     });
 
     // Search as you type runs off the UI task; the results still arrive and show.
@@ -304,19 +317,24 @@ fn a_panic_still_restores_the_terminal_and_explains_itself() {
     );
 }
 
-/// One inbox session on `db` in a fresh pseudo-terminal.
-fn session(
-    home: &Path,
-    db: &str,
-) -> (
+/// What a session hands the test: the process, its screen and its keyboard.
+type Session = (
     Box<dyn portable_pty::Child + Send + Sync>,
     Arc<Terminal>,
     Box<dyn Write + Send>,
-) {
+);
+
+/// One inbox session on `db` in a fresh pseudo-terminal.
+fn session(home: &Path, db: &str) -> Session {
+    session_sized(home, db, ROWS, COLS)
+}
+
+/// `session` in a terminal of `rows` × `cols`.
+fn session_sized(home: &Path, db: &str, rows: u16, cols: u16) -> Session {
     let pty = native_pty_system()
         .openpty(PtySize {
-            rows: ROWS,
-            cols: COLS,
+            rows,
+            cols,
             pixel_width: 0,
             pixel_height: 0,
         })
@@ -326,7 +344,7 @@ fn session(
         .spawn_command(command(home, &["--db", db]))
         .expect("start hearth");
     let term = Arc::new(Terminal {
-        state: Mutex::new((vt100::Parser::new(ROWS, COLS, 0), Vec::new())),
+        state: Mutex::new((vt100::Parser::new(rows, cols, 0), Vec::new())),
         changed: Condvar::new(),
     });
     spawn_reader(
@@ -481,4 +499,120 @@ fn scrolling_past_emoji_and_wide_text_leaves_no_residue() {
     keys.write_all(b"q").unwrap();
     keys.flush().unwrap();
     assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn a_holding_reply_meets_the_acknowledgment_and_the_item_stays_with_its_clock() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("cache.sqlite3");
+    let db = db.to_str().unwrap().to_string();
+    let now = chrono::Utc::now();
+    let inbound =
+        |thread: &str, author: &str, body: &str, minutes_ago: i64| hearth::model::IncomingMessage {
+            account: "bakery-ig".into(),
+            platform: hearth::model::Platform::Instagram,
+            kind: hearth::model::Kind::Dm,
+            thread_id: thread.into(),
+            platform_id: format!("{thread}-1"),
+            direction: hearth::model::Direction::Inbound,
+            author: author.into(),
+            body: body.into(),
+            sent_at: now - chrono::Duration::minutes(minutes_ago),
+            context: None,
+            brand: Some("Acme Bakery".into()),
+            location: None,
+            rating: None,
+        };
+    let triage = hearth::triage::Triage::new(&hearth::config::Config::default()).unwrap();
+    let mut store = hearth::store::Store::open(Path::new(&db)).unwrap();
+    let lead = store
+        .ingest(
+            &hearth::model::IngestPage {
+                messages: vec![
+                    inbound(
+                        "lead",
+                        "Dana Kim",
+                        "Hi! How much for a birthday cake for 20 people?",
+                        2,
+                    ),
+                    inbound("question", "Jin Park", "Do you have gluten-free bread?", 30),
+                    inbound(
+                        "praise",
+                        "Sam Lee",
+                        "Loved the croissants this morning!",
+                        40,
+                    ),
+                ],
+                cursor: None,
+            },
+            &triage,
+        )
+        .unwrap()
+        .touched[0];
+    let before = store.conversation(lead).unwrap().unwrap();
+    assert_eq!(before.tier, hearth::model::Tier::Revenue);
+    let due = before.due_at.expect("a response target");
+    assert!(
+        before.ack_due_at.is_some(),
+        "a tier-1 DM has an acknowledgment target"
+    );
+    drop(store);
+
+    // Wide enough for the queue's ack column.
+    let (mut child, term, mut keys) = session_sized(home.path(), &db, 30, 140);
+    let mut press = |bytes: &[u8]| {
+        keys.write_all(bytes).unwrap();
+        keys.flush().unwrap();
+    };
+    term.wait_for("the lead open in the thread", |s| {
+        s.contains("Dana Kim · 1 message") && s.contains("due in")
+    });
+    press(b"r");
+    press(b"Hi Dana, thanks! Checking the cake sizes now, full answer within the hour.");
+    term.wait_for("the draft", |s| s.contains("Checking the cake sizes"));
+    // alt-a: send it as a holding reply.
+    press(b"\x1ba");
+    let screen = term.wait_for("the holding reply to be queued", |s| {
+        s.contains("holding reply queued") && s.contains("✓ met")
+    });
+    assert!(screen.contains("the answer is still due in"), "{screen}");
+    // Still in the queue, its response clock running, the ack column met.
+    let row = screen
+        .lines()
+        .find(|l| l.contains("Dana Kim") && l.contains("T1"))
+        .unwrap_or_else(|| panic!("the lead left the queue:\n{screen}"));
+    assert!(row.contains("✓ met"), "{row}");
+    assert!(
+        row.split_whitespace()
+            .any(|w| w.ends_with('m') && w[..w.len() - 1].chars().all(|c| c.is_ascii_digit())),
+        "a countdown to the answer: {row}"
+    );
+    assert!(
+        screen.contains("acknowledged"),
+        "the thread header says so: {screen}"
+    );
+    press(b"q");
+    assert!(child.wait().unwrap().success());
+
+    let store = hearth::store::Store::open(Path::new(&db)).unwrap();
+    let after = store.conversation(lead).unwrap().unwrap();
+    assert_eq!(after.status, hearth::model::Status::Open);
+    assert_eq!(after.due_at, Some(due), "the response target did not move");
+    assert!(after.acknowledged_at.is_some());
+    let thread = store.messages(lead, 10).unwrap();
+    let ours = thread.last().expect("our holding reply");
+    assert!(ours.acknowledgment && ours.body.contains("Checking the cake sizes"));
+    drop(store);
+    // Scripts see it too.
+    let show = std::process::Command::new(env!("CARGO_BIN_EXE_hearth"))
+        .args(["--db", &db, "show", &lead.to_string(), "--json"])
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .output()
+        .unwrap();
+    assert!(show.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&show.stdout).unwrap();
+    assert!(json["acknowledged_at"].is_string(), "{json}");
+    assert_eq!(json["status"], "open");
 }

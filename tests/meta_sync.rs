@@ -1144,6 +1144,7 @@ async fn hidden_comments_are_stored_as_hidden_and_leave_the_queue() {
         &engine_account(IG, Platform::Instagram, &fake),
         &paths(dir.path()),
         outbox,
+        Arc::new(Triage::new(&Config::default()).expect("triage")),
         hearth::sync::engine::EngineOptions::default(),
     )
     .await
@@ -1435,6 +1436,7 @@ async fn a_server_error_on_a_send_is_checked_before_any_resend() {
             &acct,
             &paths,
             outbox,
+            Arc::new(Triage::new(&Config::default()).expect("triage")),
             hearth::sync::engine::EngineOptions::default(),
         )
     };

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use hearth::model::{
     Assess, AssessInput, Assessment, Cursor, Direction, IncomingMessage, IngestPage, Kind,
-    Platform, QueueFilter, Status, Tier,
+    Platform, PromotionSteps, QueueFilter, Status, Tier, sort_tier,
 };
 use hearth::store::{QueueKey, Store, StoreError};
 
@@ -493,4 +493,278 @@ fn opening_a_new_cache_from_many_threads_at_once_migrates_it_once() {
         opener.join().unwrap().expect("every opener succeeds");
     }
     assert_eq!(Store::open(&path).unwrap().totals().unwrap(), (0, 0));
+}
+
+fn steps() -> PromotionSteps {
+    PromotionSteps::new([Some(60), Some(120), Some(240), Some(24 * 60), None])
+}
+
+#[test]
+fn a_refused_reply_reopens_the_conversation_with_its_deadline_until_a_resend_goes_out() {
+    let (_dir, mut store) = open_temp();
+    let id = store
+        .ingest(
+            &page(vec![msg(
+                "a",
+                "1",
+                Direction::Inbound,
+                "it arrived broken",
+                0,
+            )]),
+            &KeywordAssess,
+        )
+        .unwrap()
+        .touched[0];
+    let deadline = store.conversation(id).unwrap().unwrap().due_at;
+    assert_eq!(deadline, Some(t0() + Duration::hours(2)));
+    let sent_at = t0() + Duration::minutes(30);
+    let outbox = store
+        .record_reply(id, "Sam", "So sorry, Dana!", None, sent_at)
+        .unwrap();
+    let c = store.conversation(id).unwrap().unwrap();
+    assert_eq!((c.status, c.due_at), (Status::Waiting, None));
+
+    // The platform refuses it: the conversation is back, with the same deadline.
+    assert!(store.claim_outbox_item(outbox, sent_at).unwrap());
+    store
+        .mark_outbox_failed(
+            outbox,
+            "the messaging window has closed",
+            sent_at,
+            &KeywordAssess,
+        )
+        .unwrap();
+    let c = store.conversation(id).unwrap().unwrap();
+    assert_eq!(c.status, Status::Open);
+    assert_eq!(c.due_at, deadline);
+    assert_eq!(c.first_unanswered_at, Some(t0()));
+    assert_eq!(
+        c.send_error.as_deref(),
+        Some("the messaging window has closed")
+    );
+    let queue = store.queue(&QueueFilter::default(), None, 10).unwrap();
+    assert_eq!(queue.iter().map(|c| c.id).collect::<Vec<_>>(), [id]);
+    let counts = store
+        .counts(&QueueFilter::default(), t0() + Duration::hours(3))
+        .unwrap();
+    assert_eq!(counts.overdue, 1);
+    assert_eq!(
+        counts.oldest_overdue[1].as_ref().map(|o| (o.id, o.due_at)),
+        Some((id, t0() + Duration::hours(2))),
+        "the status bar can name it"
+    );
+
+    // Sent again: answered for now, and once the platform takes it, for good.
+    store
+        .resolve_outbox(outbox, true, sent_at, &KeywordAssess)
+        .unwrap();
+    let c = store.conversation(id).unwrap().unwrap();
+    assert_eq!((c.status, c.send_error.as_deref()), (Status::Waiting, None));
+    assert!(store.claim_outbox_item(outbox, sent_at).unwrap());
+    store.mark_outbox_sent(outbox, "p-77", sent_at).unwrap();
+    let c = store.conversation(id).unwrap().unwrap();
+    assert_eq!((c.status, c.due_at), (Status::Waiting, None));
+    assert!(
+        store
+            .queue(&QueueFilter::default(), None, 10)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_dismissed_refusal_leaves_the_conversation_unanswered() {
+    let (_dir, mut store) = open_temp();
+    let id = store
+        .ingest(
+            &page(vec![msg("a", "1", Direction::Inbound, "price please", 0)]),
+            &KeywordAssess,
+        )
+        .unwrap()
+        .touched[0];
+    let outbox = store
+        .record_reply(id, "Sam", "20 EUR", None, t0() + Duration::minutes(5))
+        .unwrap();
+    store.set_status(id, Status::Done).unwrap();
+    store
+        .mark_outbox_failed(outbox, "rejected", t0(), &KeywordAssess)
+        .unwrap();
+    let c = store.conversation(id).unwrap().unwrap();
+    assert_eq!(
+        c.status,
+        Status::Open,
+        "done only because we thought it answered"
+    );
+    store
+        .resolve_outbox(outbox, false, t0(), &KeywordAssess)
+        .unwrap();
+    let c = store.conversation(id).unwrap().unwrap();
+    assert_eq!(c.status, Status::Open);
+    assert_eq!(c.due_at, Some(t0() + Duration::hours(1)));
+    assert_eq!(c.send_error, None, "given up on: no longer flagged");
+}
+
+#[test]
+fn a_holding_reply_meets_the_acknowledgment_and_keeps_the_response_clock() {
+    let (_dir, mut store) = open_temp();
+    let id = store
+        .ingest(
+            &page(vec![msg("a", "1", Direction::Inbound, "price for 20?", 0)]),
+            &KeywordAssess,
+        )
+        .unwrap()
+        .touched[0];
+    let before = store.conversation(id).unwrap().unwrap();
+    let ack_at = t0() + Duration::minutes(4);
+    let outbox = store
+        .record_reply_as(
+            id,
+            "Sam",
+            "Got it, full answer within the hour!",
+            None,
+            true,
+            ack_at,
+        )
+        .unwrap();
+    let c = store.conversation(id).unwrap().unwrap();
+    assert_eq!(c.status, Status::Open, "still owed an answer");
+    assert_eq!(c.due_at, before.due_at, "the response clock keeps running");
+    assert_eq!(c.acknowledged_at, Some(ack_at));
+    let queue = store.queue(&QueueFilter::default(), None, 10).unwrap();
+    assert_eq!(queue.len(), 1);
+    assert_eq!(queue[0].acknowledged_at, Some(ack_at));
+    // Which outbound message was the acknowledgment is recorded, for metrics.
+    let item = store.outbox_item(outbox).unwrap().unwrap();
+    let thread = store.messages(id, 10).unwrap();
+    let holding = thread
+        .iter()
+        .find(|m| Some(m.id) == item.message_id)
+        .expect("the holding reply");
+    assert!(holding.acknowledgment);
+    assert!(!thread[0].acknowledgment);
+
+    // A refused acknowledgment acknowledged nothing.
+    store
+        .mark_outbox_failed(outbox, "rejected", ack_at, &KeywordAssess)
+        .unwrap();
+    let c = store.conversation(id).unwrap().unwrap();
+    assert_eq!(c.acknowledged_at, None);
+    assert_eq!(c.send_error.as_deref(), Some("rejected"));
+
+    // The real answer ends both clocks.
+    store
+        .record_reply(
+            id,
+            "Sam",
+            "It is 20 EUR a head.",
+            None,
+            t0() + Duration::minutes(40),
+        )
+        .unwrap();
+    let c = store.conversation(id).unwrap().unwrap();
+    assert_eq!(
+        (c.status, c.acknowledged_at, c.due_at),
+        (Status::Waiting, None, None)
+    );
+}
+
+#[test]
+fn promotion_keeps_keyset_paging_complete_and_duplicate_free() {
+    let (_dir, mut store) = open_temp();
+    let bodies = [
+        "price please",
+        "it arrived broken",
+        "open on sunday?",
+        "thank you all",
+        "spam spam",
+    ];
+    // 60 conversations of every tier, arriving over 30 hours.
+    let messages = (0..60)
+        .map(|i| {
+            msg(
+                &format!("t{i}"),
+                &format!("m{i}"),
+                Direction::Inbound,
+                bodies[i % bodies.len()],
+                i64::try_from(i * 31 % 1800).unwrap(),
+            )
+        })
+        .collect();
+    store.ingest(&page(messages), &KeywordAssess).unwrap();
+    let now = t0() + Duration::hours(31);
+    let moved = store.refresh_order(now, &steps()).unwrap();
+    assert!(moved > 0, "some deadlines have long passed");
+    assert_eq!(store.refresh_order(now, &steps()).unwrap(), 0, "settled");
+
+    let all = store.queue(&QueueFilter::default(), None, 1000).unwrap();
+    assert_eq!(all.len(), 60);
+    for c in &all {
+        assert_eq!(
+            c.sort_tier,
+            sort_tier(c.tier, c.due_at, now, &steps()),
+            "the SQL and the rule agree on #{}",
+            c.id
+        );
+    }
+    assert!(all.iter().any(|c| c.is_promoted()));
+    // A promoted complaint sorts above leads that are due later.
+    let complaint = all
+        .iter()
+        .position(|c| c.tier == Tier::Retention && c.is_promoted())
+        .expect("a promoted complaint");
+    let later_lead = all
+        .iter()
+        .position(|c| c.tier == Tier::Revenue && c.due_at > all[complaint].due_at)
+        .expect("a later lead");
+    assert!(complaint < later_lead);
+
+    for filter in [
+        QueueFilter::default(),
+        QueueFilter {
+            tier: Some(Tier::Acknowledgment),
+            ..QueueFilter::default()
+        },
+    ] {
+        let whole = store.queue(&filter, None, 1000).unwrap();
+        let mut paged = Vec::new();
+        let mut after = None;
+        loop {
+            let page = store.queue(&filter, after, 7).unwrap();
+            let Some(last) = page.last() else { break };
+            after = Some(QueueKey::of(last));
+            paged.extend(page.iter().map(|c| c.id));
+        }
+        let mut unique = paged.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), paged.len(), "no row twice ({filter:?})");
+        assert_eq!(
+            paged,
+            whole.iter().map(|c| c.id).collect::<Vec<_>>(),
+            "every row, in order ({filter:?})"
+        );
+        let keys: Vec<(u8, i64, i64)> = whole
+            .iter()
+            .map(|c| {
+                let due = c.due_at.map_or(i64::MAX, |d| d.timestamp_millis());
+                (c.sort_tier.number(), due, c.id)
+            })
+            .collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]), "{keys:?}");
+    }
+
+    // A re-tier settles the sorting tier at once, without waiting for the minute.
+    let praise = all
+        .iter()
+        .find(|c| c.tier == Tier::Acknowledgment && c.is_overdue(now))
+        .expect("overdue praise");
+    store
+        .set_tier_override(praise.id, Some(Tier::Retention), now)
+        .unwrap();
+    assert!(store.refresh_order_of(praise.id, now, &steps()).unwrap());
+    let c = store.conversation(praise.id).unwrap().unwrap();
+    assert_eq!(
+        c.sort_tier,
+        sort_tier(Tier::Retention, c.due_at, now, &steps())
+    );
 }

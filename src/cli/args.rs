@@ -150,6 +150,11 @@ pub struct ReplyArgs {
     /// Which template of the playbook.
     #[arg(long, requires = "playbook")]
     pub template: Option<String>,
+    /// A holding reply ("got it, the full answer within the hour"): it meets the
+    /// acknowledgment target; the conversation stays in the queue, its response
+    /// target still running. Playbooks marked `acknowledgment = true` imply it.
+    #[arg(long)]
+    pub ack: bool,
     /// Queue only; do not try to send now.
     #[arg(long)]
     pub no_send: bool,

@@ -22,7 +22,10 @@ pub fn run(env: Env, args: DemoArgs) -> anyhow::Result<ExitCode> {
         crate::triage::Triage::new(&env.config).map_err(|e| Failure::bad_input(e.to_string()))?;
     let mut store = Store::open(&db)?;
     store.mark_demo()?;
-    let summary = crate::demo::seed(&mut store, &triage, Utc::now())?;
+    let now = Utc::now();
+    let summary = crate::demo::seed(&mut store, &triage, now)?;
+    // The demo's clocks are relative to now: open on the order they make.
+    store.refresh_order(now, &env.config.targets.promotion_steps())?;
     drop(store);
     if args.seed_only {
         say!(

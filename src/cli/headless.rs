@@ -3,7 +3,7 @@
 
 use super::args::{QueueArgs, ShowArgs, TriageArgs};
 use super::{EXIT_BAD_INPUT, Env, Failure, term};
-use crate::model::{Conversation, Direction, Message, QueueFilter, Tier};
+use crate::model::{Conversation, Direction, Message, QueueFilter, ReplyWindow, Tier};
 use crate::sanitize::{sanitize, sanitize_line};
 use crate::store::Store;
 use crate::timefmt::{countdown, local_short};
@@ -70,12 +70,21 @@ struct QueueItem<'a> {
     tier_auto: u8,
     tier_override: Option<u8>,
     tier_reason: &'a str,
+    /// The tier the queue sorts it as (higher than `tier` while it is overdue).
+    sort_tier: u8,
     author: &'a str,
     preview: &'a str,
     received_at: String,
     due_at: Option<String>,
     ack_due_at: Option<String>,
+    /// When a holding reply met the acknowledgment target (the response target
+    /// still runs).
+    acknowledged_at: Option<String>,
     overdue: bool,
+    /// Why the platform refused our latest reply.
+    send_error: Option<&'a str>,
+    /// When Meta's messaging window closes (Facebook and Instagram DMs).
+    window_closes_at: Option<String>,
     status: &'a str,
     sentiment: f64,
     rating: Option<u8>,
@@ -97,12 +106,20 @@ impl<'a> QueueItem<'a> {
             tier_auto: c.tier_auto.number(),
             tier_override: c.tier_override.map(Tier::number),
             tier_reason: &c.tier_reason,
+            sort_tier: c.sort_tier.number(),
             author: &c.author,
             preview: &c.preview,
             received_at: rfc3339(c.first_unanswered_at.unwrap_or(c.last_message_at)),
             due_at: c.due_at.map(rfc3339),
             ack_due_at: c.ack_due_at.map(rfc3339),
+            acknowledged_at: c.acknowledged_at.map(rfc3339),
             overdue: c.is_overdue(now),
+            send_error: c.send_error.as_deref(),
+            window_closes_at: match c.reply_window(now) {
+                ReplyWindow::OpenUntil { closes_at } => Some(rfc3339(closes_at)),
+                ReplyWindow::Closed { since } => since.map(rfc3339),
+                ReplyWindow::Always => None,
+            },
             status: c.status.as_str(),
             sentiment: (c.sentiment * 1000.0).round() / 1000.0,
             rating: c.rating,
@@ -140,6 +157,14 @@ pub fn queue(env: &Env, args: &QueueArgs) -> anyhow::Result<ExitCode> {
     let store = open_for_reading(env)?;
     let now = Utc::now();
     wake_due(env, &store, now)?;
+    // Overdue conversations climb a tier per target overrun before the read; that
+    // is a write, so it needs a writable connection (a read-only cache keeps the
+    // order it had, with a note).
+    let promoted = Store::open(store.path())
+        .and_then(|writer| writer.refresh_order(now, &env.config.targets.promotion_steps()));
+    if let Err(e) = promoted {
+        tracing::warn!(error = %e, "cannot refresh the queue order");
+    }
     let rows = store.queue(&filter, None, args.limit)?;
     if args.json {
         let items: Vec<QueueItem> = rows.iter().map(|c| QueueItem::new(c, now)).collect();
@@ -170,11 +195,26 @@ fn queue_line(c: &Conversation, now: DateTime<Utc>) -> String {
         .due_at
         .map_or_else(|| "-".to_string(), |d| countdown(d, now));
     let author = width::fit(&sanitize_line(&c.author), AUTHOR_COLUMNS);
-    let preview = sanitize_line(&c.preview);
+    // Flags go before the message, so a cut never hides them.
+    let mut flags = String::new();
+    if c.acknowledged_at.is_some() {
+        flags.push_str("[acknowledged] ");
+    }
+    if let Some(error) = &c.send_error {
+        flags.push_str(&format!(
+            "[send failed: {}] ",
+            width::truncate(&sanitize_line(error), 60)
+        ));
+    }
+    if let Some(left) = c.reply_window(now).closing_soon(now) {
+        flags.push_str(&format!("[window: {} left] ", window_left(left)));
+    }
+    let preview = format!("{flags}{}", sanitize_line(&c.preview));
     let preview = width::truncate(&preview, PREVIEW_COLUMNS);
+    let promoted = if c.is_promoted() { "↑" } else { " " };
     [
         width::right(&c.id.to_string(), 6),
-        format!("T{}", c.tier),
+        format!("T{}{promoted}", c.tier),
         width::right(&due, 9),
         width::fit(c.platform.short(), 3),
         width::fit(c.kind.as_str(), 7),
@@ -182,6 +222,16 @@ fn queue_line(c: &Conversation, now: DateTime<Utc>) -> String {
         preview.into_owned(),
     ]
     .join(GAP)
+}
+
+/// "2h", "35m": what is left of a messaging window.
+fn window_left(left: chrono::Duration) -> String {
+    let minutes = left.num_minutes().max(0);
+    if minutes >= 60 {
+        format!("{}h", minutes / 60)
+    } else {
+        format!("{minutes}m")
+    }
 }
 
 #[derive(Serialize)]
@@ -199,6 +249,8 @@ struct ShowMessage<'a> {
     author: &'a str,
     body: &'a str,
     sent_at: String,
+    /// An outbound holding reply.
+    acknowledgment: bool,
 }
 
 impl<'a> From<&'a Message> for ShowMessage<'a> {
@@ -210,6 +262,7 @@ impl<'a> From<&'a Message> for ShowMessage<'a> {
             author: &m.author,
             body: &m.body,
             sent_at: rfc3339(m.sent_at),
+            acknowledgment: m.acknowledgment,
         }
     }
 }
@@ -261,14 +314,29 @@ pub fn show(env: &Env, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     if let Some(due) = c.due_at {
         writeln!(out, "Due: {} ({})", local_short(due), countdown(due, now))?;
     }
+    if let Some(at) = c.acknowledged_at {
+        writeln!(
+            out,
+            "Acknowledged: {} (the answer is still due)",
+            local_short(at)
+        )?;
+    }
+    if let Some(error) = &c.send_error {
+        writeln!(out, "Send failed: {}", sanitize_line(error))?;
+    }
     for m in &messages {
         let arrow = match m.direction {
             Direction::Inbound => "<",
             Direction::Outbound => ">",
         };
+        let holding = if m.acknowledgment {
+            " · holding reply"
+        } else {
+            ""
+        };
         writeln!(
             out,
-            "\n{arrow} {} · {}",
+            "\n{arrow} {} · {}{holding}",
             sanitize_line(&m.author),
             local_short(m.sent_at)
         )?;

@@ -182,6 +182,11 @@ impl Targets {
             Tier::Monitor => self.tier5_minutes,
         }
     }
+
+    /// The queue's promotion steps: each tier climbs once per target overrun.
+    pub fn promotion_steps(&self) -> crate::model::PromotionSteps {
+        crate::model::PromotionSteps::new(Tier::ALL.map(|t| self.minutes_for(t)))
+    }
 }
 
 /// Colours by name ("red", "#ff8800", "lightblue"); unset entries keep the defaults.

@@ -29,6 +29,10 @@ pub struct ReplyRequest {
     pub when: When,
     /// Send even though guards warn (every overridden warning is recorded).
     pub force: bool,
+    /// A holding reply ("got it, the full answer within the hour"): it meets the
+    /// acknowledgment target; the response target keeps running and the
+    /// conversation stays in the queue.
+    pub acknowledgment: bool,
 }
 
 /// A reply that went into the outbox.
@@ -41,6 +45,9 @@ pub struct ReplyOutcome {
     pub held_for_opening: bool,
     /// Guard warnings the user chose to send through.
     pub overridden: Vec<Warning>,
+    /// It was a holding reply: the conversation is still due at `still_due_at`.
+    pub acknowledgment: bool,
+    pub still_due_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -104,9 +111,14 @@ impl Inbox<'_> {
             // A Meta window that will have closed by then would make the platform refuse.
             self.require_window(&conversation, at)?;
         }
-        let outbox_id =
-            self.store
-                .record_reply(conversation.id, &self.config.agent, &text, send_after, now)?;
+        let outbox_id = self.store.record_reply_as(
+            conversation.id,
+            &self.config.agent,
+            &text,
+            send_after,
+            req.acknowledgment,
+            now,
+        )?;
         for w in &warnings {
             self.store.record_guard_override(
                 conversation.id,
@@ -121,6 +133,7 @@ impl Inbox<'_> {
             outbox = outbox_id,
             scheduled = send_after.is_some(),
             overridden = warnings.len(),
+            acknowledgment = req.acknowledgment,
             "reply queued"
         );
         Ok(ReplyDecision::Queued(ReplyOutcome {
@@ -128,6 +141,12 @@ impl Inbox<'_> {
             send_after,
             held_for_opening,
             overridden: warnings,
+            acknowledgment: req.acknowledgment,
+            still_due_at: if req.acknowledgment {
+                conversation.due_at
+            } else {
+                None
+            },
         }))
     }
 

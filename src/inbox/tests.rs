@@ -63,6 +63,7 @@ fn reply(id: i64, text: &str) -> ReplyRequest {
         text: text.into(),
         when: When::Now,
         force: false,
+        acknowledgment: false,
     }
 }
 
@@ -85,6 +86,7 @@ fn tui_send(
             text: text.into(),
             when: When::Now,
             force: false,
+            acknowledgment: false,
         },
         now,
     )

@@ -9,10 +9,13 @@ use chrono::{DateTime, Utc};
 
 impl Inbox<'_> {
     /// Pin the tier (`None` clears the pin). The choice is kept as a labelled
-    /// example for learning.
+    /// example for learning. An overdue conversation keeps climbing from its new
+    /// tier at once (`model::sort_tier`), not only at the next refresh.
     pub fn retier(&mut self, id: i64, tier: Option<Tier>, now: DateTime<Utc>) -> Result<()> {
         self.conversation(id)?;
         self.store.set_tier_override(id, tier, now)?;
+        self.store
+            .refresh_order_of(id, now, &self.config.targets.promotion_steps())?;
         Ok(())
     }
 
@@ -51,7 +54,8 @@ impl Inbox<'_> {
         resend: bool,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        self.store.resolve_outbox(outbox_id, resend, now)?;
+        self.store
+            .resolve_outbox(outbox_id, resend, now, self.assess)?;
         Ok(())
     }
 

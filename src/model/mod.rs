@@ -48,14 +48,19 @@ macro_rules! word_enum {
 mod account;
 mod facts;
 mod moderation;
+mod order;
 mod outbox;
 mod window;
 
 pub use account::AccountStatus;
 pub use facts::{MessageState, PageFacts, Sweep};
 pub use moderation::{ModerationReason, StrikeStep};
+pub use order::{PromotionSteps, sort_tier};
 pub use outbox::{OutboxAction, OutboxState};
-pub use window::{MESSAGING_WINDOW_HOURS, ReplyWindow, reply_limit, reply_refusal, reply_window};
+pub use window::{
+    MESSAGING_WINDOW_HOURS, ReplyWindow, WINDOW_WARN_HOURS, reply_limit, reply_refusal,
+    reply_window,
+};
 
 /// Where a conversation comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -335,11 +340,31 @@ pub struct Conversation {
     /// First line of the latest message, for list views.
     pub preview: String,
     pub message_count: i64,
+    /// The tier the queue sorts it as: `tier`, raised while it is overdue
+    /// (see `model::sort_tier`). Kept in the store, refreshed every minute.
+    pub sort_tier: Tier,
+    /// When a holding reply (an acknowledgment) went to the customer's unanswered
+    /// messages: the acknowledgment target is met, the response target still runs.
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    /// Why the platform refused our latest reply, while nothing has answered since.
+    pub send_error: Option<String>,
+    /// When the customer last wrote (Meta's messaging window runs from it).
+    pub last_inbound_at: Option<DateTime<Utc>>,
 }
 
 impl Conversation {
     pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
         self.status == Status::Open && self.due_at.is_some_and(|d| d < now)
+    }
+
+    /// Sorted above its tier because it is overdue.
+    pub fn is_promoted(&self) -> bool {
+        self.sort_tier < self.tier
+    }
+
+    /// The platform's messaging window for a reply now.
+    pub fn reply_window(&self, now: DateTime<Utc>) -> ReplyWindow {
+        reply_window(self.platform, self.kind, self.last_inbound_at, now)
     }
 }
 
@@ -353,6 +378,9 @@ pub struct Message {
     pub author: String,
     pub body: String,
     pub sent_at: DateTime<Utc>,
+    /// An outbound holding reply ("got it, full answer within the hour"): it meets
+    /// the acknowledgment target and leaves the response target running.
+    pub acknowledgment: bool,
 }
 
 /// Which conversations a queue view shows. Empty filter = every open conversation.
@@ -368,9 +396,19 @@ pub struct QueueFilter {
 /// Per-tier counts for the status bar.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct QueueCounts {
-    /// Open conversations per tier, index 0 = tier 1.
+    /// Open conversations per tier (the real tier, not the sorting one), index 0 = tier 1.
     pub per_tier: [i64; 5],
     pub overdue: i64,
+    /// The most overdue open conversation of each tier, index 0 = tier 1.
+    pub oldest_overdue: [Option<OverdueItem>; 5],
+}
+
+/// An overdue conversation, as the status bar names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OverdueItem {
+    pub id: i64,
+    pub author: String,
+    pub due_at: DateTime<Utc>,
 }
 
 impl QueueCounts {

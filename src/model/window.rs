@@ -8,6 +8,9 @@ use chrono::{DateTime, Duration, Utc};
 /// Hours Meta lets a business answer a DM after the customer's last message.
 pub const MESSAGING_WINDOW_HOURS: i64 = 24;
 
+/// A window with less than this many hours left is flagged as about to close.
+pub const WINDOW_WARN_HOURS: i64 = 4;
+
 /// Whether a reply may be sent in a thread now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReplyWindow {
@@ -23,6 +26,18 @@ pub enum ReplyWindow {
 impl ReplyWindow {
     pub fn is_open(self) -> bool {
         !matches!(self, ReplyWindow::Closed { .. })
+    }
+
+    /// Time left when the window closes within `WINDOW_WARN_HOURS` of `now`.
+    pub fn closing_soon(self, now: DateTime<Utc>) -> Option<Duration> {
+        match self {
+            ReplyWindow::OpenUntil { closes_at }
+                if closes_at - now < Duration::hours(WINDOW_WARN_HOURS) =>
+            {
+                Some(closes_at - now)
+            }
+            _ => None,
+        }
     }
 }
 
@@ -153,6 +168,19 @@ mod tests {
         assert!(reply_refusal(Platform::Facebook, Kind::Comment, Some(Deleted)).is_some());
         assert_eq!(
             reply_refusal(Platform::Instagram, Kind::Dm, Some(Hidden)),
+            None
+        );
+    }
+
+    #[test]
+    fn a_window_is_about_to_close_in_its_last_hours_only() {
+        let now = at(0);
+        let fb = |last| reply_window(Platform::Facebook, Kind::Dm, Some(last), now);
+        assert_eq!(fb(at(-22)).closing_soon(now), Some(Duration::hours(2)));
+        assert_eq!(fb(at(-20)).closing_soon(now), None, "exactly 4 h left");
+        assert_eq!(fb(at(-24)).closing_soon(now), None, "closed, not closing");
+        assert_eq!(
+            reply_window(Platform::Mastodon, Kind::Dm, Some(at(-23)), now).closing_soon(now),
             None
         );
     }

@@ -371,6 +371,10 @@ mod tests {
             last_message_at: now,
             preview: String::new(),
             message_count: 1,
+            sort_tier: Tier::Retention,
+            acknowledged_at: None,
+            send_error: None,
+            last_inbound_at: None,
         };
         let config = Config {
             agent: "Robin".into(),

@@ -27,7 +27,9 @@ impl Store {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let n = tx.execute(
-            "UPDATE conversations SET tier_override = ?2, tier = COALESCE(?2, tier_auto) WHERE id = ?1",
+            "UPDATE conversations SET tier_override = ?2, tier = COALESCE(?2, tier_auto),
+                 sort_tier = COALESCE(?2, tier_auto)
+             WHERE id = ?1",
             (id, tier.map(|t| i64::from(t.number()))),
         )?;
         if n == 0 {
@@ -84,6 +86,21 @@ impl Store {
         send_after: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> Result<i64> {
+        self.record_reply_as(conversation_id, author, body, send_after, false, now)
+    }
+
+    /// `record_reply`, or with `acknowledgment` a holding reply: the message is
+    /// marked as one, the acknowledgment target is met (`acknowledged_at`) and the
+    /// conversation stays in the queue with its response deadline.
+    pub fn record_reply_as(
+        &mut self,
+        conversation_id: i64,
+        author: &str,
+        body: &str,
+        send_after: Option<DateTime<Utc>>,
+        acknowledgment: bool,
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
         // IMMEDIATE: take the write lock up front, so a concurrent writer waits
         // (busy timeout) instead of failing mid-transaction.
         let tx = self
@@ -116,8 +133,9 @@ impl Store {
         )?;
         let outbox_id = tx.last_insert_rowid();
         tx.execute(
-            "INSERT INTO messages (conversation_id, account, platform_id, direction, author, body, sent_at)
-             VALUES (?1, ?2, ?3, 'outbound', ?4, ?5, ?6)",
+            "INSERT INTO messages (conversation_id, account, platform_id, direction, author, body,
+                 sent_at, acknowledgment)
+             VALUES (?1, ?2, ?3, 'outbound', ?4, ?5, ?6, ?7)",
             (
                 conversation_id,
                 &account,
@@ -125,6 +143,7 @@ impl Store {
                 author,
                 body,
                 at,
+                acknowledgment,
             ),
         )?;
         let message_id = tx.last_insert_rowid();

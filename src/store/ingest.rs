@@ -262,8 +262,10 @@ struct RefreshRow {
     status: String,
     tier_override: Option<i64>,
     assessed: bool,
-    last_outbound: Option<i64>,
     first_unanswered: Option<i64>,
+    acknowledged: Option<i64>,
+    send_error: Option<String>,
+    last_inbound: Option<i64>,
     count: i64,
     last_body: String,
     last_at: i64,
@@ -295,13 +297,21 @@ pub(super) fn index_messages_after(tx: &Transaction, after: i64) -> Result<()> {
 
 /// Recompute a conversation's derived columns from its messages.
 ///
-/// `customer_wrote` reopens a conversation that was waiting or done: the customer
-/// has written again. Without an assessor the stored tier is kept.
+/// What answers the customer: an outbound message that is not a holding reply
+/// (`messages.acknowledgment`) and whose outbox item, if hearth sent it, was not
+/// refused or given up on (`failed`, `dismissed`). A reply still queued or in
+/// flight answers provisionally; if the platform refuses it, the engine calls
+/// this again and the conversation is back. A holding reply after the last
+/// answer sets `acknowledged_at`; a refused reply after it sets `send_error`.
+///
+/// `reopen` brings a waiting or done conversation back to the queue when it is
+/// unanswered now: the customer wrote again, or our reply was refused. Without
+/// an assessor the stored tier and deadline are kept.
 pub(super) fn refresh_conversation(
     tx: &Transaction,
     id: i64,
     assess: Option<&dyn Assess>,
-    customer_wrote: bool,
+    reopen: bool,
 ) -> Result<()> {
     // Everything the refresh needs, in one statement (this runs once per touched
     // conversation per page, so statement count matters for sync throughput).
@@ -309,18 +319,36 @@ pub(super) fn refresh_conversation(
         .prepare_cached(
             // Only visible messages answer or ask (a hidden comment needs no answer,
             // a refused reply is none); replaced versions are history, not messages.
-            "WITH lo AS (SELECT max(sent_at) AS t FROM messages
-                         WHERE conversation_id = ?1 AND direction = 'outbound'
-                           AND platform_state = 'visible'),
+            // A holding reply acknowledges but does not answer; a reply the platform
+            // refused (or the user dismissed) answers nothing.
+            "WITH lo AS (SELECT max(m.sent_at) AS t FROM messages m
+                         WHERE m.conversation_id = ?1 AND m.direction = 'outbound'
+                           AND m.platform_state = 'visible'
+                           AND m.acknowledgment = 0
+                           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.message_id = m.id
+                                           AND o.state IN ('failed', 'dismissed'))),
                   latest AS (SELECT body, sent_at FROM messages WHERE conversation_id = ?1
                                AND platform_state != 'replaced'
                              ORDER BY sent_at DESC, id DESC LIMIT 1)
              SELECT c.platform, c.kind, c.rating, c.status, c.tier_override, c.tier_reason != '',
-                    lo.t,
                     (SELECT min(sent_at) FROM messages
                      WHERE conversation_id = ?1 AND direction = 'inbound'
                        AND platform_state = 'visible'
                        AND sent_at > COALESCE(lo.t, -9223372036854775808)),
+                    (SELECT min(m.sent_at) FROM messages m
+                     WHERE m.conversation_id = ?1 AND m.direction = 'outbound'
+                       AND m.acknowledgment = 1
+                       AND m.sent_at > COALESCE(lo.t, -9223372036854775808)
+                       AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.message_id = m.id
+                                       AND o.state IN ('failed', 'dismissed'))),
+                    (SELECT o.error FROM messages m JOIN outbox o ON o.message_id = m.id
+                     WHERE m.conversation_id = ?1 AND m.direction = 'outbound'
+                       AND o.state = 'failed'
+                       AND m.sent_at > COALESCE(lo.t, -9223372036854775808)
+                     ORDER BY m.sent_at DESC, m.id DESC LIMIT 1),
+                    (SELECT max(sent_at) FROM messages
+                     WHERE conversation_id = ?1 AND direction = 'inbound'
+                       AND platform_state = 'visible'),
                     (SELECT count(*) FROM messages WHERE conversation_id = ?1
                        AND platform_state != 'replaced'),
                     latest.body, latest.sent_at
@@ -335,11 +363,13 @@ pub(super) fn refresh_conversation(
                 status: r.get(3)?,
                 tier_override: r.get(4)?,
                 assessed: r.get(5)?,
-                last_outbound: r.get(6)?,
-                first_unanswered: r.get(7)?,
-                count: r.get(8)?,
-                last_body: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
-                last_at: r.get::<_, Option<i64>>(10)?.unwrap_or(0),
+                first_unanswered: r.get(6)?,
+                acknowledged: r.get(7)?,
+                send_error: r.get(8)?,
+                last_inbound: r.get(9)?,
+                count: r.get(10)?,
+                last_body: r.get::<_, Option<String>>(11)?.unwrap_or_default(),
+                last_at: r.get::<_, Option<i64>>(12)?.unwrap_or(0),
             })
         })?;
     let RefreshRow {
@@ -349,8 +379,10 @@ pub(super) fn refresh_conversation(
         status,
         tier_override,
         assessed,
-        last_outbound,
         first_unanswered,
+        acknowledged,
+        send_error,
+        last_inbound,
         count,
         last_body,
         last_at,
@@ -358,7 +390,6 @@ pub(super) fn refresh_conversation(
     let platform = platform.parse().unwrap_or(crate::model::Platform::Other);
     let kind = kind.parse().unwrap_or(crate::model::Kind::Comment);
     let rating = rating.and_then(|r| u8::try_from(r).ok());
-    let after = last_outbound.unwrap_or(i64::MIN);
     let preview = preview_of(&last_body);
 
     let old_status: Status = status.parse().unwrap_or(Status::Open);
@@ -370,8 +401,9 @@ pub(super) fn refresh_conversation(
         };
         tx.prepare_cached(
             "UPDATE conversations SET status = ?2, first_unanswered_at = NULL, due_at = NULL,
-                 ack_due_at = NULL, due_sort = 9223372036854775807, last_message_at = ?3,
-                 preview = ?4, message_count = ?5
+                 ack_due_at = NULL, due_sort = 9223372036854775807, sort_tier = tier,
+                 acknowledged_at = NULL, send_error = NULL, last_message_at = ?3,
+                 preview = ?4, message_count = ?5, last_inbound_at = ?6
              WHERE id = ?1",
         )?
         .execute(rusqlite::params![
@@ -379,7 +411,8 @@ pub(super) fn refresh_conversation(
             new_status.as_str(),
             last_at,
             preview,
-            count
+            count,
+            last_inbound
         ])?;
         // A thread that arrived already answered (opener and reply in one page) still
         // gets a tier, from what the customer wrote, for search results and reports.
@@ -394,7 +427,7 @@ pub(super) fn refresh_conversation(
             });
             tx.prepare_cached(
                 "UPDATE conversations SET tier_auto = ?2, tier = COALESCE(tier_override, ?2),
-                     tier_reason = ?3, sentiment = ?4
+                     sort_tier = COALESCE(tier_override, ?2), tier_reason = ?3, sentiment = ?4
                  WHERE id = ?1",
             )?
             .execute(rusqlite::params![
@@ -408,60 +441,71 @@ pub(super) fn refresh_conversation(
     };
 
     let new_status = match old_status {
-        Status::Waiting | Status::Done if customer_wrote => Status::Open,
+        Status::Waiting | Status::Done if reopen => Status::Open,
         other => other,
     };
-    match assess {
-        Some(assess) => {
-            let text = unanswered_text(tx, id, after)?;
-            let input = AssessInput {
-                platform,
-                kind,
-                rating,
-                unanswered_text: &text,
-                first_unanswered_at: from_ms(first_unanswered),
-            };
-            let verdict = assess.assess(&input);
-            let auto = i64::from(verdict.tier.number());
-            let due = verdict.due_at.map(to_ms);
-            tx.prepare_cached(
-                "UPDATE conversations SET status = ?2, tier_auto = ?3, tier = COALESCE(?4, ?3),
-                     tier_reason = ?5, sentiment = ?6, first_unanswered_at = ?7, due_at = ?8,
-                     due_sort = COALESCE(?8, 9223372036854775807), ack_due_at = ?9,
-                     last_message_at = ?10, preview = ?11, message_count = ?12
-                 WHERE id = ?1",
-            )?
-            .execute(rusqlite::params![
-                id,
-                new_status.as_str(),
-                auto,
-                tier_override,
-                verdict.reason,
-                verdict.sentiment,
-                first_unanswered,
-                due,
-                verdict.ack_due_at.map(to_ms),
-                last_at,
-                preview,
-                count,
-            ])?;
-        }
-        None => {
-            tx.prepare_cached(
-                "UPDATE conversations SET status = ?2, first_unanswered_at = ?3,
-                     last_message_at = ?4, preview = ?5, message_count = ?6
-                 WHERE id = ?1",
-            )?
-            .execute(rusqlite::params![
-                id,
-                new_status.as_str(),
-                first_unanswered,
-                last_at,
-                preview,
-                count
-            ])?;
-        }
-    }
+    let Some(assess) = assess else {
+        // What the messages say; the tier and the deadline stay as they are.
+        tx.prepare_cached(
+            "UPDATE conversations SET status = ?2, first_unanswered_at = ?3,
+                 last_message_at = ?4, preview = ?5, message_count = ?6, acknowledged_at = ?7,
+                 send_error = ?8, last_inbound_at = ?9
+             WHERE id = ?1",
+        )?
+        .execute(rusqlite::params![
+            id,
+            new_status.as_str(),
+            first_unanswered,
+            last_at,
+            preview,
+            count,
+            acknowledged,
+            send_error,
+            last_inbound
+        ])?;
+        return Ok(());
+    };
+    let text = unanswered_text(tx, id, first_unanswered.saturating_sub(1))?;
+    let verdict = assess.assess(&AssessInput {
+        platform,
+        kind,
+        rating,
+        unanswered_text: &text,
+        first_unanswered_at: from_ms(first_unanswered),
+    });
+    let auto = i64::from(verdict.tier.number());
+    let due = verdict.due_at.map(to_ms);
+    // The sorting tier starts again from the tier when the tier or the deadline
+    // moves; otherwise it keeps the promotion it has earned (`Store::refresh_order`).
+    tx.prepare_cached(
+        "UPDATE conversations SET
+             sort_tier = CASE WHEN tier = COALESCE(?4, ?3)
+                               AND due_sort = COALESCE(?8, 9223372036854775807)
+                          THEN sort_tier ELSE COALESCE(?4, ?3) END,
+             status = ?2, tier_auto = ?3, tier = COALESCE(?4, ?3), tier_reason = ?5,
+             sentiment = ?6, first_unanswered_at = ?7, due_at = ?8,
+             due_sort = COALESCE(?8, 9223372036854775807), ack_due_at = ?9,
+             last_message_at = ?10, preview = ?11, message_count = ?12,
+             acknowledged_at = ?13, send_error = ?14, last_inbound_at = ?15
+         WHERE id = ?1",
+    )?
+    .execute(rusqlite::params![
+        id,
+        new_status.as_str(),
+        auto,
+        tier_override,
+        verdict.reason,
+        verdict.sentiment,
+        first_unanswered,
+        due,
+        verdict.ack_due_at.map(to_ms),
+        last_at,
+        preview,
+        count,
+        acknowledged,
+        send_error,
+        last_inbound,
+    ])?;
     Ok(())
 }
 

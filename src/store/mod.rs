@@ -223,7 +223,7 @@ fn file_uri(path: &Path, query: &str) -> Option<String> {
 /// SQL functions every connection has. `hearth_clean(text)` is `sanitize`: the
 /// full-text index holds text as the user sees it, and the index's delete trigger
 /// must remove exactly what was indexed.
-fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+pub(crate) fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
     use rusqlite::functions::FunctionFlags;
     conn.create_scalar_function(
         "hearth_clean",

@@ -65,6 +65,24 @@ pub struct ConversationRef {
     pub thread_state: Option<MessageState>,
 }
 
+/// After outbox item `id` changed state: when it is a reply, bring its
+/// conversation up to date (a refused or dismissed reply no longer answers it,
+/// one sent again does).
+fn reopen_if_unanswered(tx: &rusqlite::Transaction, id: i64, assess: &dyn Assess) -> Result<()> {
+    let conversation: Option<i64> = tx
+        .query_row(
+            "SELECT conversation_id FROM outbox
+             WHERE id = ?1 AND action = 'reply' AND message_id IS NOT NULL",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(conversation) = conversation {
+        super::ingest::refresh_conversation(tx, conversation, Some(assess), true)?;
+    }
+    Ok(())
+}
+
 const ITEM_COLUMNS: &str = "id, conversation_id, message_id, account, action, body, target_id, \
      state, platform_id, error, attempts, created_at, send_after, reason, author";
 
@@ -286,9 +304,26 @@ impl Store {
         self.set_outbox_state(id, OutboxState::Queued, Some(error), now)
     }
 
-    /// The platform refused for good; the user decides.
-    pub fn mark_outbox_failed(&self, id: i64, error: &str, now: DateTime<Utc>) -> Result<()> {
-        self.set_outbox_state(id, OutboxState::Failed, Some(error), now)
+    /// The platform refused for good; the user decides. A refused reply answers
+    /// nothing: its conversation is back in the queue with its deadline (triage
+    /// runs again on what the customer wrote), flagged with `error`.
+    pub fn mark_outbox_failed(
+        &mut self,
+        id: i64,
+        error: &str,
+        now: DateTime<Utc>,
+        assess: &dyn Assess,
+    ) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute(
+            "UPDATE outbox SET state = 'failed', error = ?2, updated_at = ?3 WHERE id = ?1",
+            (id, error, to_ms(now)),
+        )?;
+        reopen_if_unanswered(&tx, id, assess)?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Crashed mid-send and the platform cannot tell: ask the user.
@@ -297,13 +332,24 @@ impl Store {
     }
 
     /// The user's answer for a failed/unknown item: send it (again) or drop it.
-    pub fn resolve_outbox(&self, id: i64, resend: bool, now: DateTime<Utc>) -> Result<()> {
+    /// A reply sent again answers its conversation for now (out of the queue until
+    /// the platform says otherwise); a dismissed one never answered it.
+    pub fn resolve_outbox(
+        &mut self,
+        id: i64,
+        resend: bool,
+        now: DateTime<Utc>,
+        assess: &dyn Assess,
+    ) -> Result<()> {
         let state = if resend {
             OutboxState::Queued
         } else {
             OutboxState::Dismissed
         };
-        let n = self.conn.execute(
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let n = tx.execute(
             "UPDATE outbox SET state = ?2, updated_at = ?3
              WHERE id = ?1 AND state IN ('failed', 'unknown')",
             (id, state.as_str(), to_ms(now)),
@@ -313,6 +359,8 @@ impl Store {
                 "outbox item {id} is not waiting for a decision"
             )));
         }
+        reopen_if_unanswered(&tx, id, assess)?;
+        tx.commit()?;
         Ok(())
     }
 

@@ -5,15 +5,18 @@ use super::rows::{
     CONVERSATION_COLUMNS, MESSAGE_COLUMNS, classify, conversation_from_row, message_from_row,
 };
 use super::{Result, Store, to_ms};
-use crate::model::{Conversation, Message, QueueCounts, QueueFilter, Tier};
+use crate::model::{
+    Conversation, Message, OverdueItem, PromotionSteps, QueueCounts, QueueFilter, Tier,
+};
 use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension;
 use rusqlite::types::Value;
 
-/// Where a queue page ends; pass it back to get the next page.
+/// Where a queue page ends; pass it back to get the next page. The queue is
+/// ordered by the sorting tier (`model::sort_tier`), so that is what the key holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QueueKey {
-    pub tier: u8,
+    pub sort_tier: u8,
     pub due_sort: i64,
     pub id: i64,
 }
@@ -21,11 +24,75 @@ pub struct QueueKey {
 impl QueueKey {
     pub fn of(c: &Conversation) -> QueueKey {
         QueueKey {
-            tier: c.tier.number(),
+            sort_tier: c.sort_tier.number(),
             due_sort: c.due_at.map_or(i64::MAX, to_ms),
             id: c.id,
         }
     }
+}
+
+/// The sorting tier of a row at `?1` (now, epoch ms), with the promotion step of
+/// each tier in `?2`..`?6` (ms, NULL = no target). The SQL twin of
+/// `model::sort_tier`: ceil(overdue / step) tiers up, never above tier 1.
+const SORT_TIER_SQL: &str = "CASE
+    WHEN due_sort >= ?1 THEN tier
+    WHEN (CASE tier WHEN 1 THEN ?2 WHEN 2 THEN ?3 WHEN 3 THEN ?4 WHEN 4 THEN ?5 ELSE ?6 END)
+         IS NULL THEN tier
+    ELSE max(1, tier - (?1 - due_sort - 1)
+                 / (CASE tier WHEN 1 THEN ?2 WHEN 2 THEN ?3 WHEN 3 THEN ?4 WHEN 4 THEN ?5 ELSE ?6 END)
+                 - 1)
+    END";
+
+/// `now` and the five steps, as `SORT_TIER_SQL` numbers its parameters.
+fn order_params(now: DateTime<Utc>, steps: &PromotionSteps) -> Vec<Value> {
+    let mut params = vec![Value::Integer(to_ms(now))];
+    params.extend(Tier::ALL.map(|t| steps.step_ms(t).map_or(Value::Null, Value::Integer)));
+    params
+}
+
+/// The statement behind `Store::refresh_order`. `sort_tier IN (...)` lets SQLite
+/// walk the order index once per sorting tier, over the overdue rows only. Rows
+/// already sorting as tier 1 cannot climb further, so they are not looked at:
+/// a settled minute reads only the recently overdue rows, however long the
+/// backlog at the top. (A change of targets reaches those rows when their tier
+/// or deadline next changes.)
+fn refresh_order_sql() -> String {
+    format!(
+        "UPDATE conversations SET sort_tier = {SORT_TIER_SQL}
+         WHERE status = 'open' AND sort_tier IN (2, 3, 4, 5) AND due_sort < ?1
+           AND sort_tier != {SORT_TIER_SQL}"
+    )
+}
+
+/// The statement and parameters behind `Store::queue`.
+fn queue_sql(filter: &QueueFilter, after: Option<QueueKey>, limit: usize) -> (String, Vec<Value>) {
+    let (clauses, mut params) = filter_sql(filter, true);
+    let mut sql =
+        format!("SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE status = 'open'{clauses}");
+    let by_tier = filter.tier.is_some();
+    if let Some(key) = after {
+        let n = params.len();
+        if by_tier {
+            sql.push_str(&format!(" AND (due_sort, id) > (?{}, ?{})", n + 1, n + 2));
+        } else {
+            sql.push_str(&format!(
+                " AND (sort_tier, due_sort, id) > (?{}, ?{}, ?{})",
+                n + 1,
+                n + 2,
+                n + 3
+            ));
+            params.push(Value::Integer(i64::from(key.sort_tier)));
+        }
+        params.push(Value::Integer(key.due_sort));
+        params.push(Value::Integer(key.id));
+    }
+    let order = if by_tier {
+        "due_sort, id"
+    } else {
+        "sort_tier, due_sort, id"
+    };
+    sql.push_str(&format!(" ORDER BY {order} LIMIT {}", limit.min(100_000)));
+    (sql, params)
 }
 
 /// `AND ...` clauses and their parameters for a filter.
@@ -75,33 +142,49 @@ impl Store {
         )?)
     }
 
-    /// Open conversations matching `filter`, by tier then due time, after `after`.
+    /// Raise (or settle) the sorting tier of every overdue open conversation to
+    /// what `model::sort_tier` says at `now`. Only rows whose sorting tier changes
+    /// are written; the overdue rows are found on the order index. Returns how many
+    /// moved.
+    pub fn refresh_order(&self, now: DateTime<Utc>, steps: &PromotionSteps) -> Result<usize> {
+        let sql = refresh_order_sql();
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .execute(rusqlite::params_from_iter(order_params(now, steps)))?)
+    }
+
+    /// `refresh_order` for one conversation, due or not (after its tier changed).
+    pub fn refresh_order_of(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+        steps: &PromotionSteps,
+    ) -> Result<bool> {
+        let sql = format!(
+            "UPDATE conversations SET sort_tier = {SORT_TIER_SQL}
+             WHERE id = ?7 AND sort_tier != {SORT_TIER_SQL}"
+        );
+        let mut params = order_params(now, steps);
+        params.push(Value::Integer(id));
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .execute(rusqlite::params_from_iter(params))?
+            == 1)
+    }
+
+    /// Open conversations matching `filter` in queue order, after `after`: by
+    /// sorting tier, then due time. With a tier filter every row has the same
+    /// tier, and within one tier the sorting tier only rises with lateness, so
+    /// the order is simply by due time (on the tier index).
     pub fn queue(
         &self,
         filter: &QueueFilter,
         after: Option<QueueKey>,
         limit: usize,
     ) -> Result<Vec<Conversation>> {
-        let (clauses, mut params) = filter_sql(filter, true);
-        let mut sql = format!(
-            "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE status = 'open'{clauses}"
-        );
-        if let Some(key) = after {
-            let n = params.len();
-            sql.push_str(&format!(
-                " AND (tier, due_sort, id) > (?{}, ?{}, ?{})",
-                n + 1,
-                n + 2,
-                n + 3
-            ));
-            params.push(Value::Integer(i64::from(key.tier)));
-            params.push(Value::Integer(key.due_sort));
-            params.push(Value::Integer(key.id));
-        }
-        sql.push_str(&format!(
-            " ORDER BY tier, due_sort, id LIMIT {}",
-            limit.min(100_000)
-        ));
+        let (sql, params) = queue_sql(filter, after, limit);
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt
             .query_map(rusqlite::params_from_iter(params), conversation_from_row)?
@@ -121,7 +204,7 @@ impl Store {
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut counts = QueueCounts::default();
-        let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
         while let Some(row) = rows.next()? {
             let tier: i64 = row.get(0)?;
             if let Some(slot) = usize::try_from(tier - 1)
@@ -131,6 +214,33 @@ impl Store {
                 *slot = row.get(1)?;
             }
             counts.overdue += row.get::<_, Option<i64>>(2)?.unwrap_or(0);
+        }
+        drop(rows);
+        // The most overdue of each tier that has any, on the tier index.
+        let n = params.len();
+        let sql = format!(
+            "SELECT id, author, due_sort FROM conversations
+             WHERE status = 'open' AND tier = ?{}{clauses} AND due_sort < ?{n}
+             ORDER BY due_sort, id LIMIT 1",
+            n + 1
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        for tier in Tier::ALL {
+            let i = usize::from(tier.number() - 1);
+            if counts.per_tier[i] == 0 {
+                continue;
+            }
+            let mut with_tier = params.clone();
+            with_tier.push(Value::Integer(i64::from(tier.number())));
+            counts.oldest_overdue[i] = stmt
+                .query_row(rusqlite::params_from_iter(with_tier), |r| {
+                    Ok(OverdueItem {
+                        id: r.get(0)?,
+                        author: r.get(1)?,
+                        due_at: super::from_ms(r.get(2)?),
+                    })
+                })
+                .optional()?;
         }
         Ok(counts)
     }
@@ -199,7 +309,56 @@ fn fts_query(query: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::fts_query;
+    use super::*;
+
+    /// The plan SQLite picks for `sql`, one line per step.
+    fn plan(store: &Store, sql: &str, params: &[Value]) -> String {
+        let mut stmt = store
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .expect("explain");
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(params), |r| {
+                r.get::<_, String>(3)
+            })
+            .expect("plan rows");
+        rows.map(|r| r.expect("plan row"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn the_queue_and_its_refresh_walk_the_order_index_without_sorting() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&dir.path().join("plan.sqlite3")).expect("open");
+        let key = QueueKey {
+            sort_tier: 2,
+            due_sort: 1_000,
+            id: 7,
+        };
+        for after in [None, Some(key)] {
+            let (sql, params) = queue_sql(&QueueFilter::default(), after, 200);
+            let p = plan(&store, &sql, &params);
+            assert!(p.contains("conversations_order"), "{p}");
+            assert!(!p.contains("TEMP B-TREE"), "{p}");
+        }
+        // A tier filter reads its tier in deadline order, on the tier index.
+        let tier2 = QueueFilter {
+            tier: Some(Tier::Retention),
+            ..QueueFilter::default()
+        };
+        let (sql, params) = queue_sql(&tier2, Some(key), 200);
+        let p = plan(&store, &sql, &params);
+        assert!(p.contains("conversations_queue"), "{p}");
+        assert!(!p.contains("TEMP B-TREE"), "{p}");
+        let p = plan(
+            &store,
+            &refresh_order_sql(),
+            &order_params(chrono::Utc::now(), &PromotionSteps::default()),
+        );
+        assert!(p.contains("conversations_order"), "{p}");
+        assert!(!p.contains("SCAN conversations"), "{p}");
+    }
 
     #[test]
     fn fts_query_quotes_every_word() {

@@ -11,11 +11,12 @@ use std::str::FromStr;
 pub const CONVERSATION_COLUMNS: &str = "id, account, platform, family, kind, thread_id, author, \
      context, brand, location, status, snoozed_until, tier, tier_auto, tier_override, \
      tier_reason, sentiment, rating, first_unanswered_at, due_at, ack_due_at, \
-     last_message_at, preview, message_count";
+     last_message_at, preview, message_count, sort_tier, acknowledged_at, send_error, \
+     last_inbound_at";
 
 /// Columns `message_from_row` expects, in order.
 pub const MESSAGE_COLUMNS: &str =
-    "id, conversation_id, platform_id, direction, author, body, sent_at";
+    "id, conversation_id, platform_id, direction, author, body, sent_at, acknowledgment";
 
 fn bad(index: usize, what: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(index, Type::Text, what.into())
@@ -79,6 +80,10 @@ pub fn conversation_from_row(row: &Row) -> rusqlite::Result<Conversation> {
         last_message_at: from_ms(row.get(21)?),
         preview: row.get(22)?,
         message_count: row.get(23)?,
+        sort_tier: tier(row, 24)?,
+        acknowledged_at: opt_time(row, 25)?,
+        send_error: row.get(26)?,
+        last_inbound_at: opt_time(row, 27)?,
     })
 }
 
@@ -91,6 +96,7 @@ pub fn message_from_row(row: &Row) -> rusqlite::Result<Message> {
         author: row.get(4)?,
         body: row.get(5)?,
         sent_at: from_ms(row.get(6)?),
+        acknowledgment: row.get(7)?,
     })
 }
 

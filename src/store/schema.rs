@@ -188,6 +188,34 @@ const MIGRATIONS: &[&str] = &[
     INSERT INTO messages_fts (messages_fts) VALUES ('delete-all');
     INSERT INTO messages_fts (rowid, body) SELECT id, hearth_clean(body) FROM messages;
     "#,
+    // 6: an order that cannot bury a complaint, holding replies, refused sends.
+    r#"
+    -- The tier the queue sorts by: the tier, raised one step per response target an
+    -- open conversation has overrun (model::sort_tier). Reset to the tier whenever
+    -- the tier or the deadline changes; raised by Store::refresh_order. The queue
+    -- pages on (status, sort_tier, due_sort, id); the trailing tier lets the
+    -- refresh decide from the index alone, without reading the rows that stay.
+    ALTER TABLE conversations ADD COLUMN sort_tier INTEGER NOT NULL DEFAULT 5;
+    UPDATE conversations SET sort_tier = tier;
+    CREATE INDEX conversations_order ON conversations (status, sort_tier, due_sort, id, tier);
+
+    -- When a holding reply acknowledged the unanswered messages (epoch ms).
+    ALTER TABLE conversations ADD COLUMN acknowledged_at INTEGER;
+    -- Why the platform refused our latest reply, while nothing answered since.
+    ALTER TABLE conversations ADD COLUMN send_error TEXT;
+    -- When the customer last wrote (Meta's messaging window runs from it).
+    ALTER TABLE conversations ADD COLUMN last_inbound_at INTEGER;
+    UPDATE conversations SET last_inbound_at = (
+        SELECT max(sent_at) FROM messages
+        WHERE conversation_id = conversations.id AND direction = 'inbound');
+
+    -- 1: an outbound holding reply (it meets the acknowledgment target, not the
+    -- response target); 0 for everything else.
+    ALTER TABLE messages ADD COLUMN acknowledgment INTEGER NOT NULL DEFAULT 0;
+
+    -- A reply's delivery decides whether it answers: found from its message.
+    CREATE INDEX outbox_message ON outbox (message_id);
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -210,6 +238,8 @@ pub enum MigrationError {
 /// Bring the database up to `CURRENT_VERSION` in one transaction that holds the
 /// write lock, so two processes opening a new cache at once do not both migrate.
 pub fn migrate(conn: &mut Connection) -> Result<(), MigrationError> {
+    // Migration 5 uses hearth's SQL functions; a connection may come without them.
+    super::register_functions(conn)?;
     let version = |c: &Connection| -> rusqlite::Result<i64> {
         c.pragma_query_value(None, "user_version", |r| r.get(0))
     };
@@ -230,4 +260,57 @@ pub fn migrate(conn: &mut Connection) -> Result<(), MigrationError> {
     tx.pragma_update(None, "user_version", CURRENT_VERSION)?;
     tx.commit()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migration_4_fills_the_sorting_tier_and_the_last_inbound_time() {
+        let mut conn = Connection::open_in_memory().expect("memory db");
+        for sql in &MIGRATIONS[..3] {
+            conn.execute_batch(sql).expect("older migration");
+        }
+        conn.pragma_update(None, "user_version", 3)
+            .expect("version");
+        conn.execute_batch(
+            "INSERT INTO conversations (id, account, platform, family, kind, thread_id, author,
+                 tier, tier_auto, due_sort, last_message_at)
+             VALUES (1, 'a', 'facebook', 'community', 'dm', 't1', 'Dana', 2, 2, 100, 300),
+                    (2, 'a', 'facebook', 'community', 'dm', 't2', 'Eli', 4, 4, 100, 50);
+             INSERT INTO messages (conversation_id, account, platform_id, direction, author,
+                 body, sent_at)
+             VALUES (1, 'a', 'm1', 'inbound', 'Dana', 'broken', 100),
+                    (1, 'a', 'm2', 'inbound', 'Dana', 'hello?', 200),
+                    (1, 'a', 'm3', 'outbound', 'us', 'sorry', 300);",
+        )
+        .expect("version 3 rows");
+        migrate(&mut conn).expect("migrate");
+        let rows: Vec<(i64, i64, Option<i64>)> = conn
+            .prepare("SELECT tier, sort_tier, last_inbound_at FROM conversations ORDER BY id")
+            .expect("select")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("read");
+        assert_eq!(rows, vec![(2, 2, Some(200)), (4, 4, None)]);
+        let holding: i64 = conn
+            .query_row("SELECT sum(acknowledgment) FROM messages", [], |r| r.get(0))
+            .expect("flag");
+        assert_eq!(holding, 0, "no message was a holding reply before");
+        let indexes: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'index'
+                 AND name IN ('conversations_order', 'outbox_message')",
+                [],
+                |r| r.get(0),
+            )
+            .expect("indexes");
+        assert_eq!(indexes, 2);
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .expect("version");
+        assert_eq!(version, CURRENT_VERSION);
+    }
 }

@@ -50,7 +50,12 @@ pub enum Action {
         conversation_id: i64,
         text: String,
         when: When,
+        acknowledgment: bool,
         decision: ReplyDecision,
+    },
+    /// The stored queue order was brought up to date; `moved` rows changed tier.
+    OrderRefreshed {
+        moved: usize,
     },
     /// What the core decided about a moderation request.
     ModerationDecided {
@@ -103,7 +108,12 @@ pub enum Effect {
         text: String,
         when: When,
         force: bool,
+        /// A holding reply: the response clock keeps running.
+        acknowledgment: bool,
     },
+    /// Let overdue conversations climb the queue (`Store::refresh_order`), off the
+    /// UI task.
+    RefreshOrder,
     SetTier {
         conversation_id: i64,
         tier: Option<Tier>,

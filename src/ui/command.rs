@@ -21,6 +21,9 @@ pub enum Command {
     Send,
     /// Send although the reply guards warned (only after they have).
     SendAnyway,
+    /// Send the draft as a holding reply: it meets the acknowledgment target and
+    /// leaves the response target running.
+    SendAck,
     /// Send the draft later: in an hour, at opening time, or at a typed time.
     SendLater,
     /// Jump to the next fill-in blank of the draft (previous with `PrevBlank`).
@@ -54,7 +57,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 42] = [
+    pub const ALL: [Command; 43] = [
         Command::Down,
         Command::Up,
         Command::PageDown,
@@ -68,6 +71,7 @@ impl Command {
         Command::Playbooks,
         Command::Send,
         Command::SendAnyway,
+        Command::SendAck,
         Command::SendLater,
         Command::NextBlank,
         Command::PrevBlank,
@@ -115,6 +119,7 @@ impl Command {
             Command::Playbooks => "playbooks",
             Command::Send => "send",
             Command::SendAnyway => "send-anyway",
+            Command::SendAck => "send-ack",
             Command::SendLater => "send-later",
             Command::NextBlank => "next-blank",
             Command::PrevBlank => "prev-blank",
@@ -162,6 +167,7 @@ impl Command {
             Command::Playbooks => "pick a reply playbook",
             Command::Send => "send the draft reply (reply guards check it first)",
             Command::SendAnyway => "send anyway, after the guards warned (recorded)",
+            Command::SendAck => "send as a holding reply: ack met, answer still due",
             Command::SendLater => "send later: in 1 h, at opening time, or a typed time",
             Command::NextBlank => "next [[blank]] to fill in (Tab in the composer)",
             Command::PrevBlank => "previous [[blank]] (Shift-Tab in the composer)",

@@ -124,7 +124,7 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Command::Send | Command::SendAnyway => {
+        Command::Send | Command::SendAnyway | Command::SendAck => {
             let Some(id) = state.require_open() else {
                 return Vec::new();
             };
@@ -143,11 +143,17 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
                 (_, Some(g)) => (g.when, false),
                 _ => (When::Now, false),
             };
+            // A holding reply: asked for by its own key, or the draft came from an
+            // acknowledgment playbook, or it was one when the guards stopped it.
+            let acknowledgment = cmd == Command::SendAck
+                || state.ack_drafts.contains(&id)
+                || (cmd == Command::SendAnyway && seen.is_some_and(|g| g.acknowledgment));
             vec![Effect::SendReply {
                 conversation_id: id,
                 text,
                 when,
                 force,
+                acknowledgment,
             }]
         }
         Command::SendLater => popups::schedule::open(state),

@@ -51,12 +51,14 @@ pub fn execute(
             text,
             when,
             force,
+            acknowledgment,
         } => {
             let request = crate::inbox::ReplyRequest {
                 conversation_id,
                 text: text.clone(),
                 when,
                 force,
+                acknowledgment,
             };
             Inbox::new(store, &state.config, assess)
                 .reply(&request, now)
@@ -64,9 +66,14 @@ pub fn execute(
                     conversation_id,
                     text,
                     when,
+                    acknowledgment,
                     decision,
                 })
         }
+        Effect::RefreshOrder => store
+            .refresh_order(now, &state.config.targets.promotion_steps())
+            .map(|moved| Action::OrderRefreshed { moved })
+            .map_err(InboxError::from),
         Effect::SetTier {
             conversation_id,
             tier,

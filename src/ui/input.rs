@@ -109,6 +109,7 @@ fn on_composer_key(state: &mut State, ev: KeyEvent) -> Vec<Effect> {
         if let Some(
             cmd @ (Command::Send
             | Command::SendAnyway
+            | Command::SendAck
             | Command::SendLater
             | Command::NextBlank
             | Command::PrevBlank
@@ -125,5 +126,11 @@ fn on_composer_key(state: &mut State, ev: KeyEvent) -> Vec<Effect> {
         }
     }
     state.composer.input(ratatui_textarea::Input::from(ev));
+    // An emptied draft is no longer the holding reply a playbook put there.
+    if state.composer.is_empty()
+        && let Some(id) = state.draft_for
+    {
+        state.ack_drafts.remove(&id);
+    }
     Vec::new()
 }

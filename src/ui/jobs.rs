@@ -3,9 +3,13 @@
 //! waiting behind it; when the job ends, the waiting one starts. So a burst of
 //! keystrokes in the search box runs at most two queries, never blocks a key,
 //! and the last answer is for the last query.
+//!
+//! The order lane is the one writer here: once a minute it lets overdue
+//! conversations climb the queue (`Store::refresh_order`), a write the UI task
+//! never waits for.
 
 use super::action::Action;
-use crate::model::QueueFilter;
+use crate::model::{PromotionSteps, QueueFilter};
 use crate::store::Store;
 use chrono::Utc;
 use std::path::Path;
@@ -20,6 +24,7 @@ pub const SEARCH_LIMIT: usize = 200;
 pub enum Lane {
     Search,
     Counts,
+    Order,
 }
 
 /// A job's answer, to feed to `update`, and the lane to free.
@@ -34,6 +39,8 @@ pub struct Done {
 pub enum Request {
     Search(String),
     Counts(QueueFilter),
+    /// Raise overdue conversations in the stored order, with these steps.
+    RefreshOrder(PromotionSteps),
 }
 
 impl Request {
@@ -41,6 +48,7 @@ impl Request {
         match self {
             Request::Search(_) => Lane::Search,
             Request::Counts(_) => Lane::Counts,
+            Request::RefreshOrder(_) => Lane::Order,
         }
     }
 }
@@ -57,6 +65,7 @@ struct Single {
 pub struct Jobs {
     search: Single,
     counts: Single,
+    order: Single,
     done: UnboundedSender<Done>,
 }
 
@@ -73,6 +82,7 @@ impl Jobs {
         Ok(Jobs {
             search: lane()?,
             counts: lane()?,
+            order: lane()?,
             done,
         })
     }
@@ -81,6 +91,7 @@ impl Jobs {
         match lane {
             Lane::Search => &mut self.search,
             Lane::Counts => &mut self.counts,
+            Lane::Order => &mut self.order,
         }
     }
 
@@ -120,6 +131,9 @@ fn run(store: &Store, request: Request) -> Action {
             .search(&query, SEARCH_LIMIT)
             .map(|rows| Action::SearchResults { query, rows }),
         Request::Counts(filter) => store.counts(&filter, Utc::now()).map(Action::Counts),
+        Request::RefreshOrder(steps) => store
+            .refresh_order(Utc::now(), &steps)
+            .map(|moved| Action::OrderRefreshed { moved }),
     };
     result.unwrap_or_else(|e| {
         tracing::warn!(error = %e, "background read failed");

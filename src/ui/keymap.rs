@@ -184,6 +184,7 @@ impl Default for Keymap {
             (ctrl('p'), C::Playbooks),
             (ctrl('s'), C::Send),
             (ctrl('g'), C::SendAnyway),
+            (alt('a'), C::SendAck),
             (ctrl('t'), C::SendLater),
             (alt('n'), C::NextBlank),
             (alt('p'), C::PrevBlank),

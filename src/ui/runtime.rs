@@ -233,6 +233,9 @@ impl Executor<'_> {
             match fx {
                 Effect::Search(query) => self.jobs.request(Request::Search(query)),
                 Effect::LoadCounts(filter) => self.jobs.request(Request::Counts(filter)),
+                Effect::RefreshOrder => self.jobs.request(Request::RefreshOrder(
+                    state.config.targets.promotion_steps(),
+                )),
                 fx => {
                     if let Some(action) = execute(self.store, self.assess, state, fx, now) {
                         out.push_back(action);

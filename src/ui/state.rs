@@ -15,7 +15,7 @@ use crate::playbook::Library;
 use crate::store::{AuthorStrikes, QueueKey};
 use chrono::{DateTime, FixedOffset, Utc};
 use ratatui_textarea::TextArea;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// How many queue rows one read brings in.
 pub const QUEUE_PAGE: usize = 200;
@@ -67,6 +67,8 @@ pub struct GuardStop {
     /// The draft the warnings are about (editing it makes them stale).
     pub text: String,
     pub when: When,
+    /// It was to go as a holding reply.
+    pub acknowledgment: bool,
     pub warnings: Vec<Warning>,
 }
 
@@ -135,6 +137,11 @@ pub struct State {
     pub drafts: HashMap<i64, Vec<String>>,
     /// Guard warnings about the current draft, until it is sent or changed.
     pub guard: Option<GuardStop>,
+    /// Conversations whose draft is a holding reply (an acknowledgment playbook
+    /// was inserted): sending it leaves the response clock running.
+    pub ack_drafts: HashSet<i64>,
+    /// The minute (Unix time / 60) the stored queue order was last refreshed for.
+    pub order_minute: i64,
 
     /// Account → sync state ("ok", "syncing", "offline"...), from events and the store.
     pub accounts: BTreeMap<String, AccountStatus>,
@@ -188,6 +195,8 @@ impl State {
             composer: new_composer(Vec::new()),
             draft_for: None,
             drafts: HashMap::new(),
+            ack_drafts: HashSet::new(),
+            order_minute: now.timestamp().div_euclid(60),
             accounts: BTreeMap::new(),
             account_rows: Vec::new(),
             outbox: OutboxSummary::default(),

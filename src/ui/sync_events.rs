@@ -46,7 +46,8 @@ pub fn on_sync(state: &mut State, ev: SyncEvent) -> Vec<Effect> {
         }
         SyncEvent::Ingested { conversations } => {
             let mut fx = state.reload();
-            fx.push(Effect::LoadFacets);
+            // Messages synced late may be overdue already: let them climb now.
+            fx.extend([Effect::LoadFacets, Effect::RefreshOrder]);
             if let Some(open) = &state.open
                 && conversations.contains(&open.id)
             {
@@ -55,10 +56,14 @@ pub fn on_sync(state: &mut State, ev: SyncEvent) -> Vec<Effect> {
             fx
         }
         SyncEvent::OutboxUpdated { outbox_id, error } => {
+            let mut fx = vec![Effect::LoadOutbox];
             if let Some(e) = error {
                 state.notice(format!("outbox #{outbox_id} failed: {e}"), true);
+                // A refused reply answered nothing: its conversation is back,
+                // perhaps overdue.
+                fx.extend(state.reload());
+                fx.push(Effect::RefreshOrder);
             }
-            let mut fx = vec![Effect::LoadOutbox];
             if let Some(c) = &state.open {
                 fx.push(Effect::LoadConversation(c.id));
             }

@@ -21,9 +21,22 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             {
                 state.notice = None;
             }
+            let mut fx = Vec::new();
             // The accounts overlay shows live countdowns and states.
             if matches!(state.overlay, Some(Overlay::Accounts { .. })) {
-                vec![Effect::LoadAccounts]
+                fx.push(Effect::LoadAccounts);
+            }
+            // Each new minute, overdue conversations may climb a tier.
+            let minute = now.timestamp().div_euclid(60);
+            if minute != state.order_minute {
+                state.order_minute = minute;
+                fx.push(Effect::RefreshOrder);
+            }
+            fx
+        }
+        Action::OrderRefreshed { moved } => {
+            if moved > 0 {
+                state.reload()
             } else {
                 Vec::new()
             }
@@ -73,8 +86,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             conversation_id,
             text,
             when,
+            acknowledgment,
             decision,
-        } => on_reply_decided(state, conversation_id, text, when, decision),
+        } => on_reply_decided(state, conversation_id, text, when, acknowledgment, decision),
         Action::ModerationDecided { request, decision } => match decision {
             ModerateDecision::Blocked(warnings) => {
                 popups::outbox::on_moderation_blocked(state, request, &warnings);
@@ -178,10 +192,16 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     }
 }
 
-/// Everything the first screen needs: the queue, counts, filter values, accounts, outbox.
+/// Everything the first screen needs: the queue, counts, filter values, accounts,
+/// outbox; and the queue order brought up to now (in the background).
 pub fn startup(state: &mut State) -> Vec<Effect> {
     let mut fx = state.reload();
-    fx.extend([Effect::LoadFacets, Effect::LoadAccounts, Effect::LoadOutbox]);
+    fx.extend([
+        Effect::LoadFacets,
+        Effect::LoadAccounts,
+        Effect::LoadOutbox,
+        Effect::RefreshOrder,
+    ]);
     fx
 }
 
@@ -229,6 +249,7 @@ fn on_reply_decided(
     conversation_id: i64,
     text: String,
     when: When,
+    acknowledgment: bool,
     decision: ReplyDecision,
 ) -> Vec<Effect> {
     let outcome = match decision {
@@ -238,6 +259,7 @@ fn on_reply_decided(
                 conversation_id,
                 text,
                 when,
+                acknowledgment,
                 warnings,
             });
             state.focus = Focus::Composer;
@@ -259,9 +281,25 @@ fn on_reply_decided(
         state.composer = new_composer(Vec::new());
     }
     state.drafts.remove(&conversation_id);
+    state.ack_drafts.remove(&conversation_id);
     state.focus = Focus::Queue;
     let id = outcome.outbox_id;
     let text = match outcome.send_after {
+        // A holding reply: the acknowledgment is met, the answer is still owed.
+        None if outcome.acknowledgment => {
+            let still = match outcome.still_due_at {
+                Some(due) if due < state.now => format!(
+                    "the answer is overdue by {}",
+                    super::text::countdown(due, state.now).trim_start_matches('-')
+                ),
+                Some(due) => format!(
+                    "the answer is still due in {}",
+                    super::text::countdown(due, state.now)
+                ),
+                None => "the conversation stays in the queue".to_string(),
+            };
+            format!("holding reply queued (outbox #{id}): acknowledged; {still}")
+        }
         Some(at) => {
             let why = if outcome.held_for_opening {
                 " (outside business hours)"

@@ -1,6 +1,8 @@
-//! `hearth reply ID --text T | --playbook NAME [--template NAME] [--no-send]
+//! `hearth reply ID --text T | --playbook NAME [--template NAME] [--ack] [--no-send]
 //! [--force] [--check] [--at TIME]`: the same core use case as the TUI (window,
 //! guards, schedule), then (unless --no-send or scheduled) one attempt to send now.
+//! `--ack`, or a playbook marked `acknowledgment = true`, sends a holding reply:
+//! the acknowledgment target is met and the conversation stays in the queue.
 
 use super::super::actions::{inbox_failure, report_guards, triage};
 use super::super::args::ReplyArgs;
@@ -14,6 +16,7 @@ use crate::sync::engine::{self, EngineOptions, ItemOutcome};
 use chrono::Utc;
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 pub fn reply(env: &Env, args: &ReplyArgs) -> anyhow::Result<ExitCode> {
     let path = env.db_path();
@@ -30,10 +33,11 @@ pub fn reply(env: &Env, args: &ReplyArgs) -> anyhow::Result<ExitCode> {
             args.id
         )));
     };
-    let text = reply_text(env, args, &conversation)?;
+    let (text, holding) = reply_text(env, args, &conversation)?;
+    let acknowledgment = args.ack || holding;
     let now = Utc::now();
-    let triage = triage(env)?;
-    let mut inbox = Inbox::new(&mut store, &env.config, &triage);
+    let triage = Arc::new(triage(env)?);
+    let mut inbox = Inbox::new(&mut store, &env.config, &*triage);
     if args.check {
         let warnings = inbox
             .check_reply(conversation.id, &text, now)
@@ -59,6 +63,7 @@ pub fn reply(env: &Env, args: &ReplyArgs) -> anyhow::Result<ExitCode> {
         text,
         when,
         force: args.force,
+        acknowledgment,
     };
     let outcome = match inbox.reply(&request, now).map_err(inbox_failure)? {
         ReplyDecision::Blocked(warnings) => return Ok(report_guards(&warnings, "reply")),
@@ -88,11 +93,27 @@ pub fn reply(env: &Env, args: &ReplyArgs) -> anyhow::Result<ExitCode> {
     }
     drop(store);
     let mut out = super::super::term::stdout();
-    writeln!(
-        out,
-        "queued reply (outbox #{outbox_id}) to conversation {}",
-        conversation.id
-    )?;
+    if acknowledgment {
+        let due = match outcome.still_due_at {
+            Some(due) => format!(
+                "the answer is still due {} ({})",
+                crate::timefmt::local_short(due),
+                crate::timefmt::countdown(due, now)
+            ),
+            None => "it stays in the queue".to_string(),
+        };
+        writeln!(
+            out,
+            "queued holding reply (outbox #{outbox_id}) to conversation {}: acknowledged; {due}",
+            conversation.id
+        )?;
+    } else {
+        writeln!(
+            out,
+            "queued reply (outbox #{outbox_id}) to conversation {}",
+            conversation.id
+        )?;
+    }
     if args.no_send {
         writeln!(out, "not sent now (--no-send): `hearth sync` will send it")?;
         return Ok(ExitCode::SUCCESS);
@@ -116,6 +137,7 @@ pub fn reply(env: &Env, args: &ReplyArgs) -> anyhow::Result<ExitCode> {
         account,
         &env.paths,
         outbox_id,
+        triage,
         EngineOptions::default(),
     ));
     let (line, ok) = match outcome {
@@ -164,9 +186,10 @@ pub fn reply(env: &Env, args: &ReplyArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn reply_text(env: &Env, args: &ReplyArgs, c: &Conversation) -> anyhow::Result<String> {
+/// The reply's text, and whether its playbook marks it as a holding reply.
+fn reply_text(env: &Env, args: &ReplyArgs, c: &Conversation) -> anyhow::Result<(String, bool)> {
     if let Some(text) = &args.text {
-        return Ok(text.clone());
+        return Ok((text.clone(), false));
     }
     let Some(name) = &args.playbook else {
         return Err(Failure::bad_input("give --text or --playbook"));
@@ -195,8 +218,11 @@ fn reply_text(env: &Env, args: &ReplyArgs, c: &Conversation) -> anyhow::Result<S
         )));
     };
     // The core cleans what goes out; render() only fills placeholders.
-    Ok(render(
-        &template.text,
-        &RenderContext::for_conversation(c, &env.config),
+    Ok((
+        render(
+            &template.text,
+            &RenderContext::for_conversation(c, &env.config),
+        ),
+        playbook.acknowledgment,
     ))
 }

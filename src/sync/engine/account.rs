@@ -80,6 +80,7 @@ impl AccountTask {
         let outbox = OutboxSender::new(
             &account.name,
             db.clone(),
+            Arc::clone(&assess),
             events.clone(),
             options.backoff_base,
             options.backoff_max,

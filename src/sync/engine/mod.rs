@@ -362,16 +362,17 @@ async fn one_round(mut task: AccountTask) -> AccountReport {
 }
 
 /// Try to send one queued outbox item of `account` now (`hearth reply`). `None`
-/// when it was not attempted (no longer queued, or waiting for a retry).
+/// when it was not attempted (no longer queued, or waiting for a retry). `assess`
+/// puts a refused reply's conversation back in the queue with its deadline.
 pub async fn send_outbox_item(
     db_path: &Path,
     account: &AccountConfig,
     paths: &Paths,
     outbox_id: i64,
+    assess: Arc<dyn Assess + Send + Sync>,
     options: EngineOptions,
 ) -> Result<Option<ItemOutcome>, SyncError> {
     let (events, _ignored) = tokio::sync::mpsc::unbounded_channel();
-    let assess: Arc<dyn Assess + Send + Sync> = Arc::new(NoAssess);
     let shared = Shared {
         db: Db::open(db_path).await?,
         paths: paths.clone(),
@@ -381,19 +382,4 @@ pub async fn send_outbox_item(
     };
     let mut task = shared.task(account.clone()).await;
     task.send_item(outbox_id).await
-}
-
-/// Sending never ingests, so it needs no triage.
-struct NoAssess;
-
-impl Assess for NoAssess {
-    fn assess(&self, _input: &crate::model::AssessInput<'_>) -> crate::model::Assessment {
-        crate::model::Assessment {
-            tier: crate::model::Tier::Monitor,
-            reason: String::new(),
-            sentiment: 0.0,
-            due_at: None,
-            ack_due_at: None,
-        }
-    }
 }

@@ -4,11 +4,12 @@
 
 use super::backoff::delay_for_attempt;
 use super::db::Db;
-use crate::model::{OutboxAction, OutboxState, SyncEvent, reply_refusal};
+use crate::model::{Assess, OutboxAction, OutboxState, SyncEvent, reply_refusal};
 use crate::store::OutboxItem;
 use crate::sync::{Action, Connector, Reconciled, SyncError, Target};
 use chrono::Utc;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -41,6 +42,9 @@ pub enum ItemOutcome {
 pub struct OutboxSender {
     account: String,
     db: Db,
+    /// Triage, for a conversation whose reply is refused: it is back in the queue
+    /// with its deadline.
+    assess: Arc<dyn Assess + Send + Sync>,
     events: UnboundedSender<SyncEvent>,
     retry_base: Duration,
     retry_max: Duration,
@@ -53,6 +57,7 @@ impl OutboxSender {
     pub fn new(
         account: &str,
         db: Db,
+        assess: Arc<dyn Assess + Send + Sync>,
         events: UnboundedSender<SyncEvent>,
         retry_base: Duration,
         retry_max: Duration,
@@ -60,6 +65,7 @@ impl OutboxSender {
         OutboxSender {
             account: account.to_string(),
             db,
+            assess,
             events,
             retry_base,
             retry_max,
@@ -292,8 +298,9 @@ impl OutboxSender {
     ) -> Result<ItemOutcome, SyncError> {
         let id = item.id;
         let text = error.clone();
+        let assess = Arc::clone(&self.assess);
         self.db
-            .call(move |s| s.mark_outbox_failed(id, &text, Utc::now()))
+            .call(move |s| s.mark_outbox_failed(id, &text, Utc::now(), &*assess))
             .await?;
         tracing::warn!(account = %self.account, outbox = id, %error, "outbox item failed");
         self.notify(id, Some(error.clone()));

@@ -113,7 +113,7 @@ fn moderation_outbox_and_facets_through_the_store() {
 
     // The engine fails it; the summary lists it with its author; a decision requeues it.
     store
-        .mark_outbox_failed(queued[0].id, "permission denied", now())
+        .mark_outbox_failed(queued[0].id, "permission denied", now(), &Flat)
         .expect("fail");
     let Action::OutboxLoaded(summary) = run(&mut store, &state, Effect::LoadOutbox) else {
         panic!("summary expected");

@@ -68,6 +68,10 @@ fn conv(
         last_message_at: mins(-10),
         preview: preview.into(),
         message_count: 3,
+        sort_tier: tier,
+        acknowledged_at: None,
+        send_error: None,
+        last_inbound_at: Some(mins(-10)),
     }
 }
 
@@ -139,6 +143,7 @@ pub fn messages_for(conversation_id: i64) -> Vec<Message> {
         author: author.into(),
         body: body.into(),
         sent_at: mins(at),
+        acknowledgment: false,
     };
     vec![
         m(
@@ -195,6 +200,7 @@ pub fn loaded_state() -> State {
         Action::Counts(QueueCounts {
             per_tier: [1, 1, 1, 1, 1],
             overdue: 1,
+            ..QueueCounts::default()
         }),
     );
     open(&mut state, 1);
@@ -213,6 +219,7 @@ pub fn open(state: &mut State, id: i64) {
             author: c.author.clone(),
             body: format!("{} (full text)", c.preview),
             sent_at: c.last_message_at,
+            acknowledgment: false,
         }],
         Some(_) => messages_for(1),
         None => Vec::new(),

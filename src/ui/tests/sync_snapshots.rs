@@ -197,6 +197,7 @@ fn guard_warnings_sit_above_the_draft_in_the_composer() {
             conversation_id: 1,
             text: draft.into(),
             when: crate::inbox::When::Now,
+            acknowledgment: false,
             decision: crate::inbox::ReplyDecision::Blocked(vec![
                 crate::inbox::Warning {
                     guard: crate::inbox::Guard::Deflection,

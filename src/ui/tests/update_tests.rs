@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::ui::action::Command;
-use crate::ui::state::{Focus, Overlay};
+use crate::ui::state::{Focus, Overlay, State};
 use std::collections::BTreeMap;
 
 #[test]
@@ -183,6 +183,7 @@ fn send_yields_a_send_effect_and_the_sent_reply_clears_the_draft() {
             text: "Yes, we deliver!".into(),
             when: crate::inbox::When::Now,
             force: false,
+            acknowledgment: false,
         }]
     );
     // Guards warn: nothing is cleared, the warnings stay with the draft, and the
@@ -197,6 +198,7 @@ fn send_yields_a_send_effect_and_the_sent_reply_clears_the_draft() {
             conversation_id: 1,
             text: "Yes, we deliver!".into(),
             when: crate::inbox::When::Now,
+            acknowledgment: false,
             decision: crate::inbox::ReplyDecision::Blocked(vec![warning]),
         },
     );
@@ -213,11 +215,14 @@ fn send_yields_a_send_effect_and_the_sent_reply_clears_the_draft() {
             conversation_id: 1,
             text: "Yes, we deliver!".into(),
             when: crate::inbox::When::Now,
+            acknowledgment: false,
             decision: crate::inbox::ReplyDecision::Queued(crate::inbox::ReplyOutcome {
                 outbox_id: 7,
                 send_after: None,
                 held_for_opening: false,
                 overridden: Vec::new(),
+                acknowledgment: false,
+                still_due_at: None,
             }),
         },
     );
@@ -527,4 +532,355 @@ fn messages_hidden_on_the_platform_are_marked_in_the_thread() {
     );
     let text = screen(&s, 140, 40);
     assert!(text.contains("hidden on the platform"), "{text}");
+}
+
+fn tick(s: &mut State, seconds: i64) -> Vec<Effect> {
+    feed(s, Action::Tick(now() + Duration::seconds(seconds)))
+}
+
+#[test]
+fn the_order_is_refreshed_each_minute_and_a_move_reloads_the_queue() {
+    let mut s = loaded_state();
+    assert!(
+        crate::ui::update::startup(&mut s).contains(&Effect::RefreshOrder),
+        "the first screen asks for an up-to-date order"
+    );
+    // Within the same minute: nothing to do.
+    assert!(!tick(&mut s, 30).contains(&Effect::RefreshOrder));
+    // A new minute: once, not at every tick of it.
+    assert!(tick(&mut s, 61).contains(&Effect::RefreshOrder));
+    assert!(!tick(&mut s, 62).contains(&Effect::RefreshOrder));
+    assert!(tick(&mut s, 125).contains(&Effect::RefreshOrder));
+    // Nothing moved: no re-read. Something moved: the queue and counts again.
+    assert!(feed(&mut s, Action::OrderRefreshed { moved: 0 }).is_empty());
+    let fx = feed(&mut s, Action::OrderRefreshed { moved: 2 });
+    assert!(
+        fx.iter().any(|f| matches!(
+            f,
+            Effect::LoadQueue {
+                after: None,
+                append: false,
+                ..
+            }
+        )),
+        "{fx:?}"
+    );
+    assert!(fx.iter().any(|f| matches!(f, Effect::LoadCounts(_))));
+    // New messages, or a refused reply, may bring back something overdue: the
+    // order is refreshed then too, not a minute later.
+    let synced = feed(
+        &mut s,
+        Action::Sync(crate::model::SyncEvent::Ingested {
+            conversations: vec![3],
+        }),
+    );
+    assert!(synced.contains(&Effect::RefreshOrder), "{synced:?}");
+    let refused = feed(
+        &mut s,
+        Action::Sync(crate::model::SyncEvent::OutboxUpdated {
+            outbox_id: 4,
+            error: Some("window closed".into()),
+        }),
+    );
+    assert!(refused.contains(&Effect::RefreshOrder), "{refused:?}");
+    assert!(
+        refused
+            .iter()
+            .any(|f| matches!(f, Effect::LoadQueue { .. }))
+    );
+}
+
+/// The fixture queue as the store orders it at `now()`: Tom's 2★ review, 72
+/// minutes past its 2-hour target, sorts as tier 1, above Maria's lead due in 42.
+fn promoted_queue() -> Vec<crate::model::Conversation> {
+    let steps = Config::default().targets.promotion_steps();
+    let mut rows = conversations();
+    for c in &mut rows {
+        c.sort_tier = crate::model::sort_tier(c.tier, c.due_at, now(), &steps);
+    }
+    rows.sort_by_key(|c| {
+        (
+            c.sort_tier,
+            c.due_at.map_or(i64::MAX, |d| d.timestamp_millis()),
+            c.id,
+        )
+    });
+    rows
+}
+
+#[test]
+fn an_overdue_complaint_is_not_buried_and_the_screen_says_why() {
+    let rows = promoted_queue();
+    assert_eq!(rows[0].id, 2, "Tom's overdue complaint comes first");
+    assert_eq!(rows[0].sort_tier, Tier::Revenue);
+    assert_eq!(rows[1].id, 1, "then the lead that is not due yet");
+    assert!(
+        rows.iter().filter(|c| c.id != 2).all(|c| !c.is_promoted()),
+        "nothing on time is promoted"
+    );
+
+    let mut s = loaded_state();
+    let tom_due = rows[0].due_at.expect("a deadline");
+    feed(
+        &mut s,
+        Action::QueueLoaded {
+            rows,
+            append: false,
+            more: false,
+        },
+    );
+    let mut counts = crate::model::QueueCounts {
+        per_tier: [1, 1, 1, 1, 1],
+        overdue: 1,
+        ..Default::default()
+    };
+    counts.oldest_overdue[1] = Some(crate::model::OverdueItem {
+        id: 2,
+        author: "Tom Becker".into(),
+        due_at: tom_due,
+    });
+    feed(&mut s, Action::Counts(counts));
+    let text = screen(&s, 140, 40);
+    let tom_row = text
+        .lines()
+        .find(|l| l.contains("Tom Becker") && l.contains("-1h12m"))
+        .unwrap_or_else(|| panic!("Tom's row: {text}"));
+    assert!(tom_row.contains("T2↑"), "{tom_row}");
+    let maria_row = text
+        .lines()
+        .find(|l| l.contains("Maria Lopez") && l.contains("42m"))
+        .unwrap_or_else(|| panic!("Maria's row: {text}"));
+    assert!(maria_row.contains("T1 "), "{maria_row}");
+    // The counts stay by real tier, and the status bar names the oldest overdue.
+    let status = text.lines().rev().nth(1).unwrap_or_default();
+    assert!(status.contains("T1 1 T2 1"), "{status}");
+    assert!(
+        status.contains("1 overdue · oldest: T2 Tom Becker 1h12m"),
+        "{status}"
+    );
+    // At 80 columns the names give way before the counts do.
+    let narrow = screen(&s, 80, 24);
+    let status = narrow.lines().rev().nth(1).unwrap_or_default();
+    assert!(status.contains("T5 1"), "{status}");
+
+    // Opened, the thread header says where it sorts.
+    open(&mut s, 2);
+    let mut tom = promoted_queue().remove(0);
+    tom.status = crate::model::Status::Open;
+    feed(
+        &mut s,
+        Action::ConversationLoaded {
+            conversation: Some(Box::new(tom)),
+            messages: Vec::new(),
+            strikes: None,
+            message_states: Vec::new(),
+        },
+    );
+    let text = screen(&s, 140, 40);
+    assert!(text.contains("overdue 1h12m · sorted as T1"), "{text}");
+}
+
+#[test]
+fn a_holding_reply_meets_the_acknowledgment_and_the_answer_stays_due() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Char('r'));
+    typed(&mut s, "Hi Maria, checking the cake sizes now!");
+    // One key sends the draft as a holding reply.
+    let fx = update(
+        &mut s,
+        Action::Key(KeyEvent::new(KeyCode::Char('a'), KeyModifiers::ALT)),
+    );
+    assert_eq!(
+        fx,
+        vec![Effect::SendReply {
+            conversation_id: 1,
+            text: "Hi Maria, checking the cake sizes now!".into(),
+            when: crate::inbox::When::Now,
+            force: false,
+            acknowledgment: true,
+        }]
+    );
+    let due = now() + Duration::minutes(42);
+    let fx = feed(
+        &mut s,
+        Action::ReplyDecided {
+            conversation_id: 1,
+            text: "Hi Maria, checking the cake sizes now!".into(),
+            when: crate::inbox::When::Now,
+            acknowledgment: true,
+            decision: crate::inbox::ReplyDecision::Queued(crate::inbox::ReplyOutcome {
+                outbox_id: 9,
+                send_after: None,
+                held_for_opening: false,
+                overridden: Vec::new(),
+                acknowledgment: true,
+                still_due_at: Some(due),
+            }),
+        },
+    );
+    assert!(s.composer.is_empty());
+    let notice = s
+        .notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default();
+    assert!(
+        notice.contains("holding reply") && notice.contains("still due in 42m"),
+        "{notice}"
+    );
+    assert!(fx.iter().any(|f| matches!(f, Effect::LoadQueue { .. })));
+
+    // The store keeps it in the queue, acknowledged, with its deadline.
+    let mut rows = conversations();
+    rows[0].acknowledged_at = Some(now());
+    feed(
+        &mut s,
+        Action::QueueLoaded {
+            rows,
+            append: false,
+            more: false,
+        },
+    );
+    assert_eq!(s.selected_conversation().map(|c| c.id), Some(1));
+    let row = |s: &State| {
+        screen(s, 140, 40)
+            .lines()
+            .find(|l| l.contains("Maria Lopez") && l.contains("T1"))
+            .map(String::from)
+            .unwrap_or_default()
+    };
+    let line = row(&s);
+    assert!(line.contains("42m") && line.contains("✓ met"), "{line}");
+    // An hour later the answer is overdue: the response clock never stopped.
+    tick(&mut s, 3600);
+    let line = row(&s);
+    assert!(line.contains("-18m") && line.contains("✓ met"), "{line}");
+}
+
+#[test]
+fn an_acknowledgment_playbook_makes_the_draft_a_holding_reply() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Char('p'));
+    typed(&mut s, "acknowledge");
+    let Some(Overlay::Picker(picker)) = &s.overlay else {
+        panic!("picker open");
+    };
+    let first = &s.playbooks.all()[picker.matches[0]];
+    assert!(first.acknowledgment, "{}", first.name);
+    key(&mut s, KeyCode::Enter);
+    assert!(s.ack_drafts.contains(&1));
+    assert!(
+        screen(&s, 140, 40).contains("Holding reply to Maria Lopez"),
+        "the composer says what it will send"
+    );
+    let fx = ctrl(&mut s, 's');
+    assert!(
+        matches!(
+            &fx[..],
+            [Effect::SendReply {
+                acknowledgment: true,
+                ..
+            }]
+        ),
+        "{fx:?}"
+    );
+    // Stopped by the guards, the explicit key still sends it as a holding reply.
+    let text = s.draft_text();
+    feed(
+        &mut s,
+        Action::ReplyDecided {
+            conversation_id: 1,
+            text,
+            when: crate::inbox::When::Now,
+            acknowledgment: true,
+            decision: crate::inbox::ReplyDecision::Blocked(vec![crate::inbox::Warning {
+                guard: crate::inbox::Guard::RepeatedText,
+                message: "sent before".into(),
+            }]),
+        },
+    );
+    s.ack_drafts.clear();
+    let fx = ctrl(&mut s, 'g');
+    assert!(
+        matches!(
+            &fx[..],
+            [Effect::SendReply {
+                acknowledgment: true,
+                force: true,
+                ..
+            }]
+        ),
+        "{fx:?}"
+    );
+    // Emptied and written afresh, the draft is a plain reply again.
+    s.ack_drafts.insert(1);
+    s.composer = crate::ui::state::new_composer(vec!["x".into()]);
+    s.composer.move_cursor(ratatui_textarea::CursorMove::End);
+    assert_eq!(s.focus, Focus::Composer);
+    key(&mut s, KeyCode::Backspace);
+    assert!(s.composer.is_empty());
+    assert!(!s.ack_drafts.contains(&1));
+    // A plain draft elsewhere is a plain reply.
+    let mut plain = loaded_state();
+    key(&mut plain, KeyCode::Char('r'));
+    typed(&mut plain, "Yes!");
+    assert!(matches!(
+        &ctrl(&mut plain, 's')[..],
+        [Effect::SendReply {
+            acknowledgment: false,
+            ..
+        }]
+    ));
+}
+
+#[test]
+fn a_refused_send_and_a_closing_window_are_flagged_on_the_row_and_the_thread() {
+    let mut s = loaded_state();
+    let mut rows = conversations();
+    rows[0].send_error = Some("(#10) outside the allowed window".into());
+    rows[0].platform = crate::model::Platform::Facebook;
+    rows[0].last_inbound_at = Some(now() - Duration::hours(22));
+    let maria = rows[0].clone();
+    feed(
+        &mut s,
+        Action::QueueLoaded {
+            rows,
+            append: false,
+            more: false,
+        },
+    );
+    feed(
+        &mut s,
+        Action::ConversationLoaded {
+            conversation: Some(Box::new(maria)),
+            messages: messages_for(1),
+            strikes: None,
+            message_states: Vec::new(),
+        },
+    );
+    let text = screen(&s, 140, 40);
+    let row = text
+        .lines()
+        .find(|l| l.contains("Maria Lopez") && l.contains("T1"))
+        .unwrap_or_default();
+    // Side by side, the queue pane keeps the short flag whole.
+    assert!(row.contains("window: 2h left s"), "{row}");
+    // Stacked at 80 columns, the row has the width for both.
+    let stacked = screen(&s, 80, 24);
+    let row = stacked
+        .lines()
+        .find(|l| l.contains("Maria Lopez") && l.contains("T1"))
+        .unwrap_or_default();
+    assert!(row.contains("window: 2h left send failed: (#10)"), "{row}");
+    // A wide queue pane has room for the reason too.
+    let wide = screen(&s, 240, 40);
+    assert!(
+        wide.contains("window: 2h left send failed: (#10) outside the allowed"),
+        "{wide}"
+    );
+    assert!(
+        text.contains("⚠ send failed: (#10) outside the allowed window: not answered"),
+        "{text}"
+    );
+    assert!(text.contains("· window: 2h left"), "{text}");
 }

@@ -16,16 +16,23 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         return;
     }
     let focused = state.focus == Focus::Composer && state.overlay.is_none();
+    let holding = state
+        .draft_for
+        .is_some_and(|id| state.ack_drafts.contains(&id));
     let who = state
         .open
         .as_ref()
-        .map(|c| format!(" Reply to {} ", clean_line(&c.author)))
+        .map(|c| {
+            let what = if holding { "Holding reply" } else { "Reply" };
+            format!(" {what} to {} ", clean_line(&c.author))
+        })
         .unwrap_or_else(|| " Reply ".into());
     let hints: Vec<String> = [
         (Command::Send, "send"),
         (Command::Playbooks, "playbooks"),
         (Command::Editor, "$EDITOR"),
         (Command::SendLater, "later"),
+        (Command::SendAck, "ack"),
     ]
     .into_iter()
     .filter_map(|(cmd, what)| {
@@ -33,8 +40,17 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         Some(format!("{key} {what}"))
     })
     .collect();
-    let hints = format!(" {} ", hints.join(" · "));
     let room = usize::from(area.width).saturating_sub(4);
+    // As many hints as fit, whole, in their order.
+    let mut shown: Vec<String> = Vec::new();
+    for hint in hints {
+        shown.push(hint);
+        if display_width(&format!(" {} ", shown.join(" · "))) > room {
+            shown.pop();
+            break;
+        }
+    }
+    let hints = format!(" {} ", shown.join(" · "));
     let (who_w, hints_w) = (display_width(&who), display_width(&hints));
     let mut block = pane(state, who, focused).title_bottom(hints);
     if let Some(closed_at) = window_closed_since(state) {

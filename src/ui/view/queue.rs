@@ -1,6 +1,6 @@
 //! The queue pane: one line per conversation, most urgent first.
 
-use crate::model::{Conversation, Kind, Status, Tier};
+use crate::model::{Conversation, Kind, ReplyWindow, Status, Tier};
 use crate::ui::state::{Focus, State};
 use crate::ui::text::{cap, clean_line, countdown, fit, pad};
 use crate::ui::widgets::pane;
@@ -120,8 +120,20 @@ fn row<'a>(state: &State, c: &Conversation, width: usize, selected: bool) -> Lin
         format!("T{}", c.tier.number()),
         theme.badge(c.tier),
     );
-    let mark = if c.tier_override.is_some() { "*" } else { " " };
-    push(&mut spans, mark.into(), Style::default().fg(theme.accent));
+    // ↑: sorted above its tier because it is overdue; *: the tier was set by hand.
+    let (mark, mark_style) = if c.is_promoted() && c.status == Status::Open {
+        (
+            "↑",
+            Style::default()
+                .fg(theme.overdue)
+                .add_modifier(Modifier::BOLD),
+        )
+    } else if c.tier_override.is_some() {
+        ("*", Style::default().fg(theme.accent))
+    } else {
+        (" ", Style::default())
+    };
+    push(&mut spans, mark.into(), mark_style);
 
     let (due, due_style) = due_column(state, c);
     push(&mut spans, format!("{due:>7} "), due_style);
@@ -130,6 +142,7 @@ fn row<'a>(state: &State, c: &Conversation, width: usize, selected: bool) -> Lin
         let ack = ack_column(state, c);
         let style = match &ack {
             Some(text) if text.starts_with('-') => Style::default().fg(theme.overdue),
+            Some(text) if text.starts_with(ACK_MET) => Style::default().fg(theme.outbound),
             _ => Style::default().fg(theme.tier(Tier::Revenue)),
         };
         // The header names the column; a space always separates it from the next.
@@ -148,6 +161,9 @@ fn row<'a>(state: &State, c: &Conversation, width: usize, selected: bool) -> Lin
         Style::default().add_modifier(Modifier::BOLD),
     );
     push(&mut spans, " ".into(), Style::default());
+    for (flag, style) in flags(state, c) {
+        push(&mut spans, flag, style);
+    }
     // Cap before cleaning: a preview is at most a line, whatever the cache holds.
     let (preview, _) = cap(&c.preview, 1024);
     push(
@@ -187,10 +203,64 @@ fn due_column(state: &State, c: &Conversation) -> (String, Style) {
     }
 }
 
-/// The 15-minute acknowledgment clock, for tier-1 DMs only.
+/// What the ack column shows once a holding reply went out.
+pub const ACK_MET: &str = "✓ met";
+
+/// The 15-minute acknowledgment clock, for tier-1 DMs; "✓ met" for any open
+/// conversation a holding reply acknowledged (its due column keeps counting).
 pub fn ack_column(state: &State, c: &Conversation) -> Option<String> {
-    if c.kind != Kind::Dm || c.tier != Tier::Revenue || c.status != Status::Open {
+    if c.status != Status::Open {
+        return None;
+    }
+    if c.acknowledged_at.is_some() {
+        return Some(ACK_MET.to_string());
+    }
+    if c.kind != Kind::Dm || c.tier != Tier::Revenue {
         return None;
     }
     c.ack_due_at.map(|ack| countdown(ack, state.now))
+}
+
+/// Longest refusal reason a queue row shows (the thread header has it whole).
+const FLAG_REASON_COLUMNS: usize = 40;
+
+/// Warnings that lead the message column: a messaging window that is about to
+/// close (or has), a refused send.
+pub fn flags(state: &State, c: &Conversation) -> Vec<(String, Style)> {
+    let mut out = Vec::new();
+    if c.status != Status::Open {
+        return out;
+    }
+    let alarm = Style::default()
+        .fg(state.theme.overdue)
+        .add_modifier(Modifier::BOLD);
+    // The short flag first, so a narrow pane still shows both.
+    match c.reply_window(state.now) {
+        ReplyWindow::Closed { .. } => out.push(("window closed ".into(), alarm)),
+        window => {
+            if let Some(left) = window.closing_soon(state.now) {
+                out.push((
+                    format!("window: {} left ", window_left(left)),
+                    Style::default()
+                        .fg(state.theme.tier(Tier::Retention))
+                        .add_modifier(Modifier::BOLD),
+                ));
+            }
+        }
+    }
+    if let Some(error) = &c.send_error {
+        let why = fit(&clean_line(error), FLAG_REASON_COLUMNS);
+        out.push((format!("send failed: {why} "), alarm));
+    }
+    out
+}
+
+/// "2h", "35m": what is left of a messaging window, rounded down.
+pub fn window_left(left: chrono::Duration) -> String {
+    let minutes = left.num_minutes().max(0);
+    if minutes >= 60 {
+        format!("{}h", minutes / 60)
+    } else {
+        format!("{minutes}m")
+    }
 }

@@ -25,16 +25,77 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
 }
 
 /// A piece of the first line; when the line is too wide, the highest `drop_rank`
-/// goes first (0 never goes).
+/// goes first (0 never goes), after trying its `shorter` forms, longest first.
 struct Segment<'a> {
     spans: Vec<Span<'a>>,
     drop_rank: u8,
+    shorter: Vec<Vec<Span<'a>>>,
 }
 
-impl Segment<'_> {
-    fn width(&self) -> usize {
-        self.spans.iter().map(|s| display_width(&s.content)).sum()
+impl<'a> Segment<'a> {
+    fn new(spans: Vec<Span<'a>>, drop_rank: u8) -> Segment<'a> {
+        Segment {
+            spans,
+            drop_rank,
+            shorter: Vec::new(),
+        }
     }
+}
+
+fn spans_width(spans: &[Span]) -> usize {
+    spans.iter().map(|s| display_width(&s.content)).sum()
+}
+
+/// Longest author name the status bar gives an overdue item.
+const OLDEST_NAME_COLUMNS: usize = 14;
+
+/// "3 overdue", then "· oldest: T2 Tom Becker 19h42m · T4 @sam 2d01h": the most
+/// overdue conversation of each tier, so none is buried out of sight. The names
+/// take what room is left after everything else (fewer tiers, then none).
+fn overdue_segments<'a>(state: &State) -> [Segment<'a>; 2] {
+    let theme = &state.theme;
+    let alarm = Style::default()
+        .fg(theme.overdue)
+        .add_modifier(Modifier::BOLD);
+    let count = Segment::new(
+        vec![Span::styled(
+            format!("│ {} overdue ", state.counts.overdue),
+            alarm,
+        )],
+        3,
+    );
+    let parts: Vec<Vec<Span>> = Tier::ALL
+        .iter()
+        .zip(&state.counts.oldest_overdue)
+        .filter_map(|(tier, oldest)| {
+            let item = oldest.as_ref()?;
+            let late = crate::ui::text::countdown(item.due_at, state.now);
+            Some(vec![
+                Span::styled(format!("T{}", tier.number()), theme.badge(*tier)),
+                Span::raw(format!(
+                    " {} ",
+                    fit(&clean_line(&item.author), OLDEST_NAME_COLUMNS)
+                )),
+                Span::styled(late.trim_start_matches('-').to_string(), alarm),
+            ])
+        })
+        .collect();
+    let dim = Style::default().fg(theme.dim);
+    let with = |n: usize| -> Vec<Span<'a>> {
+        let mut spans = Vec::new();
+        for (i, part) in parts.iter().take(n).enumerate() {
+            let lead = if i == 0 { "· oldest: " } else { " · " };
+            spans.push(Span::styled(lead, dim));
+            spans.extend(part.iter().cloned());
+        }
+        if n > 0 {
+            spans.push(Span::raw(" "));
+        }
+        spans
+    };
+    let mut oldest = Segment::new(with(parts.len()), 6);
+    oldest.shorter = (0..parts.len()).rev().map(with).collect();
+    [count, oldest]
 }
 
 /// Tier counts, overdue, filter, then sync: OFFLINE (and the queued replies),
@@ -54,33 +115,22 @@ fn first_line<'a>(state: &State, width: usize) -> Vec<Span<'a>> {
         tiers.push(Span::styled(format!("T{} {n}", tier.number()), style));
         tiers.push(Span::raw(" "));
     }
-    segments.push(Segment {
-        spans: tiers,
-        drop_rank: 0,
-    });
+    segments.push(Segment::new(tiers, 0));
     if state.counts.overdue > 0 {
-        segments.push(Segment {
-            spans: vec![Span::styled(
-                format!("│ {} overdue ", state.counts.overdue),
-                Style::default()
-                    .fg(theme.overdue)
-                    .add_modifier(Modifier::BOLD),
-            )],
-            drop_rank: 3,
-        });
+        segments.extend(overdue_segments(state));
     }
     let filter = filter_summary(state);
     if !filter.is_empty() {
-        segments.push(Segment {
-            spans: vec![
+        segments.push(Segment::new(
+            vec![
                 Span::styled("│ filter: ", Style::default().fg(theme.dim)),
                 Span::styled(
                     format!("{filter} "),
                     Style::default().add_modifier(Modifier::BOLD),
                 ),
             ],
-            drop_rank: 4,
-        });
+            4,
+        ));
     }
     let alarm = Style::default()
         .fg(theme.overdue)
@@ -100,10 +150,7 @@ fn first_line<'a>(state: &State, width: usize) -> Vec<Span<'a>> {
             ));
         }
         spans.push(Span::raw(" "));
-        segments.push(Segment {
-            spans,
-            drop_rank: 1,
-        });
+        segments.push(Segment::new(spans, 1));
     }
     if state.outbox.attention_count > 0 {
         let key = state
@@ -111,16 +158,16 @@ fn first_line<'a>(state: &State, width: usize) -> Vec<Span<'a>> {
             .first_key(Command::Outbox)
             .map(|k| format!(" ({k})"))
             .unwrap_or_default();
-        segments.push(Segment {
-            spans: vec![
+        segments.push(Segment::new(
+            vec![
                 sep(),
                 Span::styled(
                     format!("{} to decide{key} ", state.outbox.attention_count),
                     alarm,
                 ),
             ],
-            drop_rank: 1,
-        });
+            1,
+        ));
     }
     let t = troubles(state);
     let marks: Vec<String> = [
@@ -138,42 +185,45 @@ fn first_line<'a>(state: &State, width: usize) -> Vec<Span<'a>> {
             .first_key(Command::Accounts)
             .map(|k| format!(" ({k})"))
             .unwrap_or_default();
-        segments.push(Segment {
-            spans: vec![
+        segments.push(Segment::new(
+            vec![
                 sep(),
                 Span::styled(
                     format!("{}{key} ", marks.join(", ")),
                     Style::default().fg(theme.tier(Tier::Retention)),
                 ),
             ],
-            drop_rank: 2,
-        });
+            2,
+        ));
     }
-    segments.push(Segment {
-        spans: vec![
+    segments.push(Segment::new(
+        vec![
             sep(),
             Span::styled(sync_summary(state), Style::default().fg(theme.accent)),
         ],
-        drop_rank: 5,
-    });
-    // Most important first, each piece if it still fits; then in reading order.
+        5,
+    ));
+    // Most important first, each piece (or its longest shorter form) if it still
+    // fits; then in reading order.
     let mut order: Vec<usize> = (0..segments.len()).collect();
     order.sort_by_key(|i| (segments[*i].drop_rank, *i));
-    let mut keep = vec![false; segments.len()];
+    let mut keep: Vec<Option<Vec<Span>>> = vec![None; segments.len()];
     let mut used = 0;
     for i in order {
-        let w = segments[i].width();
-        if segments[i].drop_rank == 0 || used + w <= width {
-            keep[i] = true;
-            used += w;
+        let segment = &mut segments[i];
+        let always = segment.drop_rank == 0;
+        let forms = std::iter::once(std::mem::take(&mut segment.spans))
+            .chain(std::mem::take(&mut segment.shorter));
+        for form in forms {
+            let w = spans_width(&form);
+            if always || used + w <= width {
+                used += w;
+                keep[i] = Some(form);
+                break;
+            }
         }
     }
-    segments
-        .into_iter()
-        .zip(keep)
-        .filter(|(_, k)| *k)
-        .flat_map(|(s, _)| s.spans)
-        .collect()
+    keep.into_iter().flatten().flatten().collect()
 }
 
 /// "demo: live", "sync ok", "2 accounts: 1 offline"…

@@ -113,8 +113,37 @@ fn header<'a>(state: &State, c: &Conversation, width: usize, roomy: bool) -> Vec
         ))),
         None => facts.push(Span::styled("no target", dim)),
     }
-    if let Some(ack) = super::queue::ack_column(state, c) {
-        facts.push(Span::raw(format!(" · ack {ack}")));
+    if c.is_promoted() && c.status == crate::model::Status::Open {
+        facts.push(Span::styled(
+            format!(" · sorted as T{}", c.sort_tier.number()),
+            Style::default()
+                .fg(theme.overdue)
+                .add_modifier(Modifier::BOLD),
+        ));
+    }
+    match c.acknowledged_at {
+        Some(at) => facts.push(Span::styled(
+            format!(
+                " · acknowledged {}",
+                local_time(at, state.now, state.offset)
+            ),
+            Style::default().fg(theme.outbound),
+        )),
+        None => {
+            if let Some(ack) = super::queue::ack_column(state, c) {
+                facts.push(Span::raw(format!(" · ack {ack}")));
+            }
+        }
+    }
+    if c.status == crate::model::Status::Open
+        && let Some(left) = c.reply_window(state.now).closing_soon(state.now)
+    {
+        facts.push(Span::styled(
+            format!(" · window: {} left", super::queue::window_left(left)),
+            Style::default()
+                .fg(theme.tier(crate::model::Tier::Retention))
+                .add_modifier(Modifier::BOLD),
+        ));
     }
     facts.push(Span::raw(format!(" · sentiment {:+.2}", c.sentiment)));
     if let Some(r) = c.rating {
@@ -137,6 +166,26 @@ fn header<'a>(state: &State, c: &Conversation, width: usize, roomy: bool) -> Vec
         ));
     }
     lines.push(Line::from(facts));
+    if let Some(error) = c
+        .send_error
+        .as_ref()
+        .filter(|_| c.status == crate::model::Status::Open)
+    {
+        let key = state
+            .keymap
+            .first_key(crate::ui::action::Command::Outbox)
+            .map(|k| format!(" (outbox: {k})"))
+            .unwrap_or_default();
+        lines.push(Line::styled(
+            crate::ui::text::fit(
+                &format!("⚠ send failed: {}: not answered{key}", clean_line(error)),
+                width,
+            ),
+            Style::default()
+                .fg(theme.overdue)
+                .add_modifier(Modifier::BOLD),
+        ));
+    }
     let mut why = format!("why: {}", clean_line(&c.tier_reason));
     if let Some(ctx) = &c.context {
         why.push_str(&format!(" · on: {}", clean_line(ctx)));

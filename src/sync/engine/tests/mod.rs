@@ -251,6 +251,7 @@ async fn a_pause_from_an_earlier_run_holds_for_the_spawned_engine_and_hearth_rep
         &account("a"),
         &s.paths,
         outbox,
+        std::sync::Arc::new(crate::demo::test_assess::KeywordAssess),
         options(vec![("a", Ok(limited.clone()))]),
     )
     .await
@@ -421,6 +422,21 @@ async fn refusals_fail_and_transient_errors_retry() {
     let item = outbox_item(&s, closed);
     assert_eq!(item.state, state::Failed);
     assert!(item.error.unwrap().contains("window"));
+    // The refused reply answered nothing: the conversation is back in the queue,
+    // with its deadline and the reason.
+    let back = Store::open(&s.db)
+        .unwrap()
+        .conversation(conv)
+        .unwrap()
+        .unwrap();
+    assert_eq!(back.status, crate::model::Status::Open);
+    assert!(back.due_at.is_some(), "{back:?}");
+    assert!(
+        back.send_error
+            .as_deref()
+            .is_some_and(|e| e.contains("window")),
+        "{back:?}"
+    );
 
     let retry = Store::open(&s.db)
         .unwrap()

@@ -34,20 +34,26 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
     out.push(Line::raw(""));
     out.push(Line::styled("Queue columns", head));
     let columns = [
-        ("T", "tier: 1 revenue … 5 monitor; * = you set it"),
+        (
+            "T",
+            "tier: 1 revenue … 5 monitor; * = you set it; ↑ = overdue, sorted higher",
+        ),
         (
             "due",
             "time left to the first-response target; negative = overdue",
         ),
         (
             "ack",
-            "tier-1 DMs only: time left to acknowledge (15 min); negative = late",
+            "tier-1 DMs: time left to acknowledge (15 min); ✓ met = a holding reply went",
         ),
         (
             "via",
             "platform: IG Instagram, FB Facebook, MAS Mastodon, GBP Google…",
         ),
-        ("from · message", "the customer and their latest message"),
+        (
+            "from · message",
+            "the customer and their latest message; first: window left, send failed",
+        ),
     ];
     for (k, what) in columns {
         out.push(Line::from(vec![

@@ -85,6 +85,12 @@ fn insert_template(state: &mut State, picker: &Picker) {
     // Placeholders carry cache text (the author's name): clean it like any other.
     let text = crate::ui::text::clean(&render(&template.text, &ctx)).into_owned();
     let name = playbook.name.clone();
+    let holding = playbook.acknowledgment;
+    let conversation_id = conv.id;
+    if holding {
+        // Sending it meets the acknowledgment target, not the response target.
+        state.ack_drafts.insert(conversation_id);
+    }
     let has_blanks = !crate::playbook::blanks(&text).is_empty();
     state.composer.insert_str(text);
     state.focus = Focus::Composer;
@@ -96,6 +102,11 @@ fn insert_template(state: &mut State, picker: &Picker) {
         composer::select_blank(state, crate::playbook::next_blank(&state.draft_text(), 0));
         state.notice(
             format!("inserted '{name}': fill each [[blank]] (Tab: next blank)"),
+            false,
+        );
+    } else if holding {
+        state.notice(
+            format!("inserted playbook '{name}': a holding reply, the answer stays due"),
             false,
         );
     } else {

@@ -39,6 +39,7 @@ fn send(state: &State, id: i64, when: When) -> Vec<Effect> {
         text: state.draft_text(),
         when,
         force: false,
+        acknowledgment: state.ack_drafts.contains(&id),
     }]
 }
 
