@@ -23,6 +23,8 @@ pub struct Match {
 const NAME_WEIGHT: i64 = 3;
 const TAG_WEIGHT: i64 = 2;
 const TEXT_WEIGHT: i64 = 1;
+/// A match is kept when its score is at least the best score divided by this.
+const KEEP_FRACTION_DIVISOR: i64 = 3;
 
 impl Library {
     /// The shipped playbooks, embedded in the binary.
@@ -91,6 +93,16 @@ impl Library {
                 .then(fb.cmp(fa))
                 .then(a.index.cmp(&b.index))
         });
+        // A query filters, not only reorders: a fuzzy subsequence somewhere in a
+        // long template matches almost anything, so keep only matches within a
+        // fraction of the best one.
+        if let Some(best) = ranked
+            .first()
+            .map(|(m, _)| m.score)
+            .filter(|_| !matcher.is_empty())
+        {
+            ranked.retain(|(m, _)| m.score * KEEP_FRACTION_DIVISOR >= best);
+        }
         ranked.into_iter().map(|(m, _)| m).collect()
     }
 }

@@ -546,3 +546,24 @@ fn diagnostic_display_is_path_line_col() {
     };
     assert_eq!(d.to_string(), "p/a.toml:3:7: boom");
 }
+
+#[test]
+fn a_query_filters_the_picker_and_keeps_the_best_first() {
+    let library = Library::builtin();
+    let total = library.all().len();
+    for (query, best) in [("refund", "complaint"), ("purchase", "purchase-inquiry")] {
+        let matches = library.filter(query, None);
+        let names: Vec<&str> = matches
+            .iter()
+            .map(|m| library.all()[m.index].name.as_str())
+            .collect();
+        assert_eq!(names.first().copied(), Some(best), "{query}: {names:?}");
+        assert!(
+            matches.len() < total,
+            "{query} narrows the list: {} of {total}",
+            matches.len()
+        );
+    }
+    // No query: everything, ranked by fit.
+    assert_eq!(library.filter("", None).len(), total);
+}

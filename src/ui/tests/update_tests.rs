@@ -884,3 +884,27 @@ fn a_refused_send_and_a_closing_window_are_flagged_on_the_row_and_the_thread() {
     );
     assert!(text.contains("· window: 2h left"), "{text}");
 }
+
+#[test]
+fn picker_templates_wrap_both_ways() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Char('p'));
+    let count = |s: &State| {
+        let Some(Overlay::Picker(p)) = &s.overlay else {
+            panic!("the picker is open");
+        };
+        let index = p.matches[p.selected];
+        (p.template, s.playbooks.all()[index].templates.len())
+    };
+    let (first, n) = count(&s);
+    assert_eq!(first, 0);
+    assert!(n > 1, "the best match has several templates");
+    key(&mut s, KeyCode::BackTab);
+    assert_eq!(
+        count(&s).0,
+        n - 1,
+        "Shift-Tab from the first goes to the last"
+    );
+    key(&mut s, KeyCode::Tab);
+    assert_eq!(count(&s).0, 0, "Tab from the last goes back to the first");
+}

@@ -25,6 +25,15 @@ pub fn refilter(state: &State, picker: &mut Picker) {
     picker.template = 0;
 }
 
+/// How many templates the selected playbook has (at least 1).
+fn templates_of(state: &State, picker: &Picker) -> usize {
+    picker
+        .matches
+        .get(picker.selected)
+        .and_then(|i| state.playbooks.all().get(*i))
+        .map_or(1, |p| p.templates.len().max(1))
+}
+
 pub fn on_key(state: &mut State, mut picker: Picker, ev: KeyEvent) -> Vec<Effect> {
     let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
     match ev.code {
@@ -37,8 +46,15 @@ pub fn on_key(state: &mut State, mut picker: Picker, ev: KeyEvent) -> Vec<Effect
         KeyCode::Char('n' | 'j') if ctrl => picker.selected += 1,
         KeyCode::Up => picker.selected = picker.selected.saturating_sub(1),
         KeyCode::Char('p' | 'k') if ctrl => picker.selected = picker.selected.saturating_sub(1),
-        KeyCode::Tab | KeyCode::Right => picker.template += 1,
-        KeyCode::BackTab | KeyCode::Left => picker.template = picker.template.saturating_sub(1),
+        // Tab and Shift-Tab wrap around the selected playbook's templates.
+        KeyCode::Tab | KeyCode::Right => {
+            let n = templates_of(state, &picker);
+            picker.template = (picker.template + 1) % n;
+        }
+        KeyCode::BackTab | KeyCode::Left => {
+            let n = templates_of(state, &picker);
+            picker.template = (picker.template + n - 1) % n;
+        }
         KeyCode::Backspace => {
             picker.query.pop();
             refilter(state, &mut picker);
