@@ -37,7 +37,8 @@ pub fn init(dir: &Path) -> Option<()> {
 }
 
 /// Today's log file in `dir` (what `init` writes to now).
-pub fn current_file(dir: &Path) -> PathBuf {
+#[cfg(test)]
+fn current_file(dir: &Path) -> PathBuf {
     file_for(dir, Utc::now().date_naive())
 }
 

@@ -300,7 +300,6 @@ fn run_tui(env: Env, db: PathBuf, demo: bool) -> anyhow::Result<()> {
             playbooks,
             demo,
             assess: assess.clone(),
-            log_path: Some(logging::current_file(&env.paths.log_dir())),
         };
         let result = crate::ui::run(ctx, receiver).await;
         if let Some(feeder) = feeder {

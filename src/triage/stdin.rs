@@ -45,18 +45,8 @@ pub struct Output {
 }
 
 /// Classify every line of `input`, writing verdicts to `output` and reporting bad
-/// lines on stderr as they come (they are counted in the summary, not fatal).
-pub fn run(
-    input: impl BufRead,
-    output: impl Write,
-    mode: Output,
-    triage: &Triage,
-) -> Result<TriageRunSummary, TriageError> {
-    run_reporting(input, output, std::io::stderr().lock(), mode, triage)
-}
-
-/// [`run`] with bad lines (and an unusable model) reported to `errors` instead of
-/// stderr.
+/// lines (and an unusable model) to `errors` as they come: they are counted in the
+/// summary, not fatal.
 pub fn run_reporting(
     input: impl BufRead,
     mut output: impl Write,

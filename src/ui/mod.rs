@@ -45,6 +45,4 @@ pub struct UiContext {
     pub demo: bool,
     /// The triage engine: the core re-assesses a conversation a cancelled reply reopens.
     pub assess: std::sync::Arc<dyn crate::model::Assess + Send + Sync>,
-    /// Where tracing goes (never stdout while the TUI runs); `None` = no log.
-    pub log_path: Option<PathBuf>,
 }

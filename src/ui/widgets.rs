@@ -35,3 +35,26 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
         h,
     )
 }
+
+/// The frame of a popup that has the keys: a highlighted border and a title.
+pub fn popup_block<'a>(state: &State, title: impl Into<ratatui::text::Line<'a>>) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(state.theme.focused_border())
+        .title(title)
+}
+
+/// Draw `lines` in `block`, centred in `area`, as tall as the lines need (the
+/// small y/n and chooser popups).
+pub fn draw_fitted(
+    frame: &mut ratatui::Frame,
+    area: Rect,
+    width: u16,
+    lines: Vec<ratatui::text::Line<'_>>,
+    block: Block<'_>,
+) {
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let rect = centered(area, width, height);
+    frame.render_widget(ratatui::widgets::Clear, rect);
+    frame.render_widget(ratatui::widgets::Paragraph::new(lines).block(block), rect);
+}

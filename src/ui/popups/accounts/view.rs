@@ -6,13 +6,13 @@ use crate::model::AccountStatus;
 use crate::store::AccountState;
 use crate::ui::state::{Overlay, State};
 use crate::ui::text::{cap, clean_line, countdown, fit, local_time, pad, short_wait};
-use crate::ui::widgets::centered;
+use crate::ui::widgets::{centered, popup_block};
 use crate::width::width as display_width;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Clear, Paragraph};
 
 /// Longest error text looked at; the line is then cut to the width.
 const ERROR_CAP: usize = 400;
@@ -119,10 +119,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let want = u16::try_from(all.len() + 2).unwrap_or(u16::MAX);
     let rect = centered(area, width, want.min(area.height.saturating_sub(2)).max(3));
     frame.render_widget(Clear, rect);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(state.theme.focused_border())
-        .title(" Accounts ")
+    let block = popup_block(state, " Accounts ")
         .title_bottom(" j/k scroll · ctrl-r refresh · any other key closes ");
     let max = u16::try_from(all.len()).unwrap_or(u16::MAX);
     frame.render_widget(

@@ -2,12 +2,12 @@
 
 use crate::ui::action::Command;
 use crate::ui::state::{Overlay, State};
-use crate::ui::widgets::centered;
+use crate::ui::widgets::{centered, popup_block};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Clear, Paragraph};
 
 pub fn lines(state: &State) -> Vec<Line<'static>> {
     let key_style = Style::default()
@@ -108,10 +108,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     };
     let rect = centered(area, 90, area.height.saturating_sub(2).max(3));
     frame.render_widget(Clear, rect);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(state.theme.focused_border())
-        .title(" Help — j/k scroll, any other key closes ");
+    let block = popup_block(state, " Help — j/k scroll, any other key closes ");
     let all = lines(state);
     let max = u16::try_from(all.len()).unwrap_or(u16::MAX);
     frame.render_widget(

@@ -4,12 +4,12 @@ use super::{Confirm, REASONS, ReasonPrompt};
 use crate::ui::data::OutboxEntry;
 use crate::ui::state::{Overlay, State};
 use crate::ui::text::{cap, clean_line, fit, local_time, pad, wrap};
-use crate::ui::widgets::centered;
+use crate::ui::widgets::{centered, draw_fitted, popup_block};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Clear, Paragraph};
 
 /// Bytes of a body or error looked at before cutting to the line.
 const PREVIEW_CAP: usize = 400;
@@ -103,10 +103,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         summary.scheduled_count(),
         summary.attention_count
     );
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(state.theme.focused_border())
-        .title(title)
+    let block = popup_block(state, title)
         .title_bottom(" c cancel scheduled · r resend · d dismiss · j/k move · esc close ");
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
@@ -196,14 +193,9 @@ pub fn render_confirm(state: &State, frame: &mut Frame, area: Rect) {
     };
     let width = area.width.saturating_sub(2).min(70);
     let lines = confirm_lines(state, confirm, usize::from(width.saturating_sub(2)));
-    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let rect = centered(area, width, height);
-    frame.render_widget(Clear, rect);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(Style::default().fg(state.theme.overdue))
-        .title(" Confirm ");
-    frame.render_widget(Paragraph::new(lines).block(block), rect);
+    let block =
+        popup_block(state, " Confirm ").border_style(Style::default().fg(state.theme.overdue));
+    draw_fitted(frame, area, width, lines, block);
 }
 
 /// The reason chooser before a hide or delete.
@@ -217,14 +209,11 @@ pub fn render_reason(state: &State, frame: &mut Frame, area: Rect) {
         usize::from(area.width.saturating_sub(4).min(68)),
     );
     let width = area.width.saturating_sub(2).min(70);
-    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let rect = centered(area, width, height);
-    frame.render_widget(Clear, rect);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(state.theme.focused_border())
-        .title(format!(" {} — why? ", prompt.request.action.as_str()));
-    frame.render_widget(Paragraph::new(lines).block(block), rect);
+    let block = popup_block(
+        state,
+        format!(" {} — why? ", prompt.request.action.as_str()),
+    );
+    draw_fitted(frame, area, width, lines, block);
 }
 
 fn reason_lines(state: &State, prompt: &ReasonPrompt, width: usize) -> Vec<Line<'static>> {

@@ -4,7 +4,7 @@
 use crate::playbook::{RenderContext, render as render_template};
 use crate::ui::state::{Overlay, State};
 use crate::ui::text::{clean, fit, wrap};
-use crate::ui::widgets::centered;
+use crate::ui::widgets::{centered, popup_block};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -21,11 +21,8 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         area.height.saturating_sub(2),
     );
     frame.render_widget(Clear, rect);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(state.theme.focused_border())
-        .title(" Playbooks ")
-        .title_bottom(" enter insert · tab template · esc close ");
+    let block =
+        popup_block(state, " Playbooks ").title_bottom(" enter insert · tab template · esc close ");
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     if inner.width < 4 || inner.height < 2 {

@@ -3,12 +3,11 @@
 use crate::inbox::schedule::next_opening;
 use crate::ui::state::{Overlay, State};
 use crate::ui::text::{clean_line, fit, local_time};
-use crate::ui::widgets::centered;
+use crate::ui::widgets::{draw_fitted, popup_block};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let Some(Overlay::Schedule(prompt)) = &state.overlay else {
@@ -45,13 +44,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         ),
         Style::default().fg(state.theme.dim),
     ));
-    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let rect = centered(area, width, height);
-    frame.render_widget(Clear, rect);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(state.theme.focused_border())
-        .title(" Send later ")
+    let block = popup_block(state, " Send later ")
         .title_style(Style::default().add_modifier(Modifier::BOLD));
-    frame.render_widget(Paragraph::new(lines).block(block), rect);
+    draw_fitted(frame, area, width, lines, block);
 }
