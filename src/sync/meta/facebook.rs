@@ -21,7 +21,7 @@ use super::inbox::Inbox;
 use super::marks::PostMark;
 use super::normalise::{Origin, comment_state, fb_comment, fb_parent, parse_time, post_context};
 use crate::config::AccountConfig;
-use crate::model::{MessageState, PageFacts, Platform, Sweep};
+use crate::model::{PageFacts, Platform};
 use crate::sync::connector::{
     Action, Clock, Connector, PageSink, Reconciled, RoundOutcome, Target,
 };
@@ -303,25 +303,13 @@ impl Facebook {
         let mut threads: BTreeSet<String> = present.keys().cloned().collect();
         if full {
             // Everything of the post was just read: what is missing is gone.
-            threads.extend(mark.iter().flat_map(|m| m.threads.iter().cloned()));
-            for thread in &threads {
-                facts.sweeps.push(Sweep {
-                    thread_id: thread.clone(),
-                    prefix: String::new(),
-                    keep: present.get(thread).cloned().unwrap_or_default(),
-                    others: MessageState::Deleted,
-                });
-            }
-            threads = present.keys().cloned().collect();
+            facts
+                .sweeps
+                .extend(PostMark::deletion_sweeps(&present, mark.as_ref()));
         } else {
             threads.extend(mark.iter().flat_map(|m| m.threads.iter().cloned()));
         }
-        let newest = found
-            .iter()
-            .map(|m| m.sent_at.timestamp())
-            .max()
-            .max(mark.as_ref().map(|m| m.newest))
-            .unwrap_or(0);
+        let newest = PostMark::newest_after(&found, mark.as_ref());
         let next = PostMark {
             newest,
             count: post.total,

@@ -16,7 +16,7 @@ use super::inbox::Inbox;
 use super::marks::PostMark;
 use super::normalise::{Origin, comment_state, ig_comment, parse_time, post_context};
 use crate::config::AccountConfig;
-use crate::model::{IncomingMessage, MessageState, PageFacts, Platform, Sweep};
+use crate::model::{IncomingMessage, PageFacts, Platform};
 use crate::sync::connector::{
     Action, Clock, Connector, PageSink, Reconciled, RoundOutcome, Target,
 };
@@ -25,7 +25,7 @@ use crate::sync::http::Timeouts;
 use crate::sync::secret::Secret;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Newest media whose comment counts are checked each round.
@@ -240,22 +240,10 @@ impl Instagram {
                 .or_default()
                 .push(m.platform_id.clone());
         }
-        let mut threads: BTreeSet<&String> = present.keys().collect();
-        threads.extend(previous.iter().flat_map(|p| p.threads.iter()));
-        for thread in threads {
-            facts.sweeps.push(Sweep {
-                thread_id: thread.clone(),
-                prefix: String::new(),
-                keep: present.get(thread).cloned().unwrap_or_default(),
-                others: MessageState::Deleted,
-            });
-        }
-        let newest = found
-            .iter()
-            .map(|m| m.sent_at.timestamp())
-            .max()
-            .max(previous.as_ref().map(|p| p.newest))
-            .unwrap_or(0);
+        facts
+            .sweeps
+            .extend(PostMark::deletion_sweeps(&present, previous.as_ref()));
+        let newest = PostMark::newest_after(&found, previous.as_ref());
         let next = PostMark {
             newest,
             count: Some(media.count),

@@ -89,6 +89,38 @@ pub struct PostMark {
 }
 
 impl PostMark {
+    /// The newest comment time after a read: what it found, or what was known.
+    pub fn newest_after(
+        found: &[crate::model::IncomingMessage],
+        previous: Option<&PostMark>,
+    ) -> i64 {
+        found
+            .iter()
+            .map(|m| m.sent_at.timestamp())
+            .max()
+            .max(previous.map(|p| p.newest))
+            .unwrap_or(0)
+    }
+
+    /// After a full read of a post: every thread seen now or at the last read is
+    /// swept, keeping what is `present` and marking the rest deleted.
+    pub fn deletion_sweeps(
+        present: &std::collections::BTreeMap<String, Vec<String>>,
+        previous: Option<&PostMark>,
+    ) -> Vec<crate::model::Sweep> {
+        let mut threads: std::collections::BTreeSet<&String> = present.keys().collect();
+        threads.extend(previous.iter().flat_map(|p| p.threads.iter()));
+        threads
+            .into_iter()
+            .map(|thread| crate::model::Sweep {
+                thread_id: thread.clone(),
+                prefix: String::new(),
+                keep: present.get(thread).cloned().unwrap_or_default(),
+                others: crate::model::MessageState::Deleted,
+            })
+            .collect()
+    }
+
     /// Earlier versions stored a bare number: the newest comment time (Facebook)
     /// or the comment count (Instagram, `bare_is_count`).
     pub fn decode(value: &str, bare_is_count: bool) -> Option<PostMark> {
