@@ -140,6 +140,19 @@ pub struct BusinessHours {
     pub days: Vec<String>,
 }
 
+#[cfg(test)]
+impl BusinessHours {
+    /// Monday to Friday, 09:00–17:00 in Berlin: the hours core tests reason about.
+    pub fn berlin_weekdays() -> BusinessHours {
+        BusinessHours {
+            timezone: "Europe/Berlin".into(),
+            start: "09:00".into(),
+            end: "17:00".into(),
+            days: default_days(),
+        }
+    }
+}
+
 fn default_days() -> Vec<String> {
     ["mon", "tue", "wed", "thu", "fri"]
         .map(String::from)

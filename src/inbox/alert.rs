@@ -178,14 +178,7 @@ mod tests {
 
     fn config(command: Option<String>) -> Config {
         Config {
-            business_hours: Some(BusinessHours {
-                timezone: "Europe/Berlin".into(),
-                start: "09:00".into(),
-                end: "17:00".into(),
-                days: ["mon", "tue", "wed", "thu", "fri"]
-                    .map(String::from)
-                    .to_vec(),
-            }),
+            business_hours: Some(BusinessHours::berlin_weekdays()),
             alert_command: command,
             ..Config::default()
         }

@@ -87,14 +87,7 @@ mod tests {
 
     fn config(hold: bool) -> Config {
         Config {
-            business_hours: Some(BusinessHours {
-                timezone: "Europe/Berlin".into(),
-                start: "09:00".into(),
-                end: "17:00".into(),
-                days: ["mon", "tue", "wed", "thu", "fri"]
-                    .map(String::from)
-                    .to_vec(),
-            }),
+            business_hours: Some(BusinessHours::berlin_weekdays()),
             hold_outside_hours: hold,
             ..Config::default()
         }
