@@ -232,13 +232,30 @@ pub struct ShowArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct TriageArgs {
+    #[command(subcommand)]
+    pub command: Option<TriageCommand>,
     /// One JSON object per line instead of text.
     #[arg(long)]
     pub json: bool,
     /// Print every feature's contribution to every tier, and which rule or model decided.
     #[arg(long)]
     pub explain: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TriageCommand {
+    /// Re-triage the cache with the current rules and model (read-only): which open
+    /// conversations would change tier, and agreement with your tier overrides.
+    Backtest(BacktestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    /// One JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,6 +7,7 @@ mod term;
 
 mod actions;
 mod args;
+mod backtest;
 mod demo;
 mod headless;
 mod import;
@@ -17,7 +18,7 @@ mod sync_cmd;
 
 use crate::config::{Config, Paths};
 use anyhow::Context;
-use args::{Cli, Command, PlaybookCommand};
+use args::{Cli, Command, PlaybookCommand, TriageCommand};
 use clap::Parser;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -199,7 +200,10 @@ fn dispatch(env: Env, command: Command) -> anyhow::Result<ExitCode> {
         Command::Demo(args) => demo::run(env, args),
         Command::Queue(args) => headless::queue(&env, &args),
         Command::Show(args) => headless::show(&env, &args),
-        Command::Triage(args) => headless::triage(&env, &args),
+        Command::Triage(args) => match &args.command {
+            Some(TriageCommand::Backtest(backtest)) => backtest::run(&env, backtest),
+            None => headless::triage(&env, &args),
+        },
         Command::Playbooks {
             command: PlaybookCommand::Check { dir },
         } => playbooks::check(&env, dir),

@@ -9,6 +9,7 @@
 //! sends exactly once.
 
 pub mod alert;
+pub mod backtest;
 pub mod guards;
 pub mod moderate;
 pub mod reply;

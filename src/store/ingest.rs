@@ -387,9 +387,7 @@ pub(super) fn refresh_conversation(
         last_body,
         last_at,
     } = row;
-    let platform = platform.parse().unwrap_or(crate::model::Platform::Other);
-    let kind = kind.parse().unwrap_or(crate::model::Kind::Comment);
-    let rating = rating.and_then(|r| u8::try_from(r).ok());
+    let (platform, kind, rating) = assess_facts(&platform, &kind, rating);
     let preview = preview_of(&last_body);
 
     let old_status: Status = status.parse().unwrap_or(Status::Open);
@@ -417,7 +415,7 @@ pub(super) fn refresh_conversation(
         // A thread that arrived already answered (opener and reply in one page) still
         // gets a tier, from what the customer wrote, for search results and reports.
         if let Some(assess) = assess.filter(|_| !assessed) {
-            let text = unanswered_text(tx, id, i64::MIN)?;
+            let text = assess_text(tx, id, None)?;
             let verdict = assess.assess(&AssessInput {
                 platform,
                 kind,
@@ -465,7 +463,7 @@ pub(super) fn refresh_conversation(
         ])?;
         return Ok(());
     };
-    let text = unanswered_text(tx, id, first_unanswered.saturating_sub(1))?;
+    let text = assess_text(tx, id, Some(first_unanswered))?;
     let verdict = assess.assess(&AssessInput {
         platform,
         kind,
@@ -509,9 +507,34 @@ pub(super) fn refresh_conversation(
     Ok(())
 }
 
+/// The conversation facts triage reads, parsed from their columns as stored.
+pub(super) fn assess_facts(
+    platform: &str,
+    kind: &str,
+    rating: Option<i64>,
+) -> (crate::model::Platform, crate::model::Kind, Option<u8>) {
+    (
+        platform.parse().unwrap_or(crate::model::Platform::Other),
+        kind.parse().unwrap_or(crate::model::Kind::Comment),
+        rating.and_then(|r| u8::try_from(r).ok()),
+    )
+}
+
+/// The text triage reads of a conversation: the inbound messages since
+/// `first_unanswered` (ms), or, for one that is answered, its newest inbound
+/// messages (a thread that arrived answered still gets a tier from them).
+pub(super) fn assess_text(
+    conn: &rusqlite::Connection,
+    id: i64,
+    first_unanswered: Option<i64>,
+) -> Result<String> {
+    let after = first_unanswered.map_or(i64::MIN, |t| t.saturating_sub(1));
+    unanswered_text(conn, id, after)
+}
+
 /// The newest unanswered inbound text, oldest first, capped at `ASSESS_TEXT_LIMIT` bytes.
-fn unanswered_text(tx: &Transaction, id: i64, after: i64) -> Result<String> {
-    let mut stmt = tx.prepare_cached(
+fn unanswered_text(conn: &rusqlite::Connection, id: i64, after: i64) -> Result<String> {
+    let mut stmt = conn.prepare_cached(
         "SELECT substr(body, 1, 4096) FROM messages
          WHERE conversation_id = ?1 AND direction = 'inbound' AND sent_at > ?2
            AND platform_state = 'visible'

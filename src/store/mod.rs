@@ -5,6 +5,7 @@
 
 mod accounts;
 mod actions;
+mod backtest;
 mod drafts;
 mod ingest;
 mod moderation;
@@ -20,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use accounts::{AccountState, FilterColumn};
+pub use backtest::Retriage;
 pub use ingest::IngestStats;
 pub use moderation::{AuthorStrikes, NewStrike};
 pub use outbox::{ConversationRef, NewAction, OutboxItem};

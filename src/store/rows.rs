@@ -30,7 +30,7 @@ where
     text.parse::<T>().map_err(|e| bad(index, e.to_string()))
 }
 
-fn tier(row: &Row, index: usize) -> rusqlite::Result<Tier> {
+pub(super) fn tier(row: &Row, index: usize) -> rusqlite::Result<Tier> {
     let n: i64 = row.get(index)?;
     u8::try_from(n)
         .ok()
@@ -38,7 +38,7 @@ fn tier(row: &Row, index: usize) -> rusqlite::Result<Tier> {
         .ok_or_else(|| bad(index, format!("tier {n} is not 1-5")))
 }
 
-fn opt_tier(row: &Row, index: usize) -> rusqlite::Result<Option<Tier>> {
+pub(super) fn opt_tier(row: &Row, index: usize) -> rusqlite::Result<Option<Tier>> {
     match row.get::<_, Option<i64>>(index)? {
         None => Ok(None),
         Some(_) => tier(row, index).map(Some),
