@@ -3,7 +3,8 @@
 //! Run: `cargo bench --bench speed` (set `HEARTH_BENCH_MESSAGES` for a smaller run).
 //! Prints: ingest rate, the queue-order refresh (overdue rows climbing a tier per
 //! target overrun: the first one after the build, then a settled minute), queue
-//! query time, fuzzy filter time over 100k previews,
+//! query time, `triage backtest` over the open conversations, fuzzy filter time
+//! over 100k previews,
 //! and, driving the real release binary in a pseudo-terminal: process start to
 //! first full frame, key-to-frame when moving in the queue and when opening a
 //! 500-message thread, and the TUI process's peak RSS.
@@ -376,6 +377,16 @@ fn main() {
     println!(
         "tier counts (status bar):     median {:.2} ms",
         percentile(&mut counts_ms, 50)
+    );
+
+    // `hearth triage backtest`: every open conversation re-triaged, read-only.
+    let mut report = None;
+    let backtest_ms = time_ms(|| {
+        report = Some(hearth::inbox::backtest::backtest(&store, &triage).expect("backtest"));
+    });
+    println!(
+        "triage backtest ({} open conversations): {backtest_ms:>8.1} ms",
+        report.map_or(0, |r| r.open)
     );
 
     // Fuzzy filter over 100k previews, as the picker's matcher would see them.

@@ -94,3 +94,76 @@ impl fmt::Display for Explanation {
         row(f, "= probability", None, &m.probabilities)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+    use crate::model::{Kind, Platform};
+    use crate::triage::Triage;
+
+    /// The explanation is of the real decision: for every kind of message (rules,
+    /// stars, risk, model, user phrases) it gives classify's tier and reason, and
+    /// the bias plus every feature's contribution is each tier's score.
+    #[test]
+    fn every_verdict_is_explained_by_all_of_its_features() {
+        let config: Config = crate::config::parse_toml(
+            std::path::Path::new("test.toml"),
+            "[triage]\nspam = [\"zorblax\"]\nrevenue = [\"quokka\"]\n",
+        )
+        .unwrap();
+        let t = Triage::new(&config).unwrap();
+        let cases: [(&str, Kind, Option<u8>); 9] = [
+            (
+                "Hi! How much would a cake for 20 people be?",
+                Kind::Dm,
+                None,
+            ),
+            (
+                "You poisoned my kid. My lawyer will sue you",
+                Kind::Comment,
+                None,
+            ),
+            ("1 star, cold coffee and rude staff", Kind::Review, Some(1)),
+            ("Lovely little café, great cold brew", Kind::Review, Some(5)),
+            (
+                "check out my channel, free followers!!!",
+                Kind::Mention,
+                None,
+            ),
+            ("buy a zorblax today", Kind::Comment, None),
+            ("do you sell the quokka mug?", Kind::Comment, None),
+            ("any news??", Kind::Dm, None),
+            (
+                "¿Tienen opciones sin gluten? 日本語もOK",
+                Kind::Comment,
+                None,
+            ),
+        ];
+        for (text, kind, rating) in cases {
+            let v = t.classify(text, Some(kind), rating, Some(Platform::Forum));
+            let x = t.explain(text, Some(kind), rating, Some(Platform::Forum));
+            assert_eq!((x.tier, &x.reason), (v.tier.number(), &v.reason), "{text}");
+            let m = x.model.as_ref().expect("the shipped model explains");
+            assert!(!m.features.is_empty(), "{text}");
+            for tier in 0..super::TIERS {
+                let sum = m.bias[tier]
+                    + m.features
+                        .iter()
+                        .map(|r| r.contributions[tier])
+                        .sum::<f32>();
+                assert!(
+                    (sum - m.scores[tier]).abs() < 1e-3,
+                    "{text}: tier {}: {sum} vs {}",
+                    tier + 1,
+                    m.scores[tier]
+                );
+            }
+            let shown = x.to_string();
+            assert_eq!(
+                shown.lines().count(),
+                m.features.len() + 8,
+                "one line per feature: {shown}"
+            );
+        }
+    }
+}
