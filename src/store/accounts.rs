@@ -117,6 +117,31 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The locations each brand has conversations at, for the location filter
+    /// (which offers the selected brand's only). Hops through the
+    /// (brand, location) index, a few lookups per pair.
+    pub fn brand_locations(&self) -> Result<Vec<(String, String)>> {
+        let mut out = Vec::new();
+        let mut stmt = self.conn.prepare_cached(
+            "WITH RECURSIVE v(x) AS (
+                 SELECT min(location) FROM conversations WHERE brand = ?1 AND location > ''
+                 UNION ALL
+                 SELECT (SELECT min(location) FROM conversations
+                         WHERE brand = ?1 AND location > v.x) FROM v
+                 WHERE v.x IS NOT NULL)
+             SELECT x FROM v WHERE x IS NOT NULL",
+        )?;
+        for brand in self.distinct_values(FilterColumn::Brand)? {
+            let locations = stmt
+                .query_map([&brand], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            out.extend(locations.into_iter().map(|l| (brand.clone(), l)));
+        }
+        Ok(out)
+    }
+}
+
 /// Conversation columns a filter can cycle through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FilterColumn {

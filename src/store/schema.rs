@@ -216,6 +216,20 @@ const MIGRATIONS: &[&str] = &[
     -- A reply's delivery decides whether it answers: found from its message.
     CREATE INDEX outbox_message ON outbox (message_id);
     "#,
+    // 7: previews that show what the customer is waiting about, and locations by brand.
+    r#"
+    -- 1: the preview was chosen by an older rule (the latest message, even a "?"
+    -- or "bump"); Store::refresh_stale_previews recomputes it with the assessor,
+    -- in batches, and ingest clears it. Only conversations waiting on us change.
+    ALTER TABLE conversations ADD COLUMN preview_stale INTEGER NOT NULL DEFAULT 0;
+    UPDATE conversations SET preview_stale = 1 WHERE first_unanswered_at IS NOT NULL;
+    CREATE INDEX conversations_preview_stale ON conversations (id) WHERE preview_stale = 1;
+
+    -- The location filter offers the selected brand's locations: a skip-scan per
+    -- brand. It also serves every lookup the brand index did.
+    CREATE INDEX conversations_brand_location ON conversations (brand, location);
+    DROP INDEX conversations_brand;
+    "#,
 ];
 
 /// The schema version this build writes.
