@@ -583,7 +583,10 @@ fn informative_preview(
             }
         }
     }
-    Ok(unanswered.first().map(|b| preview_of(b)).unwrap_or_default())
+    Ok(unanswered
+        .first()
+        .map(|b| preview_of(b))
+        .unwrap_or_default())
 }
 
 /// The text from its first non-empty line on, lines joined by single spaces,
@@ -603,6 +606,16 @@ fn preview_of(body: &str) -> String {
 }
 
 impl Store {
+    /// Whether some preview was chosen by an older rule (see
+    /// [`Store::refresh_stale_previews`]).
+    pub fn has_stale_previews(&self) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM conversations WHERE preview_stale = 1)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Bring previews chosen by an older rule up to date (caches made before
     /// migration 7 kept the latest message, however uninformative): at most
     /// `limit` conversations, in one transaction. Returns how many were looked
@@ -714,7 +727,10 @@ mod tests {
             // Nudges after the question: the question.
             (
                 &[
-                    (true, "Hello?\nMy e-bike battery died after two weeks.\nCan you help?"),
+                    (
+                        true,
+                        "Hello?\nMy e-bike battery died after two weeks.\nCan you help?",
+                    ),
                     (true, "?"),
                     (true, "bump"),
                 ],
@@ -769,7 +785,9 @@ mod tests {
                 [],
             )
             .unwrap();
+        assert!(store.has_stale_previews().unwrap());
         assert_eq!(store.refresh_stale_previews(&triage, 10).unwrap(), 1);
+        assert!(!store.has_stale_previews().unwrap());
         assert_eq!(preview(&store), "My order never arrived.");
         assert_eq!(store.refresh_stale_previews(&triage, 10).unwrap(), 0);
     }

@@ -140,6 +140,8 @@ pub struct State {
     /// Conversations whose draft is a holding reply (an acknowledgment playbook
     /// was inserted): sending it leaves the response clock running.
     pub ack_drafts: HashSet<i64>,
+    /// A re-tiered conversation the selection stays on until the cursor moves.
+    pub held: Option<super::hold::Held>,
     /// The minute (Unix time / 60) the stored queue order was last refreshed for.
     pub order_minute: i64,
 
@@ -196,6 +198,7 @@ impl State {
             draft_for: None,
             drafts: HashMap::new(),
             ack_drafts: HashSet::new(),
+            held: None,
             order_minute: now.timestamp().div_euclid(60),
             accounts: BTreeMap::new(),
             account_rows: Vec::new(),

@@ -1,6 +1,8 @@
 //! Fixed data for UI tests: a state built from known conversations at a fixed time.
 
+mod editing_tests;
 mod effects_tests;
+mod focus_tests;
 mod snapshots;
 mod sync_snapshots;
 mod sync_tests;

@@ -73,13 +73,15 @@ pub fn on_snooze_key(
 }
 
 fn retier(state: &mut State, tier: Option<Tier>) -> Vec<Effect> {
-    match state.open.as_ref() {
-        Some(c) => vec![Effect::SetTier {
-            conversation_id: c.id,
-            tier,
-        }],
-        None => Vec::new(),
-    }
+    let Some(id) = state.open.as_ref().map(|c| c.id) else {
+        return Vec::new();
+    };
+    // The selection stays on it, even if the new tier is outside the filter.
+    crate::ui::hold::hold(state, id);
+    vec![Effect::SetTier {
+        conversation_id: id,
+        tier,
+    }]
 }
 
 /// When a snooze choice ends, in the local offset.
