@@ -159,3 +159,59 @@ impl FilterColumn {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::test_assess::KeywordAssess;
+    use crate::model::{Direction, IncomingMessage, IngestPage, Kind, Platform};
+
+    fn at(thread: &str, brand: Option<&str>, location: Option<&str>) -> IncomingMessage {
+        IncomingMessage {
+            account: "a".into(),
+            platform: Platform::Forum,
+            kind: Kind::Comment,
+            thread_id: thread.into(),
+            platform_id: thread.into(),
+            direction: Direction::Inbound,
+            author: "Sam".into(),
+            body: "Do you open on Sundays?".into(),
+            sent_at: chrono::Utc::now(),
+            context: None,
+            brand: brand.map(String::from),
+            location: location.map(String::from),
+            rating: None,
+        }
+    }
+
+    #[test]
+    fn locations_are_listed_per_brand() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = Store::open(&dir.path().join("c.sqlite3")).expect("open");
+        let page = IngestPage {
+            messages: vec![
+                at("1", Some("Acme"), Some("Eastside")),
+                at("2", Some("Acme"), Some("Downtown")),
+                at("3", Some("Acme"), Some("Downtown")),
+                at("4", Some("Zed"), Some("Airport")),
+                at("5", Some("Solo"), None),
+                at("6", None, Some("Harbour")),
+            ],
+            cursor: None,
+        };
+        store.ingest(&page, &KeywordAssess).expect("ingest");
+        let pairs = store.brand_locations().expect("pairs");
+        let want: Vec<(String, String)> = [
+            ("Acme", "Downtown"),
+            ("Acme", "Eastside"),
+            ("Zed", "Airport"),
+        ]
+        .iter()
+        .map(|(b, l)| (b.to_string(), l.to_string()))
+        .collect();
+        assert_eq!(
+            pairs, want,
+            "no pair for Solo, none for the brandless Harbour"
+        );
+    }
+}
