@@ -4,6 +4,7 @@
 //! until the cursor moves (then it goes, and the cursor lands where it would
 //! have without it).
 
+use super::action::Effect;
 use super::state::State;
 use crate::model::Conversation;
 
@@ -72,4 +73,27 @@ pub fn release(state: &mut State) -> Option<usize> {
 /// Whether `c` is shown only because the selection is held on it.
 pub fn is_held_outside(state: &State, c: &Conversation) -> bool {
     state.held.is_some_and(|h| h.outside && h.id == c.id)
+}
+
+/// Done, snoozed or answered: the user is finished with it, so the next re-read
+/// lets it go like any other row.
+pub fn after(state: &mut State, effects: &[Effect]) {
+    let Some(held) = state.held else {
+        return;
+    };
+    let finished = effects.iter().any(|fx| match fx {
+        Effect::MarkDone(id) => *id == held.id,
+        Effect::Snooze {
+            conversation_id, ..
+        } => *conversation_id == held.id,
+        Effect::SendReply {
+            conversation_id,
+            acknowledgment,
+            ..
+        } => *conversation_id == held.id && !acknowledgment,
+        _ => false,
+    });
+    if finished {
+        state.held = None;
+    }
 }

@@ -8,6 +8,12 @@ use super::state::{Focus, GuardStop, NOTICE_SECS, Overlay, State, new_composer};
 use crate::inbox::{ModerateDecision, ReplyDecision, When};
 
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    let fx = reduce(state, action);
+    super::hold::after(state, &fx);
+    fx
+}
+
+fn reduce(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Key(ev) => input::on_key(state, ev),
         Action::Command(cmd) => command(state, cmd),

@@ -181,6 +181,34 @@ fn retiering_keeps_the_selection_until_the_user_moves_on() {
 }
 
 #[test]
+fn marking_a_held_row_done_lets_it_go_at_the_next_read() {
+    let mut s = tier_one_view();
+    key(&mut s, KeyCode::Char('t'));
+    key(&mut s, KeyCode::Char('3'));
+    let others: Vec<_> = s.queue.iter().filter(|c| c.id == 6).cloned().collect();
+    feed(
+        &mut s,
+        Action::QueueLoaded {
+            rows: others.clone(),
+            append: false,
+            more: false,
+        },
+    );
+    assert_eq!(s.selected_conversation().map(|c| c.id), Some(1));
+    assert_eq!(key(&mut s, KeyCode::Char('d')), vec![Effect::MarkDone(1)]);
+    feed(
+        &mut s,
+        Action::QueueLoaded {
+            rows: others,
+            append: false,
+            more: false,
+        },
+    );
+    assert_eq!(s.queue.iter().map(|c| c.id).collect::<Vec<_>>(), vec![6]);
+    assert_eq!(s.selected_conversation().map(|c| c.id), Some(6));
+}
+
+#[test]
 fn a_retier_that_stays_in_view_just_follows_the_row() {
     let mut s = loaded_state();
     s.selected = 1;
