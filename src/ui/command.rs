@@ -212,9 +212,9 @@ impl Command {
             Command::Hide => "hide the newest inbound comment (asks why: a strike)",
             Command::Unhide => "unhide the newest inbound comment",
             Command::Delete => "delete the newest inbound comment (asks why, then confirms)",
-            Command::Undo => "undo the last done, snooze, re-tier, spam or hide (or batch)",
+            Command::Undo => "undo the last done, snooze, tier, spam or hide (a batch at once)",
             Command::Visual => "visual selection from here (again: keep it marked)",
-            Command::Mark => "mark / unmark this row; then d x t z S act on all marked",
+            Command::Mark => "mark / unmark this row; d x t z S then act on every marked row",
             Command::Spam => "mark spam: tier 5 and done (a DM cannot be hidden)",
         }
     }

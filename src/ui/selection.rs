@@ -195,8 +195,8 @@ pub fn hint_line(state: &State) -> Option<String> {
         (Command::Retier, "tier"),
         (Command::Snooze, "snooze"),
         (Command::Spam, "spam"),
-        (Command::Mark, "mark"),
         (Command::Cancel, "clear"),
+        (Command::Mark, "mark"),
     ]
     .into_iter()
     .filter_map(|(cmd, what)| Some(format!("{} {what}", state.keymap.first_key(cmd)?)))
