@@ -97,7 +97,13 @@ pub fn toggle_mark(state: &mut State) -> Vec<Effect> {
     if !state.selection.marked.remove(&id) {
         state.selection.marked.insert(id);
     }
-    super::commands::command(state, Command::Down)
+    // Down the queue (or the results), whichever pane has the focus.
+    let next = (state.cursor() + 1).min(state.rows().len().saturating_sub(1));
+    match &mut state.search {
+        Some(s) => s.selected = next,
+        None => state.selected = next,
+    }
+    state.follow_cursor()
 }
 
 /// A command while rows are selected: the bulk form, or `None` when nothing is

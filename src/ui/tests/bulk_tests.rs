@@ -223,6 +223,15 @@ fn space_marks_v_selects_a_range_and_the_workflow_keys_act_on_all_of_it() {
         panic!("a reason chooser: {:?}", s.overlay);
     };
     assert_eq!(prompt.bulk, vec![3, 4, 5]);
+    let text = screen(&s, 80, 24);
+    assert!(
+        text.contains("Hide the newest comment of 3 selected:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("complaints, DMs and reviews are refused"),
+        "{text}"
+    );
     let fx = key(&mut s, KeyCode::Char('s'));
     assert_eq!(
         fx,

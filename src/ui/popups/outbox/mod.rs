@@ -98,8 +98,8 @@ pub fn ask_bulk_reason(state: &mut State, ids: Vec<i64>) {
             target_id: None,
             force: false,
         },
-        author: format!("{} selected conversations", ids.len()),
-        preview: "each one's newest comment; complaints and DMs are left alone".into(),
+        author: format!("Hide the newest comment of {} selected", ids.len()),
+        preview: "complaints, DMs and reviews are refused and left alone".into(),
         bulk: ids,
     }));
 }
