@@ -30,6 +30,8 @@ fn scroll_thread(state: &mut State, to: impl FnOnce(usize, usize) -> usize) {
 }
 
 fn filter_changed(state: &mut State) -> Vec<Effect> {
+    // Rows out of sight are never acted on by surprise.
+    selection::clear(state);
     state.search = None;
     state.selected = 0;
     state.queue.clear();

@@ -263,6 +263,20 @@ fn v_again_keeps_the_range_marked_and_esc_clears_the_selection() {
     );
     key(&mut s, KeyCode::Esc);
     assert!(crate::ui::selection::targets(&s).is_empty());
+    // A filter change clears marks: rows out of sight are never acted on.
+    key(&mut s, KeyCode::Char(' '));
+    key(&mut s, KeyCode::Char('f'));
+    assert!(crate::ui::selection::targets(&s).is_empty());
+    key(&mut s, KeyCode::Char('f'));
+    key(&mut s, KeyCode::Char('f'));
+    feed(
+        &mut s,
+        Action::QueueLoaded {
+            rows: conversations(),
+            append: false,
+            more: false,
+        },
+    );
     // Without a selection, d is about the open conversation again.
     assert_eq!(key(&mut s, KeyCode::Char('d')), vec![Effect::MarkDone(1)]);
 }
