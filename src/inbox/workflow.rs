@@ -1,7 +1,7 @@
 //! The small use cases of working the queue: re-tier (and clear the override),
 //! snooze, mark done, mark spam (each for one conversation or a batch in one
-//! transaction, each handing back its [`Undo`]), and the outbox decisions (cancel a scheduled reply, resend
-//! or dismiss a failed one).
+//! transaction, each handing back its [`Undo`]), and the outbox decisions
+//! (cancel a scheduled reply, resend or dismiss a failed one).
 
 use super::undo::{SPAM, Undo};
 use super::{Inbox, InboxError, Result};
