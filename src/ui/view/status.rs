@@ -280,6 +280,14 @@ fn second_line<'a>(state: &State, width: usize) -> Line<'a> {
         };
         return Line::styled(fit(&clean_line(&n.text), width), style);
     }
+    if let Some(text) = crate::ui::selection::hint_line(state) {
+        return Line::styled(
+            fit(&text, width),
+            Style::default()
+                .fg(state.theme.accent)
+                .add_modifier(Modifier::BOLD),
+        );
+    }
     let hints: Vec<String> = [
         (Command::Help, "help"),
         (Command::Reply, "reply"),
