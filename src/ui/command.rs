@@ -55,11 +55,19 @@ pub enum Command {
     Hide,
     Unhide,
     Delete,
+    /// Take back the last done, snooze, re-tier, spam or hide (a batch at once).
+    Undo,
+    /// Start or end a visual range of rows (as in a file manager).
+    Visual,
+    /// Mark or unmark the row under the cursor for a bulk action.
+    Mark,
+    /// Spam in one key: tier 5 and done (for DMs, which cannot be hidden).
+    Spam,
 }
 
 impl Command {
     /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 44] = [
+    pub const ALL: [Command; 48] = [
         Command::Down,
         Command::Up,
         Command::PageDown,
@@ -87,6 +95,10 @@ impl Command {
         Command::Hide,
         Command::Unhide,
         Command::Delete,
+        Command::Spam,
+        Command::Undo,
+        Command::Mark,
+        Command::Visual,
         Command::TierFilter(Some(Tier::Revenue)),
         Command::TierFilter(Some(Tier::Retention)),
         Command::TierFilter(Some(Tier::Engagement)),
@@ -152,6 +164,10 @@ impl Command {
             Command::Hide => "hide",
             Command::Unhide => "unhide",
             Command::Delete => "delete",
+            Command::Undo => "undo",
+            Command::Visual => "visual",
+            Command::Mark => "mark",
+            Command::Spam => "spam",
         }
     }
 
@@ -201,6 +217,10 @@ impl Command {
             Command::Hide => "hide the newest inbound comment (asks why: a strike)",
             Command::Unhide => "unhide the newest inbound comment",
             Command::Delete => "delete the newest inbound comment (asks why, then confirms)",
+            Command::Undo => "undo the last done, snooze, tier, spam or hide (a batch at once)",
+            Command::Visual => "visual selection from here (again: keep it marked)",
+            Command::Mark => "mark / unmark this row; d x t z S then act on every marked row",
+            Command::Spam => "mark spam: tier 5 and done (a DM cannot be hidden)",
         }
     }
 

@@ -5,8 +5,9 @@
 use super::action::{Command, Effect};
 use super::composer;
 use super::popups;
+use super::selection;
 use super::state::{Focus, Overlay, Search, State};
-use crate::inbox::{Moderation, When};
+use crate::inbox::{BulkAction, Moderation, When};
 use crate::model::Family;
 
 fn move_cursor(state: &mut State, to: impl FnOnce(usize, usize) -> usize) -> Vec<Effect> {
@@ -38,6 +39,8 @@ fn scroll_thread(state: &mut State, to: impl FnOnce(usize, usize) -> usize) {
 }
 
 fn filter_changed(state: &mut State) -> Vec<Effect> {
+    // Rows out of sight are never acted on by surprise.
+    selection::clear(state);
     state.search = None;
     state.held = None;
     state.selected = 0;
@@ -63,6 +66,10 @@ pub fn cycle<T: Clone + PartialEq>(
 /// Carry out one command.
 pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
     let page = state.page.max(1);
+    // With rows selected, the workflow keys act on all of them.
+    if let Some(fx) = selection::bulk_command(state, cmd) {
+        return fx;
+    }
     match cmd {
         Command::Quit => {
             state.quit = true;
@@ -188,6 +195,8 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
                 return state.follow_cursor();
             } else if state.focus != Focus::Queue {
                 state.focus = Focus::Queue;
+            } else if !selection::targets(state).is_empty() || state.selection.is_visual() {
+                selection::clear(state);
             } else {
                 state.notice = None;
             }
@@ -281,5 +290,9 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
         Command::Hide => popups::outbox::moderate(state, Moderation::Hide),
         Command::Unhide => popups::outbox::moderate(state, Moderation::Unhide),
         Command::Delete => popups::outbox::moderate(state, Moderation::Delete),
+        Command::Undo => super::undo::undo_last(state),
+        Command::Visual => selection::toggle_visual(state),
+        Command::Mark => selection::toggle_mark(state),
+        Command::Spam => selection::run(state, BulkAction::Spam),
     }
 }

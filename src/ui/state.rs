@@ -142,6 +142,10 @@ pub struct State {
     pub ack_drafts: HashSet<i64>,
     /// A re-tiered conversation the selection stays on until the cursor moves.
     pub held: Option<super::hold::Held>,
+    /// Rows selected for a bulk action (marks and a visual range).
+    pub selection: super::selection::Selection,
+    /// Undo tokens of this session's actions, newest last.
+    pub undo: super::undo::UndoStack,
     /// The minute (Unix time / 60) the stored queue order was last refreshed for.
     pub order_minute: i64,
 
@@ -199,6 +203,8 @@ impl State {
             drafts: HashMap::new(),
             ack_drafts: HashSet::new(),
             held: None,
+            selection: Default::default(),
+            undo: Default::default(),
             order_minute: now.timestamp().div_euclid(60),
             accounts: BTreeMap::new(),
             account_rows: Vec::new(),

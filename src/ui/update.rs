@@ -111,8 +111,16 @@ fn reduce(state: &mut State, action: Action) -> Vec<Effect> {
                     text.push_str("; ");
                     text.push_str(&strike.describe());
                 }
-                state.notice(text, false);
-                let mut fx = vec![Effect::LoadOutbox];
+                if outcome.left_queue {
+                    text.push_str("; out of the queue");
+                }
+                match outcome.undo {
+                    Some(undo) => super::undo::record(state, text, undo),
+                    None => state.notice(text, false),
+                }
+                // A hide takes its conversation out of the queue.
+                let mut fx = state.reload();
+                fx.push(Effect::LoadOutbox);
                 fx.push(Effect::LoadConversation(request.conversation_id));
                 fx
             }
@@ -191,7 +199,25 @@ fn reduce(state: &mut State, action: Action) -> Vec<Effect> {
             state.notice(message, false);
             vec![Effect::LoadOutbox]
         }
+        Action::Undoable { message, undo } => {
+            super::undo::record(state, message, undo);
+            reload_all(state)
+        }
+        Action::Undone { what, outcome } => {
+            state.notice(format!("{what}: {}", outcome.describe()), false);
+            reload_all(state)
+        }
     }
+}
+
+/// After a write the queue, the open thread and the outbox may all have changed.
+fn reload_all(state: &mut State) -> Vec<Effect> {
+    let mut fx = state.reload();
+    if let Some(c) = &state.open {
+        fx.push(Effect::LoadConversation(c.id));
+    }
+    fx.push(Effect::LoadOutbox);
+    fx
 }
 
 /// Everything the first screen needs: the queue, counts, filter values, accounts,

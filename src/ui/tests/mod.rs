@@ -1,5 +1,6 @@
 //! Fixed data for UI tests: a state built from known conversations at a fixed time.
 
+mod bulk_tests;
 mod editing_tests;
 mod effects_tests;
 mod focus_tests;

@@ -146,9 +146,10 @@ fn row<'a>(state: &State, c: &Conversation, columns: &Columns, selected: bool) -
         spans.push(Span::styled(text, style));
     };
 
-    // A visible cursor mark, so the selection reads even without colour.
-    let cursor = if selected { "▌" } else { " " };
-    push(&mut spans, cursor.into(), Style::default().fg(theme.accent));
+    // A visible cursor mark, so the cursor reads even without colour; a row
+    // selected for a bulk action carries its own mark (`ui::selection`).
+    let (cursor, cursor_style) = crate::ui::selection::row_mark(state, c.id, selected);
+    push(&mut spans, cursor.into(), cursor_style);
     push(
         &mut spans,
         format!("T{}", c.tier.number()),

@@ -280,6 +280,14 @@ fn second_line<'a>(state: &State, width: usize) -> Line<'a> {
         };
         return Line::styled(fit(&clean_line(&n.text), width), style);
     }
+    if let Some(text) = crate::ui::selection::hint_line(state) {
+        return Line::styled(
+            fit(&text, width),
+            Style::default()
+                .fg(state.theme.accent)
+                .add_modifier(Modifier::BOLD),
+        );
+    }
     let typing = state.focus == crate::ui::state::Focus::Composer && state.overlay.is_none();
     let hints: Vec<String> = if typing {
         crate::ui::composer_keys::hints(state)

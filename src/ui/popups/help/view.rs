@@ -92,6 +92,10 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
         ),
         ("confirm", "y carries it out; n or esc cancels"),
         (
+            "selection",
+            "space marks, v a range; d x t T z S act on every selected row; esc clears",
+        ),
+        (
             "accounts",
             "j/k scroll, ctrl-r refresh, any other key closes",
         ),
