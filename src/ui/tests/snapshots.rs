@@ -105,6 +105,27 @@ fn composer_with_a_draft() {
     snap_both("composer", &mut s);
 }
 
+/// A long draft: the focused composer grows (up to half its column) and the
+/// bottom line lists the keys that work while typing.
+#[test]
+fn composer_grows_with_a_long_draft() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Char('r'));
+    typed(&mut s, "Hi Maria,");
+    for line in [
+        "",
+        "Yes! We deliver to Eastside on Saturdays between 9:00 and 13:00, and the delivery is free for cakes.",
+        "",
+        "Could you tell me the name on the order and a phone number for the driver?",
+        "",
+        "Alex",
+    ] {
+        key(&mut s, KeyCode::Enter);
+        typed(&mut s, line);
+    }
+    snap_both("composer_grown", &mut s);
+}
+
 #[test]
 fn picker_overlay() {
     let mut s = loaded_state();
