@@ -30,6 +30,8 @@ pub enum Command {
     NextBlank,
     PrevBlank,
     Editor,
+    /// Empty the composer (one undo step: `ctrl-u` there brings the draft back).
+    ClearDraft,
     Cancel,
     /// Show one tier only; `None` shows every tier.
     TierFilter(Option<Tier>),
@@ -65,7 +67,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 47] = [
+    pub const ALL: [Command; 48] = [
         Command::Down,
         Command::Up,
         Command::PageDown,
@@ -84,6 +86,7 @@ impl Command {
         Command::NextBlank,
         Command::PrevBlank,
         Command::Editor,
+        Command::ClearDraft,
         Command::Cancel,
         Command::Retier,
         Command::ClearOverride,
@@ -136,6 +139,7 @@ impl Command {
             Command::NextBlank => "next-blank",
             Command::PrevBlank => "prev-blank",
             Command::Editor => "editor",
+            Command::ClearDraft => "clear-draft",
             Command::Cancel => "cancel",
             Command::TierFilter(Some(Tier::Revenue)) => "tier-1",
             Command::TierFilter(Some(Tier::Retention)) => "tier-2",
@@ -188,6 +192,7 @@ impl Command {
             Command::NextBlank => "next [[blank]] to fill in (Tab in the composer)",
             Command::PrevBlank => "previous [[blank]] (Shift-Tab in the composer)",
             Command::Editor => "edit the draft in $EDITOR",
+            Command::ClearDraft => "clear the draft (ctrl-u in the composer undoes it)",
             Command::Cancel => "close / leave search / back",
             Command::TierFilter(Some(Tier::Revenue)) => "show tier 1 only",
             Command::TierFilter(Some(Tier::Retention)) => "show tier 2 only",

@@ -16,7 +16,16 @@ fn move_cursor(state: &mut State, to: impl FnOnce(usize, usize) -> usize) -> Vec
         return Vec::new();
     }
     let current = state.cursor();
-    let next = to(current, len).min(len - 1);
+    let mut next = to(current, len).min(len - 1);
+    // Moving on lets go of a re-tiered row kept in view only for the selection.
+    if state.search.is_none()
+        && let Some(gone) = super::hold::release(state)
+    {
+        if next > gone {
+            next -= 1;
+        }
+        next = next.min(state.queue.len().saturating_sub(1));
+    }
     match &mut state.search {
         Some(s) => s.selected = next,
         None => state.selected = next,
@@ -33,13 +42,14 @@ fn filter_changed(state: &mut State) -> Vec<Effect> {
     // Rows out of sight are never acted on by surprise.
     selection::clear(state);
     state.search = None;
+    state.held = None;
     state.selected = 0;
     state.queue.clear();
     state.reload()
 }
 
 /// Next value in `values` after `current`; past the last one comes `None` (no filter).
-fn cycle<T: Clone + PartialEq>(
+pub fn cycle<T: Clone + PartialEq>(
     values: impl IntoIterator<Item = T>,
     current: &Option<T>,
 ) -> Option<T> {
@@ -168,6 +178,12 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
             composer::jump_to_blank(state, cmd == Command::NextBlank);
             Vec::new()
         }
+        Command::ClearDraft => {
+            if state.require_open().is_some() {
+                super::composer_keys::clear_draft(state);
+            }
+            Vec::new()
+        }
         Command::Editor => match state.require_open() {
             Some(_) => vec![Effect::OpenEditor(state.draft_text())],
             None => Vec::new(),
@@ -206,15 +222,15 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
             filter_changed(state)
         }
         Command::Brand => {
-            state.filter.brand = cycle(state.facets.brands.iter().cloned(), &state.filter.brand);
+            super::filters::cycle_brand(state);
             filter_changed(state)
         }
         Command::Location => {
-            state.filter.location = cycle(
-                state.facets.locations.iter().cloned(),
-                &state.filter.location,
-            );
-            filter_changed(state)
+            if super::filters::cycle_location(state) {
+                filter_changed(state)
+            } else {
+                Vec::new()
+            }
         }
         Command::ClearFilters => {
             state.filter = Default::default();
@@ -233,10 +249,13 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
             Vec::new()
         }
         Command::ClearOverride => match state.require_open() {
-            Some(id) => vec![Effect::SetTier {
-                conversation_id: id,
-                tier: None,
-            }],
+            Some(id) => {
+                super::hold::hold(state, id);
+                vec![Effect::SetTier {
+                    conversation_id: id,
+                    tier: None,
+                }]
+            }
             None => Vec::new(),
         },
         Command::Done => match state.require_open() {

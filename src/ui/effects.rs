@@ -211,5 +211,13 @@ fn load_facets(store: &Store) -> crate::store::Result<Facets> {
             .distinct_values(FilterColumn::Location)?
             .into_iter()
             .collect(),
+        brand_locations: store.brand_locations()?.into_iter().fold(
+            std::collections::BTreeMap::new(),
+            |mut map: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+             (brand, location)| {
+                map.entry(brand).or_default().insert(location);
+                map
+            },
+        ),
     })
 }

@@ -189,6 +189,7 @@ impl Default for Keymap {
             (alt('n'), C::NextBlank),
             (alt('p'), C::PrevBlank),
             (ctrl('e'), C::Editor),
+            (ctrl('l'), C::ClearDraft),
             (p(K::Esc), C::Cancel),
             (ch('t'), C::Retier),
             (ch('T'), C::ClearOverride),

@@ -140,6 +140,8 @@ pub struct State {
     /// Conversations whose draft is a holding reply (an acknowledgment playbook
     /// was inserted): sending it leaves the response clock running.
     pub ack_drafts: HashSet<i64>,
+    /// A re-tiered conversation the selection stays on until the cursor moves.
+    pub held: Option<super::hold::Held>,
     /// Rows selected for a bulk action (marks and a visual range).
     pub selection: super::selection::Selection,
     /// Undo tokens of this session's actions, newest last.
@@ -200,6 +202,7 @@ impl State {
             draft_for: None,
             drafts: HashMap::new(),
             ack_drafts: HashSet::new(),
+            held: None,
             selection: Default::default(),
             undo: Default::default(),
             order_minute: now.timestamp().div_euclid(60),

@@ -8,6 +8,12 @@ use super::state::{Focus, GuardStop, NOTICE_SECS, Overlay, State, new_composer};
 use crate::inbox::{ModerateDecision, ReplyDecision, When};
 
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    let fx = reduce(state, action);
+    super::hold::after(state, &fx);
+    fx
+}
+
+fn reduce(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Key(ev) => input::on_key(state, ev),
         Action::Command(cmd) => command(state, cmd),
@@ -62,6 +68,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.open_strikes = strikes;
             state.message_states = message_states.into_iter().collect();
             if let Some(c) = &conversation {
+                super::hold::refresh_row(state, c);
                 switch_draft(state, c.id);
                 if state.open.as_ref().map(|o| o.id) != Some(c.id) {
                     state.thread_scroll = 0;
@@ -156,13 +163,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::EditorDone(result) => {
             match result {
                 Ok(text) => {
-                    let clean = super::text::clean(&text).into_owned();
-                    let lines = clean
-                        .trim_end_matches('\n')
-                        .lines()
-                        .map(String::from)
-                        .collect();
-                    state.composer = new_composer(lines);
+                    let clean = super::text::clean(&text);
+                    state.composer = new_composer(super::composer_keys::draft_from_editor(&clean));
                     state
                         .composer
                         .move_cursor(ratatui_textarea::CursorMove::Bottom);
@@ -246,9 +248,12 @@ fn on_queue_loaded(
     }
     // Keep the cursor on the same conversation when it is still queued.
     let keep = state.queue.get(state.selected).map(|c| c.id);
-    state.queue = rows;
+    let old = std::mem::replace(&mut state.queue, rows);
     if let Some(i) = keep.and_then(|id| state.queue.iter().position(|c| c.id == id)) {
         state.selected = i;
+        state.held = None;
+    } else if super::hold::reinsert(state, &old) {
+        // Re-tiered out of the filter: kept in view until the cursor moves.
     } else {
         state.selected = state.selected.min(state.queue.len().saturating_sub(1));
     }

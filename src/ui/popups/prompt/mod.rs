@@ -85,13 +85,15 @@ fn retier(state: &mut State, tier: Option<Tier>) -> Vec<Effect> {
     if !selection::targets(state).is_empty() {
         return selection::run(state, BulkAction::Retier(tier));
     }
-    match state.open.as_ref() {
-        Some(c) => vec![Effect::SetTier {
-            conversation_id: c.id,
-            tier,
-        }],
-        None => Vec::new(),
-    }
+    let Some(id) = state.open.as_ref().map(|c| c.id) else {
+        return Vec::new();
+    };
+    // The selection stays on it, even if the new tier is outside the filter.
+    crate::ui::hold::hold(state, id);
+    vec![Effect::SetTier {
+        conversation_id: id,
+        tier,
+    }]
 }
 
 /// When a snooze choice ends, in the local offset.
