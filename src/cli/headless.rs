@@ -160,8 +160,16 @@ pub fn queue(env: &Env, args: &QueueArgs) -> anyhow::Result<ExitCode> {
     // Overdue conversations climb a tier per target overrun before the read; that
     // is a write, so it needs a writable connection (a read-only cache keeps the
     // order it had, with a note).
-    let promoted = Store::open(store.path())
-        .and_then(|writer| writer.refresh_order(now, &env.config.targets.promotion_steps()));
+    // Previews an older hearth chose are brought up to date first (once).
+    let promoted = Store::open(store.path()).and_then(|mut writer| {
+        if writer.has_stale_previews()? {
+            match crate::triage::Triage::new(&env.config) {
+                Ok(triage) => while writer.refresh_stale_previews(&triage, 500)? > 0 {},
+                Err(e) => tracing::warn!(error = %e, "cannot refresh previews"),
+            }
+        }
+        writer.refresh_order(now, &env.config.targets.promotion_steps())
+    });
     if let Err(e) = promoted {
         tracing::warn!(error = %e, "cannot refresh the queue order");
     }

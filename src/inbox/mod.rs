@@ -1,5 +1,6 @@
 //! The application core: every action a user takes on the inbox (reply, moderate,
-//! re-tier, snooze, done, schedule, cancel) as one function with one set of rules.
+//! re-tier, snooze, done, spam, schedule, cancel, bulk, undo) as one function with
+//! one set of rules.
 //! The TUI and the CLI are thin callers of these; neither repeats a rule.
 //!
 //! The core sits between the front ends and the store: it reads what it needs,
@@ -10,10 +11,12 @@
 
 pub mod alert;
 pub mod backtest;
+pub mod bulk;
 pub mod guards;
 pub mod moderate;
 pub mod reply;
 pub mod schedule;
+pub mod undo;
 pub mod workflow;
 
 use crate::config::Config;
@@ -21,9 +24,11 @@ use crate::model::{Assess, Conversation, Kind, Platform};
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Utc};
 
+pub use bulk::{BulkAction, BulkOutcome};
 pub use guards::{Guard, Warning};
 pub use moderate::{ModerateDecision, ModerateOutcome, ModerateRequest, Moderation, StrikeOutcome};
 pub use reply::{ReplyDecision, ReplyOutcome, ReplyRequest, When};
+pub use undo::{Undo, UndoOutcome, UndoStep};
 
 /// Why an action could not be carried out. Each reads as one sentence to the user.
 #[derive(Debug, thiserror::Error)]
@@ -84,3 +89,5 @@ impl<'a> Inbox<'a> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod undo_tests;

@@ -1,14 +1,17 @@
 //! The moderation use case: hide, unhide or delete a comment through the outbox,
 //! never hide an unhappy customer without an explicit override, and count a strike
-//! against the author for every hide or delete, with the policy's next step.
+//! against the author for every hide or delete, with the policy's next step. A
+//! hidden comment needs no answer: hiding takes it out of the queue, and hands
+//! back an undo (`inbox::undo`).
 
 use super::guards::{self, Warning};
+use super::undo::{Undo, UndoStep};
 use super::{Inbox, InboxError, Result};
 use crate::model::{
-    Conversation, Direction, Kind, ModerationReason, OutboxAction, Platform, StrikeStep,
+    Conversation, Direction, Kind, ModerationReason, OutboxAction, Platform, Status, StrikeStep,
 };
 use crate::playbook::{Library, RenderContext, render};
-use crate::store::{NewAction, NewStrike};
+use crate::store::{NewAction, NewStrike, WorkflowChange};
 use chrono::{DateTime, Utc};
 
 /// A moderation action a user can ask for.
@@ -81,6 +84,11 @@ impl StrikeOutcome {
 pub struct ModerateOutcome {
     pub outbox_id: i64,
     pub strike: Option<StrikeOutcome>,
+    /// A hide took the conversation out of the queue (the hidden comment was
+    /// all it had to answer).
+    pub left_queue: bool,
+    /// How to take a hide back (`None` for unhide and delete).
+    pub undo: Option<Undo>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -198,9 +206,30 @@ impl Inbox<'_> {
                 now,
             )?;
         }
-        let strike = match reason.filter(|_| req.action.is_strike()) {
-            Some(reason) => Some(self.strike(&c, &target_id, req.action, reason, playbooks, now)?),
-            None => None,
+        let (strike_id, strike) = match reason.filter(|_| req.action.is_strike()) {
+            Some(reason) => {
+                let (id, strike) =
+                    self.strike(&c, &target_id, req.action, reason, playbooks, now)?;
+                (Some(id), Some(strike))
+            }
+            None => (None, None),
+        };
+        let mut left_queue = false;
+        let undo = if req.action == Moderation::Hide {
+            let status = self.leave_queue_after_hide(c.id, &target_id, now)?;
+            left_queue = status.is_some();
+            Some(Undo {
+                steps: vec![UndoStep::Hide {
+                    conversation_id: c.id,
+                    outbox_id,
+                    target_id: target_id.clone(),
+                    strike_id,
+                    enforced_by: strike.as_ref().and_then(|s| s.enforced_by),
+                    status,
+                }],
+            })
+        } else {
+            None
         };
         tracing::info!(
             conversation = c.id,
@@ -211,7 +240,44 @@ impl Inbox<'_> {
         Ok(ModerateDecision::Queued(ModerateOutcome {
             outbox_id,
             strike,
+            left_queue,
+            undo,
         }))
+    }
+
+    /// A hidden comment needs no answer: when it was all the conversation had
+    /// to answer (the newest message from the customer, nothing older still
+    /// unanswered), the conversation leaves the queue as done; it comes back
+    /// when someone writes again. Returns (status written, status before).
+    fn leave_queue_after_hide(
+        &mut self,
+        id: i64,
+        target_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(Status, Status)>> {
+        // Re-read: a strike's warning reply may have answered it already.
+        let c = self.conversation(id)?;
+        if c.status != Status::Open {
+            return Ok(None);
+        }
+        let newest = self
+            .store
+            .messages(id, 50)?
+            .into_iter()
+            .filter(|m| m.direction == Direction::Inbound)
+            .max_by_key(|m| (m.sent_at, m.id));
+        let only = newest.is_some_and(|m| {
+            m.platform_id == target_id && c.first_unanswered_at.is_none_or(|f| f >= m.sent_at)
+        });
+        if !only {
+            return Ok(None);
+        }
+        let change = WorkflowChange {
+            status: Some((Status::Done, None)),
+            ..WorkflowChange::default()
+        };
+        self.store.apply_workflow(&[id], change, now)?;
+        Ok(Some((Status::Done, c.status)))
     }
 
     fn newest_inbound(&self, c: &Conversation) -> Result<Option<String>> {
@@ -233,7 +299,7 @@ impl Inbox<'_> {
         reason: ModerationReason,
         playbooks: Option<&Library>,
         now: DateTime<Utc>,
-    ) -> Result<StrikeOutcome> {
+    ) -> Result<(i64, StrikeOutcome)> {
         let policy = &self.config.moderation;
         let count = self.store.strike_count(&c.account, &c.author)? + 1;
         let step = step_for(count, policy);
@@ -288,12 +354,15 @@ impl Inbox<'_> {
         };
         self.store
             .set_strike_enforcement(strike_id, enforced_by, reminder.as_deref())?;
-        Ok(StrikeOutcome {
-            count,
-            step,
-            enforced_by,
-            reminder,
-        })
+        Ok((
+            strike_id,
+            StrikeOutcome {
+                count,
+                step,
+                enforced_by,
+                reminder,
+            },
+        ))
     }
 
     fn warning_text(

@@ -309,6 +309,29 @@ pub trait Assess {
         let _ = text;
         None
     }
+
+    /// What a queue row should show of one customer message (see [`Gist`]). The
+    /// default, for assessors without phrase rules, starts at the first
+    /// non-blank line.
+    fn gist<'a>(&self, text: &'a str) -> Gist<'a> {
+        match text.trim_start() {
+            "" => Gist::Blank,
+            start => Gist::Text(start),
+        }
+    }
+}
+
+/// What one customer message says, for the preview a queue row shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gist<'a> {
+    /// The text from its first line that says something (neither a greeting nor
+    /// a nudge).
+    Text(&'a str),
+    /// Only asks whether anyone is there: "?", "bump", "Hello?", "any update?".
+    /// The message it nudges about says more.
+    Nudge,
+    /// Nothing to go on: an emoji, "hi", "thanks".
+    Blank,
 }
 
 /// A conversation as the store keeps it.

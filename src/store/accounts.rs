@@ -117,6 +117,31 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The locations each brand has conversations at, for the location filter
+    /// (which offers the selected brand's only). Hops through the
+    /// (brand, location) index, a few lookups per pair.
+    pub fn brand_locations(&self) -> Result<Vec<(String, String)>> {
+        let mut out = Vec::new();
+        let mut stmt = self.conn.prepare_cached(
+            "WITH RECURSIVE v(x) AS (
+                 SELECT min(location) FROM conversations WHERE brand = ?1 AND location > ''
+                 UNION ALL
+                 SELECT (SELECT min(location) FROM conversations
+                         WHERE brand = ?1 AND location > v.x) FROM v
+                 WHERE v.x IS NOT NULL)
+             SELECT x FROM v WHERE x IS NOT NULL",
+        )?;
+        for brand in self.distinct_values(FilterColumn::Brand)? {
+            let locations = stmt
+                .query_map([&brand], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            out.extend(locations.into_iter().map(|l| (brand.clone(), l)));
+        }
+        Ok(out)
+    }
+}
+
 /// Conversation columns a filter can cycle through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FilterColumn {
@@ -132,5 +157,61 @@ impl FilterColumn {
             FilterColumn::Brand => "brand",
             FilterColumn::Location => "location",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::test_assess::KeywordAssess;
+    use crate::model::{Direction, IncomingMessage, IngestPage, Kind, Platform};
+
+    fn at(thread: &str, brand: Option<&str>, location: Option<&str>) -> IncomingMessage {
+        IncomingMessage {
+            account: "a".into(),
+            platform: Platform::Forum,
+            kind: Kind::Comment,
+            thread_id: thread.into(),
+            platform_id: thread.into(),
+            direction: Direction::Inbound,
+            author: "Sam".into(),
+            body: "Do you open on Sundays?".into(),
+            sent_at: chrono::Utc::now(),
+            context: None,
+            brand: brand.map(String::from),
+            location: location.map(String::from),
+            rating: None,
+        }
+    }
+
+    #[test]
+    fn locations_are_listed_per_brand() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = Store::open(&dir.path().join("c.sqlite3")).expect("open");
+        let page = IngestPage {
+            messages: vec![
+                at("1", Some("Acme"), Some("Eastside")),
+                at("2", Some("Acme"), Some("Downtown")),
+                at("3", Some("Acme"), Some("Downtown")),
+                at("4", Some("Zed"), Some("Airport")),
+                at("5", Some("Solo"), None),
+                at("6", None, Some("Harbour")),
+            ],
+            cursor: None,
+        };
+        store.ingest(&page, &KeywordAssess).expect("ingest");
+        let pairs = store.brand_locations().expect("pairs");
+        let want: Vec<(String, String)> = [
+            ("Acme", "Downtown"),
+            ("Acme", "Eastside"),
+            ("Zed", "Airport"),
+        ]
+        .iter()
+        .map(|(b, l)| (b.to_string(), l.to_string()))
+        .collect();
+        assert_eq!(
+            pairs, want,
+            "no pair for Solo, none for the brandless Harbour"
+        );
     }
 }

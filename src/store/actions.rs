@@ -26,26 +26,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let n = tx.execute(
-            "UPDATE conversations SET tier_override = ?2, tier = COALESCE(?2, tier_auto),
-                 sort_tier = COALESCE(?2, tier_auto)
-             WHERE id = ?1",
-            (id, tier.map(|t| i64::from(t.number()))),
-        )?;
-        if n == 0 {
-            return Err(StoreError::NoSuchConversation(id));
-        }
-        tx.execute(
-            "INSERT INTO tier_examples (conversation_id, tier_auto, tier, text, created_at)
-             SELECT c.id, c.tier_auto, ?2,
-                    COALESCE((SELECT group_concat(body, char(10)) FROM
-                                (SELECT substr(body, 1, 2000) AS body FROM messages
-                                 WHERE conversation_id = c.id AND direction = 'inbound'
-                                 ORDER BY sent_at DESC, id DESC LIMIT 3)), ''),
-                    ?3
-             FROM conversations c WHERE c.id = ?1",
-            (id, tier.map(|t| i64::from(t.number())), to_ms(now)),
-        )?;
+        super::workflow::write_tier(&tx, id, tier, now)?;
         tx.commit()?;
         Ok(())
     }

@@ -388,11 +388,12 @@ pub(super) fn refresh_conversation(
         last_at,
     } = row;
     let (platform, kind, rating) = assess_facts(&platform, &kind, rating);
-    let preview = preview_of(&last_body);
 
     let old_status: Status = status.parse().unwrap_or(Status::Open);
     let Some(first_unanswered) = first_unanswered else {
         // Everything is answered: out of the queue until the customer writes again.
+        // The preview is the latest message, whoever wrote it.
+        let preview = preview_of(&last_body);
         let new_status = match old_status {
             Status::Open => Status::Waiting,
             other => other,
@@ -401,7 +402,7 @@ pub(super) fn refresh_conversation(
             "UPDATE conversations SET status = ?2, first_unanswered_at = NULL, due_at = NULL,
                  ack_due_at = NULL, due_sort = 9223372036854775807, sort_tier = tier,
                  acknowledged_at = NULL, send_error = NULL, last_message_at = ?3,
-                 preview = ?4, message_count = ?5, last_inbound_at = ?6
+                 preview = ?4, message_count = ?5, last_inbound_at = ?6, preview_stale = 0
              WHERE id = ?1",
         )?
         .execute(rusqlite::params![
@@ -444,10 +445,12 @@ pub(super) fn refresh_conversation(
     };
     let Some(assess) = assess else {
         // What the messages say; the tier and the deadline stay as they are.
+        // The preview stays too: it is chosen among the customer's messages, which
+        // only an assessor can read (a reply or a holding reply changes none of them).
         tx.prepare_cached(
             "UPDATE conversations SET status = ?2, first_unanswered_at = ?3,
-                 last_message_at = ?4, preview = ?5, message_count = ?6, acknowledged_at = ?7,
-                 send_error = ?8, last_inbound_at = ?9
+                 last_message_at = ?4, message_count = ?5, acknowledged_at = ?6,
+                 send_error = ?7, last_inbound_at = ?8
              WHERE id = ?1",
         )?
         .execute(rusqlite::params![
@@ -455,7 +458,6 @@ pub(super) fn refresh_conversation(
             new_status.as_str(),
             first_unanswered,
             last_at,
-            preview,
             count,
             acknowledged,
             send_error,
@@ -463,7 +465,9 @@ pub(super) fn refresh_conversation(
         ])?;
         return Ok(());
     };
-    let text = assess_text(tx, id, Some(first_unanswered))?;
+    let parts = unanswered_parts(tx, id, assess_after(Some(first_unanswered)))?;
+    let preview = informative_preview(tx, id, &parts, first_unanswered, assess)?;
+    let text = joined_text(parts);
     let verdict = assess.assess(&AssessInput {
         platform,
         kind,
@@ -484,7 +488,8 @@ pub(super) fn refresh_conversation(
              sentiment = ?6, first_unanswered_at = ?7, due_at = ?8,
              due_sort = COALESCE(?8, 9223372036854775807), ack_due_at = ?9,
              last_message_at = ?10, preview = ?11, message_count = ?12,
-             acknowledged_at = ?13, send_error = ?14, last_inbound_at = ?15
+             acknowledged_at = ?13, send_error = ?14, last_inbound_at = ?15,
+             preview_stale = 0
          WHERE id = ?1",
     )?
     .execute(rusqlite::params![
@@ -520,29 +525,44 @@ pub(super) fn assess_facts(
     )
 }
 
-/// The text triage reads of a conversation: the inbound messages since
-/// `first_unanswered` (ms), or, for one that is answered, its newest inbound
-/// messages (a thread that arrived answered still gets a tier from them).
+/// Triage reads the inbound messages sent after this (ms): those since
+/// `first_unanswered`, or, for an answered conversation, its newest ones (a
+/// thread that arrived answered still gets a tier from them).
+fn assess_after(first_unanswered: Option<i64>) -> i64 {
+    first_unanswered.map_or(i64::MIN, |t| t.saturating_sub(1))
+}
+
+/// The text triage reads of a conversation (see [`assess_after`]).
 pub(super) fn assess_text(
     conn: &rusqlite::Connection,
     id: i64,
     first_unanswered: Option<i64>,
 ) -> Result<String> {
-    let after = first_unanswered.map_or(i64::MIN, |t| t.saturating_sub(1));
-    unanswered_text(conn, id, after)
+    Ok(joined_text(unanswered_parts(
+        conn,
+        id,
+        assess_after(first_unanswered),
+    )?))
 }
 
-/// The newest unanswered inbound text, oldest first, capped at `ASSESS_TEXT_LIMIT` bytes.
-fn unanswered_text(conn: &rusqlite::Connection, id: i64, after: i64) -> Result<String> {
+/// The newest (at most 8) visible inbound messages after `after`, newest first,
+/// each cut to `ASSESS_TEXT_LIMIT` bytes.
+fn unanswered_parts(conn: &rusqlite::Connection, id: i64, after: i64) -> Result<Vec<String>> {
     let mut stmt = conn.prepare_cached(
         "SELECT substr(body, 1, 4096) FROM messages
          WHERE conversation_id = ?1 AND direction = 'inbound' AND sent_at > ?2
            AND platform_state = 'visible'
          ORDER BY sent_at DESC, id DESC LIMIT 8",
     )?;
-    let mut parts: Vec<String> = stmt
+    let parts = stmt
         .query_map((id, after), |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
+    Ok(parts)
+}
+
+/// What triage reads: `parts` (newest first) oldest first, joined by newlines,
+/// the newest `ASSESS_TEXT_LIMIT` bytes of it.
+fn joined_text(mut parts: Vec<String>) -> String {
     parts.reverse();
     let mut text = parts.join("\n");
     if text.len() > ASSESS_TEXT_LIMIT {
@@ -552,17 +572,113 @@ fn unanswered_text(conn: &rusqlite::Connection, id: i64, after: i64) -> Result<S
         }
         text.drain(..cut);
     }
-    Ok(text)
+    text
 }
 
-/// First non-empty line, cut to a list-friendly length.
+/// The preview of a conversation waiting on us: the most informative text the
+/// customer is waiting about, by the assessor's [`Gist`](crate::model::Gist)
+/// (the follow-up rule triage uses):
+/// 1. the newest unanswered message that says something;
+/// 2. if the unanswered messages only nudge ("?", "bump", "Hello?"), the newest
+///    earlier message of theirs that says something: what they are nudging about;
+/// 3. otherwise the newest unanswered message as it is ("thanks!", an emoji).
+fn informative_preview(
+    tx: &Transaction,
+    id: i64,
+    unanswered: &[String],
+    first_unanswered: i64,
+    assess: &dyn Assess,
+) -> Result<String> {
+    use crate::model::Gist;
+    let mut nudged = false;
+    for body in unanswered {
+        match assess.gist(body) {
+            Gist::Text(text) => return Ok(preview_of(text)),
+            Gist::Nudge => nudged = true,
+            Gist::Blank => {}
+        }
+    }
+    if nudged {
+        let mut earlier = tx.prepare_cached(
+            "SELECT substr(body, 1, 4096) FROM messages
+             WHERE conversation_id = ?1 AND direction = 'inbound' AND sent_at < ?2
+               AND platform_state = 'visible'
+             ORDER BY sent_at DESC, id DESC LIMIT 8",
+        )?;
+        let bodies: Vec<String> = earlier
+            .query_map((id, first_unanswered), |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for body in &bodies {
+            if let Gist::Text(text) = assess.gist(body) {
+                return Ok(preview_of(text));
+            }
+        }
+    }
+    Ok(unanswered
+        .first()
+        .map(|b| preview_of(b))
+        .unwrap_or_default())
+}
+
+/// The text from its first non-empty line on, lines joined by single spaces,
+/// cut to a list-friendly length.
 fn preview_of(body: &str) -> String {
-    let line = body
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("");
-    line.chars().take(PREVIEW_LIMIT).collect()
+    let mut out = String::new();
+    for line in body.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(line);
+        if out.chars().count() >= PREVIEW_LIMIT {
+            break;
+        }
+    }
+    out.chars().take(PREVIEW_LIMIT).collect()
+}
+
+impl Store {
+    /// Whether some preview was chosen by an older rule (see
+    /// [`Store::refresh_stale_previews`]).
+    pub fn has_stale_previews(&self) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM conversations WHERE preview_stale = 1)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Bring previews chosen by an older rule up to date (caches made before
+    /// migration 7 kept the latest message, however uninformative): at most
+    /// `limit` conversations, in one transaction. Returns how many were looked
+    /// at; call again until it returns 0.
+    pub fn refresh_stale_previews(&mut self, assess: &dyn Assess, limit: usize) -> Result<usize> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let stale: Vec<(i64, Option<i64>)> = tx
+            .prepare_cached(
+                "SELECT id, first_unanswered_at FROM conversations
+                 WHERE preview_stale = 1 LIMIT ?1",
+            )?
+            .query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        for &(id, first_unanswered) in &stale {
+            if let Some(first) = first_unanswered {
+                let parts = unanswered_parts(&tx, id, first.saturating_sub(1))?;
+                if !parts.is_empty() {
+                    let preview = informative_preview(&tx, id, &parts, first, assess)?;
+                    tx.prepare_cached("UPDATE conversations SET preview = ?2 WHERE id = ?1")?
+                        .execute((id, preview))?;
+                }
+            }
+            tx.prepare_cached("UPDATE conversations SET preview_stale = 0 WHERE id = ?1")?
+                .execute([id])?;
+        }
+        tx.commit()?;
+        Ok(stale.len())
+    }
 }
 
 /// Look up a conversation id by its platform key.
@@ -601,6 +717,110 @@ mod tests {
             location: None,
             rating: None,
         }
+    }
+
+    /// Messages of one thread, a minute apart: (inbound?, body).
+    fn thread(lines: &[(bool, &str)]) -> IngestPage {
+        let start = chrono::Utc::now() - chrono::Duration::hours(1);
+        IngestPage {
+            messages: lines
+                .iter()
+                .enumerate()
+                .map(|(i, (inbound, body))| {
+                    let mut m = message(&format!("m{i}"), body);
+                    m.sent_at = start + chrono::Duration::minutes(i64::try_from(i).unwrap());
+                    if !inbound {
+                        m.direction = Direction::Outbound;
+                        m.author = "us".into();
+                    }
+                    m
+                })
+                .collect(),
+            cursor: None,
+        }
+    }
+
+    fn preview(store: &Store) -> String {
+        store
+            .conn
+            .query_row("SELECT preview FROM conversations", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    fn triage() -> crate::triage::Triage {
+        crate::triage::Triage::new(&crate::config::Config::default()).unwrap()
+    }
+
+    #[test]
+    fn the_preview_skips_nudges_for_what_the_customer_is_waiting_about() {
+        let triage = triage();
+        let cases: &[(&[(bool, &str)], &str)] = &[
+            // Nudges after the question: the question.
+            (
+                &[
+                    (
+                        true,
+                        "Hello?\nMy e-bike battery died after two weeks.\nCan you help?",
+                    ),
+                    (true, "?"),
+                    (true, "bump"),
+                ],
+                "My e-bike battery died after two weeks. Can you help?",
+            ),
+            // Answered, then nudged: what they are nudging about.
+            (
+                &[
+                    (true, "Do you deliver to Eastside?"),
+                    (false, "Let me check with the driver."),
+                    (true, "Hello?"),
+                ],
+                "Do you deliver to Eastside?",
+            ),
+            // Answered, then thanked: the thanks, not the old question.
+            (
+                &[
+                    (true, "Do you deliver to Eastside?"),
+                    (false, "Yes, on Saturdays."),
+                    (true, "🙂"),
+                ],
+                "🙂",
+            ),
+            // Only a nudge, nothing earlier: the nudge as it is.
+            (&[(true, "any update?")], "any update?"),
+        ];
+        for (lines, want) in cases {
+            let dir = tempfile::tempdir().unwrap();
+            let mut store = Store::open(&dir.path().join("c.sqlite3")).unwrap();
+            store.ingest(&thread(lines), &triage).unwrap();
+            assert_eq!(preview(&store), *want, "{lines:?}");
+        }
+    }
+
+    #[test]
+    fn previews_of_older_caches_are_brought_up_to_date_in_batches() {
+        let triage = triage();
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("c.sqlite3")).unwrap();
+        store
+            .ingest(
+                &thread(&[(true, "My order never arrived."), (true, "bump")]),
+                &triage,
+            )
+            .unwrap();
+        assert_eq!(store.refresh_stale_previews(&triage, 10).unwrap(), 0);
+        // What migration 7 leaves in a cache made by the older rule.
+        store
+            .conn
+            .execute(
+                "UPDATE conversations SET preview = 'bump', preview_stale = 1",
+                [],
+            )
+            .unwrap();
+        assert!(store.has_stale_previews().unwrap());
+        assert_eq!(store.refresh_stale_previews(&triage, 10).unwrap(), 1);
+        assert!(!store.has_stale_previews().unwrap());
+        assert_eq!(preview(&store), "My order never arrived.");
+        assert_eq!(store.refresh_stale_previews(&triage, 10).unwrap(), 0);
     }
 
     /// Rowids the index matches for `word`, without joining the messages table:

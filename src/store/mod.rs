@@ -14,6 +14,7 @@ mod platform;
 mod queue;
 mod rows;
 pub mod schema;
+mod workflow;
 
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::Connection;
@@ -27,6 +28,7 @@ pub use moderation::{AuthorStrikes, NewStrike};
 pub use outbox::{ConversationRef, NewAction, OutboxItem};
 pub use platform::{AccountHints, KnownThread};
 pub use queue::QueueKey;
+pub use workflow::{WorkflowBefore, WorkflowChange, WorkflowRestore};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -216,6 +216,20 @@ const MIGRATIONS: &[&str] = &[
     -- A reply's delivery decides whether it answers: found from its message.
     CREATE INDEX outbox_message ON outbox (message_id);
     "#,
+    // 7: previews that show what the customer is waiting about, and locations by brand.
+    r#"
+    -- 1: the preview was chosen by an older rule (the latest message, even a "?"
+    -- or "bump"); Store::refresh_stale_previews recomputes it with the assessor,
+    -- in batches, and ingest clears it. Only conversations waiting on us change.
+    ALTER TABLE conversations ADD COLUMN preview_stale INTEGER NOT NULL DEFAULT 0;
+    UPDATE conversations SET preview_stale = 1 WHERE first_unanswered_at IS NOT NULL;
+    CREATE INDEX conversations_preview_stale ON conversations (id) WHERE preview_stale = 1;
+
+    -- The location filter offers the selected brand's locations: a skip-scan per
+    -- brand. It also serves every lookup the brand index did.
+    CREATE INDEX conversations_brand_location ON conversations (brand, location);
+    DROP INDEX conversations_brand;
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -312,5 +326,43 @@ mod tests {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .expect("version");
         assert_eq!(version, CURRENT_VERSION);
+    }
+
+    #[test]
+    fn migration_7_marks_the_previews_of_waiting_conversations_stale() {
+        let mut conn = Connection::open_in_memory().expect("memory db");
+        super::super::register_functions(&conn).expect("functions");
+        for sql in &MIGRATIONS[..6] {
+            conn.execute_batch(sql).expect("older migration");
+        }
+        conn.pragma_update(None, "user_version", 6)
+            .expect("version");
+        conn.execute_batch(
+            "INSERT INTO conversations (id, account, platform, family, kind, thread_id, author,
+                 tier, tier_auto, due_sort, last_message_at, first_unanswered_at, preview, brand)
+             VALUES (1, 'a', 'facebook', 'community', 'dm', 't1', 'Dana', 2, 2, 100, 300, 200,
+                     'bump', 'Acme'),
+                    (2, 'a', 'facebook', 'community', 'dm', 't2', 'Eli', 4, 4, 100, 50, NULL,
+                     'thanks', 'Acme');",
+        )
+        .expect("version 6 rows");
+        migrate(&mut conn).expect("migrate");
+        let stale: Vec<i64> = conn
+            .prepare("SELECT id FROM conversations WHERE preview_stale = 1")
+            .expect("select")
+            .query_map([], |r| r.get(0))
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("read");
+        assert_eq!(stale, vec![1], "only a conversation waiting on us");
+        let plan: String = conn
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT min(location) FROM conversations
+                 WHERE brand = 'Acme' AND location > ''",
+                [],
+                |r| r.get(3),
+            )
+            .expect("plan");
+        assert!(plan.contains("conversations_brand_location"), "{plan}");
     }
 }

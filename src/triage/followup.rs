@@ -4,6 +4,7 @@
 use super::phrases::Category;
 use super::rules::Rules;
 use super::text::{Line, Scanned};
+use crate::model::Gist;
 
 /// How the lines of a text split between nudges and real content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +45,25 @@ fn line_kind(rules: &Rules, scanned: &Scanned, line: Line) -> LineKind {
     } else {
         LineKind::Blank
     }
+}
+
+/// The part of `text` from its first line that says something (neither a
+/// greeting nor a nudge), else whether it nudges: what a queue row shows.
+pub fn gist<'a>(rules: &Rules, text: &'a str) -> Gist<'a> {
+    let mut at = 0;
+    let mut nudge = false;
+    for line in text.split_inclusive('\n') {
+        let scanned = Scanned::new(line);
+        for l in scanned.lines() {
+            match line_kind(rules, &scanned, *l) {
+                LineKind::Content => return Gist::Text(text[at..].trim_start()),
+                LineKind::Nudge => nudge = true,
+                LineKind::Blank => {}
+            }
+        }
+        at += line.len();
+    }
+    if nudge { Gist::Nudge } else { Gist::Blank }
 }
 
 /// Sorts the lines of `scanned`; stops early once both kinds are seen.
@@ -89,6 +109,29 @@ mod tests {
             assert_eq!(kind(text), Nudges::Only, "{text}");
         }
         assert_eq!(kind("Anyone there? 🙂\nbump"), Nudges::Only);
+    }
+
+    #[test]
+    fn the_gist_starts_at_the_first_line_that_says_something() {
+        let rules = Rules::build(
+            RulesFile::defaults().expect("defaults parse"),
+            &TriageConfig::default(),
+        )
+        .expect("defaults compile");
+        for nudge in ["?", "bump", "Hello?", "Any update? 🙏", "hi\nanyone there?"] {
+            assert_eq!(gist(&rules, nudge), Gist::Nudge, "{nudge}");
+        }
+        for blank in ["hi", "🙂", "  \n\n", ""] {
+            assert_eq!(gist(&rules, blank), Gist::Blank, "{blank:?}");
+        }
+        assert_eq!(
+            gist(&rules, "Hello?\n\nMy e-bike battery died.\nbump"),
+            Gist::Text("My e-bike battery died.\nbump")
+        );
+        assert_eq!(
+            gist(&rules, "Do you deliver to Eastside?"),
+            Gist::Text("Do you deliver to Eastside?")
+        );
     }
 
     #[test]

@@ -334,6 +334,11 @@ impl Assess for Triage {
         self.risk_phrase(text)
     }
 
+    /// Skips greetings and nudges with the follow-up rule triage itself uses.
+    fn gist<'a>(&self, text: &'a str) -> crate::model::Gist<'a> {
+        followup::gist(&self.rules, text)
+    }
+
     fn assess(&self, input: &AssessInput<'_>) -> Assessment {
         let v = self.classify(
             input.unanswered_text,

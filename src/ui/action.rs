@@ -3,7 +3,9 @@
 
 pub use super::command::Command;
 use super::data::{Facets, OutboxSummary};
-use crate::inbox::{ModerateDecision, ModerateRequest, ReplyDecision, When};
+use crate::inbox::{
+    BulkAction, ModerateDecision, ModerateRequest, ReplyDecision, Undo, UndoOutcome, When,
+};
 use crate::model::{Conversation, Message, QueueCounts, QueueFilter, SyncEvent, Tier};
 use crate::store::{AccountState, AuthorStrikes, QueueKey};
 use chrono::{DateTime, Utc};
@@ -85,6 +87,17 @@ pub enum Action {
     OutboxChanged {
         message: String,
     },
+    /// An undoable action (done, snooze, re-tier, spam, a bulk action) went
+    /// through; `undo` takes it back.
+    Undoable {
+        message: String,
+        undo: Undo,
+    },
+    /// An undo went through.
+    Undone {
+        what: String,
+        outcome: UndoOutcome,
+    },
 }
 
 /// I/O the UI wants done. The runtime performs it and answers with actions.
@@ -136,4 +149,14 @@ pub enum Effect {
     Moderate(ModerateRequest),
     /// Withdraw a scheduled outbox item.
     CancelOutbox(i64),
+    /// One action on several conversations (a selection), through the core.
+    Bulk {
+        ids: Vec<i64>,
+        action: BulkAction,
+    },
+    /// Take back an action; `what` names it for the notice.
+    Undo {
+        what: String,
+        undo: Undo,
+    },
 }

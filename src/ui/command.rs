@@ -30,6 +30,8 @@ pub enum Command {
     NextBlank,
     PrevBlank,
     Editor,
+    /// Empty the composer (one undo step: `ctrl-u` there brings the draft back).
+    ClearDraft,
     Cancel,
     /// Show one tier only; `None` shows every tier.
     TierFilter(Option<Tier>),
@@ -53,11 +55,19 @@ pub enum Command {
     Hide,
     Unhide,
     Delete,
+    /// Take back the last done, snooze, re-tier, spam or hide (a batch at once).
+    Undo,
+    /// Start or end a visual range of rows (as in a file manager).
+    Visual,
+    /// Mark or unmark the row under the cursor for a bulk action.
+    Mark,
+    /// Spam in one key: tier 5 and done (for DMs, which cannot be hidden).
+    Spam,
 }
 
 impl Command {
     /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 43] = [
+    pub const ALL: [Command; 48] = [
         Command::Down,
         Command::Up,
         Command::PageDown,
@@ -76,6 +86,7 @@ impl Command {
         Command::NextBlank,
         Command::PrevBlank,
         Command::Editor,
+        Command::ClearDraft,
         Command::Cancel,
         Command::Retier,
         Command::ClearOverride,
@@ -84,6 +95,10 @@ impl Command {
         Command::Hide,
         Command::Unhide,
         Command::Delete,
+        Command::Spam,
+        Command::Undo,
+        Command::Mark,
+        Command::Visual,
         Command::TierFilter(Some(Tier::Revenue)),
         Command::TierFilter(Some(Tier::Retention)),
         Command::TierFilter(Some(Tier::Engagement)),
@@ -124,6 +139,7 @@ impl Command {
             Command::NextBlank => "next-blank",
             Command::PrevBlank => "prev-blank",
             Command::Editor => "editor",
+            Command::ClearDraft => "clear-draft",
             Command::Cancel => "cancel",
             Command::TierFilter(Some(Tier::Revenue)) => "tier-1",
             Command::TierFilter(Some(Tier::Retention)) => "tier-2",
@@ -148,6 +164,10 @@ impl Command {
             Command::Hide => "hide",
             Command::Unhide => "unhide",
             Command::Delete => "delete",
+            Command::Undo => "undo",
+            Command::Visual => "visual",
+            Command::Mark => "mark",
+            Command::Spam => "spam",
         }
     }
 
@@ -172,6 +192,7 @@ impl Command {
             Command::NextBlank => "next [[blank]] to fill in (Tab in the composer)",
             Command::PrevBlank => "previous [[blank]] (Shift-Tab in the composer)",
             Command::Editor => "edit the draft in $EDITOR",
+            Command::ClearDraft => "clear the draft (ctrl-u in the composer undoes it)",
             Command::Cancel => "close / leave search / back",
             Command::TierFilter(Some(Tier::Revenue)) => "show tier 1 only",
             Command::TierFilter(Some(Tier::Retention)) => "show tier 2 only",
@@ -196,6 +217,10 @@ impl Command {
             Command::Hide => "hide the newest inbound comment (asks why: a strike)",
             Command::Unhide => "unhide the newest inbound comment",
             Command::Delete => "delete the newest inbound comment (asks why, then confirms)",
+            Command::Undo => "undo the last done, snooze, tier, spam or hide (a batch at once)",
+            Command::Visual => "visual selection from here (again: keep it marked)",
+            Command::Mark => "mark / unmark this row; d x t z S then act on every marked row",
+            Command::Spam => "mark spam: tier 5 and done (a DM cannot be hidden)",
         }
     }
 

@@ -5,8 +5,9 @@
 use super::action::{Command, Effect};
 use super::composer;
 use super::popups;
+use super::selection;
 use super::state::{Focus, Overlay, Search, State};
-use crate::inbox::{Moderation, When};
+use crate::inbox::{BulkAction, Moderation, When};
 use crate::model::Family;
 
 fn move_cursor(state: &mut State, to: impl FnOnce(usize, usize) -> usize) -> Vec<Effect> {
@@ -15,7 +16,16 @@ fn move_cursor(state: &mut State, to: impl FnOnce(usize, usize) -> usize) -> Vec
         return Vec::new();
     }
     let current = state.cursor();
-    let next = to(current, len).min(len - 1);
+    let mut next = to(current, len).min(len - 1);
+    // Moving on lets go of a re-tiered row kept in view only for the selection.
+    if state.search.is_none()
+        && let Some(gone) = super::hold::release(state)
+    {
+        if next > gone {
+            next -= 1;
+        }
+        next = next.min(state.queue.len().saturating_sub(1));
+    }
     match &mut state.search {
         Some(s) => s.selected = next,
         None => state.selected = next,
@@ -29,14 +39,17 @@ fn scroll_thread(state: &mut State, to: impl FnOnce(usize, usize) -> usize) {
 }
 
 fn filter_changed(state: &mut State) -> Vec<Effect> {
+    // Rows out of sight are never acted on by surprise.
+    selection::clear(state);
     state.search = None;
+    state.held = None;
     state.selected = 0;
     state.queue.clear();
     state.reload()
 }
 
 /// Next value in `values` after `current`; past the last one comes `None` (no filter).
-fn cycle<T: Clone + PartialEq>(
+pub fn cycle<T: Clone + PartialEq>(
     values: impl IntoIterator<Item = T>,
     current: &Option<T>,
 ) -> Option<T> {
@@ -53,6 +66,10 @@ fn cycle<T: Clone + PartialEq>(
 /// Carry out one command.
 pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
     let page = state.page.max(1);
+    // With rows selected, the workflow keys act on all of them.
+    if let Some(fx) = selection::bulk_command(state, cmd) {
+        return fx;
+    }
     match cmd {
         Command::Quit => {
             state.quit = true;
@@ -161,6 +178,12 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
             composer::jump_to_blank(state, cmd == Command::NextBlank);
             Vec::new()
         }
+        Command::ClearDraft => {
+            if state.require_open().is_some() {
+                super::composer_keys::clear_draft(state);
+            }
+            Vec::new()
+        }
         Command::Editor => match state.require_open() {
             Some(_) => vec![Effect::OpenEditor(state.draft_text())],
             None => Vec::new(),
@@ -172,6 +195,8 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
                 return state.follow_cursor();
             } else if state.focus != Focus::Queue {
                 state.focus = Focus::Queue;
+            } else if !selection::targets(state).is_empty() || state.selection.is_visual() {
+                selection::clear(state);
             } else {
                 state.notice = None;
             }
@@ -197,15 +222,15 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
             filter_changed(state)
         }
         Command::Brand => {
-            state.filter.brand = cycle(state.facets.brands.iter().cloned(), &state.filter.brand);
+            super::filters::cycle_brand(state);
             filter_changed(state)
         }
         Command::Location => {
-            state.filter.location = cycle(
-                state.facets.locations.iter().cloned(),
-                &state.filter.location,
-            );
-            filter_changed(state)
+            if super::filters::cycle_location(state) {
+                filter_changed(state)
+            } else {
+                Vec::new()
+            }
         }
         Command::ClearFilters => {
             state.filter = Default::default();
@@ -224,10 +249,13 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
             Vec::new()
         }
         Command::ClearOverride => match state.require_open() {
-            Some(id) => vec![Effect::SetTier {
-                conversation_id: id,
-                tier: None,
-            }],
+            Some(id) => {
+                super::hold::hold(state, id);
+                vec![Effect::SetTier {
+                    conversation_id: id,
+                    tier: None,
+                }]
+            }
             None => Vec::new(),
         },
         Command::Done => match state.require_open() {
@@ -262,5 +290,9 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
         Command::Hide => popups::outbox::moderate(state, Moderation::Hide),
         Command::Unhide => popups::outbox::moderate(state, Moderation::Unhide),
         Command::Delete => popups::outbox::moderate(state, Moderation::Delete),
+        Command::Undo => super::undo::undo_last(state),
+        Command::Visual => selection::toggle_visual(state),
+        Command::Mark => selection::toggle_mark(state),
+        Command::Spam => selection::run(state, BulkAction::Spam),
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::model::{Conversation, Kind, OutboxState, Platform};
 use crate::store::OutboxItem;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Values in the cache, for cycling the platform/brand/location filters: read from
 /// the store at start and after each ingest, plus any seen in loaded rows.
@@ -12,6 +12,9 @@ pub struct Facets {
     pub platforms: BTreeSet<Platform>,
     pub brands: BTreeSet<String>,
     pub locations: BTreeSet<String>,
+    /// The locations each brand has conversations at (the location filter
+    /// offers the selected brand's).
+    pub brand_locations: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl Facets {
@@ -23,6 +26,12 @@ impl Facets {
             }
             if let Some(l) = &c.location {
                 self.locations.insert(l.clone());
+                if let Some(b) = &c.brand {
+                    self.brand_locations
+                        .entry(b.clone())
+                        .or_default()
+                        .insert(l.clone());
+                }
             }
         }
     }

@@ -79,17 +79,19 @@ pub fn execute(
             tier,
         } => Inbox::new(store, &state.config, assess)
             .retier(conversation_id, tier, now)
-            .map(|()| Action::Applied {
+            .map(|undo| Action::Undoable {
                 message: match tier {
                     Some(t) => format!("tier set to T{} ({})", t.number(), t.name()),
                     None => "tier override cleared".into(),
                 },
+                undo,
             }),
         Effect::MarkDone(id) => {
             Inbox::new(store, &state.config, assess)
-                .done(id)
-                .map(|()| Action::Applied {
+                .done(id, now)
+                .map(|undo| Action::Undoable {
                     message: "marked done".into(),
+                    undo,
                 })
         }
         Effect::Snooze {
@@ -97,11 +99,12 @@ pub fn execute(
             until,
         } => Inbox::new(store, &state.config, assess)
             .snooze(conversation_id, until, now)
-            .map(|()| Action::Applied {
+            .map(|undo| Action::Undoable {
                 message: format!(
                     "snoozed until {}",
                     super::text::local_time(until, now, state.offset)
                 ),
+                undo,
             }),
         Effect::LoadAccounts => store
             .account_states()
@@ -132,6 +135,15 @@ pub fn execute(
                 conversation_id: item.conversation_id,
                 text: item.body,
             }),
+        Effect::Bulk { ids, action } => Inbox::new(store, &state.config, assess)
+            .bulk(&ids, action, Some(&state.playbooks), now)
+            .map(|outcome| Action::Undoable {
+                message: outcome.describe(),
+                undo: outcome.undo,
+            }),
+        Effect::Undo { what, undo } => Inbox::new(store, &state.config, assess)
+            .undo(&undo, now)
+            .map(|outcome| Action::Undone { what, outcome }),
     };
     Some(result.unwrap_or_else(|e| {
         tracing::warn!(error = %e, "action failed");
@@ -199,5 +211,13 @@ fn load_facets(store: &Store) -> crate::store::Result<Facets> {
             .distinct_values(FilterColumn::Location)?
             .into_iter()
             .collect(),
+        brand_locations: store.brand_locations()?.into_iter().fold(
+            std::collections::BTreeMap::new(),
+            |mut map: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+             (brand, location)| {
+                map.entry(brand).or_default().insert(location);
+                map
+            },
+        ),
     })
 }

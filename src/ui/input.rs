@@ -114,6 +114,7 @@ fn on_composer_key(state: &mut State, ev: KeyEvent) -> Vec<Effect> {
             | Command::NextBlank
             | Command::PrevBlank
             | Command::Editor
+            | Command::ClearDraft
             | Command::Playbooks
             | Command::Cancel
             | Command::FocusNext
@@ -125,7 +126,9 @@ fn on_composer_key(state: &mut State, ev: KeyEvent) -> Vec<Effect> {
             return command(state, cmd);
         }
     }
-    state.composer.input(ratatui_textarea::Input::from(ev));
+    if !super::composer_keys::edit(&mut state.composer, &ev) {
+        state.composer.input(ratatui_textarea::Input::from(ev));
+    }
     // An emptied draft is no longer the holding reply a playbook put there.
     if state.composer.is_empty()
         && let Some(id) = state.draft_for

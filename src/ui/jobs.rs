@@ -6,10 +6,11 @@
 //!
 //! The order lane is the one writer here: once a minute it lets overdue
 //! conversations climb the queue (`Store::refresh_order`), a write the UI task
-//! never waits for.
+//! never waits for. Its first run also brings previews an older hearth chose
+//! up to date (`Store::refresh_stale_previews`, in small transactions).
 
 use super::action::Action;
-use crate::model::{PromotionSteps, QueueFilter};
+use crate::model::{Assess, PromotionSteps, QueueFilter};
 use crate::store::Store;
 use chrono::Utc;
 use std::path::Path;
@@ -67,11 +68,20 @@ pub struct Jobs {
     counts: Single,
     order: Single,
     done: UnboundedSender<Done>,
+    /// Triage, for the previews the order lane brings up to date.
+    assess: Arc<dyn Assess + Send + Sync>,
 }
+
+/// Stale previews refreshed per transaction, so sync never waits long for the lock.
+const PREVIEW_BATCH: usize = 500;
 
 impl Jobs {
     /// Open a connection per lane on the cache at `db`.
-    pub fn open(db: &Path, done: UnboundedSender<Done>) -> crate::store::Result<Jobs> {
+    pub fn open(
+        db: &Path,
+        done: UnboundedSender<Done>,
+        assess: Arc<dyn Assess + Send + Sync>,
+    ) -> crate::store::Result<Jobs> {
         let lane = || -> crate::store::Result<Single> {
             Ok(Single {
                 store: Arc::new(Mutex::new(Store::open(db)?)),
@@ -84,6 +94,7 @@ impl Jobs {
             counts: lane()?,
             order: lane()?,
             done,
+            assess,
         })
     }
 
@@ -107,9 +118,10 @@ impl Jobs {
         single.running = true;
         let store = single.store.clone();
         let done = self.done.clone();
+        let assess = self.assess.clone();
         tokio::task::spawn_blocking(move || {
-            let store = store.lock().unwrap_or_else(PoisonError::into_inner);
-            let action = run(&store, request);
+            let mut store = store.lock().unwrap_or_else(PoisonError::into_inner);
+            let action = run(&mut store, &*assess, request);
             // The receiver is gone only when the UI is shutting down.
             let _ = done.send(Done { lane, action });
         });
@@ -125,20 +137,35 @@ impl Jobs {
     }
 }
 
-fn run(store: &Store, request: Request) -> Action {
+fn run(store: &mut Store, assess: &dyn Assess, request: Request) -> Action {
     let result = match request {
         Request::Search(query) => store
             .search(&query, SEARCH_LIMIT)
             .map(|rows| Action::SearchResults { query, rows }),
         Request::Counts(filter) => store.counts(&filter, Utc::now()).map(Action::Counts),
-        Request::RefreshOrder(steps) => store
-            .refresh_order(Utc::now(), &steps)
-            .map(|moved| Action::OrderRefreshed { moved }),
+        Request::RefreshOrder(steps) => refresh_previews(store, assess).and_then(|previews| {
+            store
+                .refresh_order(Utc::now(), &steps)
+                .map(|moved| Action::OrderRefreshed {
+                    moved: moved + previews,
+                })
+        }),
     };
     result.unwrap_or_else(|e| {
         tracing::warn!(error = %e, "background read failed");
         Action::Error(e.to_string())
     })
+}
+
+/// Every stale preview, a batch per transaction; how many changed.
+fn refresh_previews(store: &mut Store, assess: &dyn Assess) -> crate::store::Result<usize> {
+    let mut total = 0;
+    loop {
+        match store.refresh_stale_previews(assess, PREVIEW_BATCH)? {
+            0 => return Ok(total),
+            n => total += n,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -151,7 +178,8 @@ mod tests {
         let db = dir.path().join("cache.db");
         Store::open(&db).expect("create");
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let mut jobs = Jobs::open(&db, tx).expect("jobs");
+        let mut jobs =
+            Jobs::open(&db, tx, Arc::new(crate::demo::test_assess::KeywordAssess)).expect("jobs");
         // A burst: "a" runs, "ab" waits, then "abc" replaces "ab".
         for q in ["a", "ab", "abc"] {
             jobs.request(Request::Search(q.into()));

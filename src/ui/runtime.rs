@@ -52,7 +52,7 @@ pub async fn run(ctx: UiContext, mut events: UnboundedReceiver<SyncEvent>) -> an
     }]);
     // Search as you type and the tier counts read on their own connections.
     let (jobs_done, mut jobs_rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut jobs = Jobs::open(&ctx.db_path, jobs_done)
+    let mut jobs = Jobs::open(&ctx.db_path, jobs_done, ctx.assess.clone())
         .with_context(|| format!("opening the cache {}", ctx.db_path.display()))?;
     let mut exec = Executor {
         store: &mut store,
@@ -295,7 +295,7 @@ fn edit_in_editor(guard: &mut TerminalGuard, draft: &str) -> Result<String, Stri
         .suffix(".txt")
         .tempfile()
         .map_err(|e| format!("cannot create a temp file: {e}"))?;
-    file.write_all(draft.as_bytes())
+    file.write_all(super::composer_keys::editor_file_text(draft).as_bytes())
         .and_then(|()| file.flush())
         .map_err(|e| format!("cannot write the draft: {e}"))?;
     let editor = std::env::var("VISUAL")

@@ -140,6 +140,12 @@ pub struct State {
     /// Conversations whose draft is a holding reply (an acknowledgment playbook
     /// was inserted): sending it leaves the response clock running.
     pub ack_drafts: HashSet<i64>,
+    /// A re-tiered conversation the selection stays on until the cursor moves.
+    pub held: Option<super::hold::Held>,
+    /// Rows selected for a bulk action (marks and a visual range).
+    pub selection: super::selection::Selection,
+    /// Undo tokens of this session's actions, newest last.
+    pub undo: super::undo::UndoStack,
     /// The minute (Unix time / 60) the stored queue order was last refreshed for.
     pub order_minute: i64,
 
@@ -196,6 +202,9 @@ impl State {
             draft_for: None,
             drafts: HashMap::new(),
             ack_drafts: HashSet::new(),
+            held: None,
+            selection: Default::default(),
+            undo: Default::default(),
             order_minute: now.timestamp().div_euclid(60),
             accounts: BTreeMap::new(),
             account_rows: Vec::new(),

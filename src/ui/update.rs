@@ -8,6 +8,12 @@ use super::state::{Focus, GuardStop, NOTICE_SECS, Overlay, State, new_composer};
 use crate::inbox::{ModerateDecision, ReplyDecision, When};
 
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    let fx = reduce(state, action);
+    super::hold::after(state, &fx);
+    fx
+}
+
+fn reduce(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Key(ev) => input::on_key(state, ev),
         Action::Command(cmd) => command(state, cmd),
@@ -62,6 +68,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.open_strikes = strikes;
             state.message_states = message_states.into_iter().collect();
             if let Some(c) = &conversation {
+                super::hold::refresh_row(state, c);
                 switch_draft(state, c.id);
                 if state.open.as_ref().map(|o| o.id) != Some(c.id) {
                     state.thread_scroll = 0;
@@ -104,8 +111,16 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     text.push_str("; ");
                     text.push_str(&strike.describe());
                 }
-                state.notice(text, false);
-                let mut fx = vec![Effect::LoadOutbox];
+                if outcome.left_queue {
+                    text.push_str("; out of the queue");
+                }
+                match outcome.undo {
+                    Some(undo) => super::undo::record(state, text, undo),
+                    None => state.notice(text, false),
+                }
+                // A hide takes its conversation out of the queue.
+                let mut fx = state.reload();
+                fx.push(Effect::LoadOutbox);
                 fx.push(Effect::LoadConversation(request.conversation_id));
                 fx
             }
@@ -148,13 +163,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::EditorDone(result) => {
             match result {
                 Ok(text) => {
-                    let clean = super::text::clean(&text).into_owned();
-                    let lines = clean
-                        .trim_end_matches('\n')
-                        .lines()
-                        .map(String::from)
-                        .collect();
-                    state.composer = new_composer(lines);
+                    let clean = super::text::clean(&text);
+                    state.composer = new_composer(super::composer_keys::draft_from_editor(&clean));
                     state
                         .composer
                         .move_cursor(ratatui_textarea::CursorMove::Bottom);
@@ -189,7 +199,25 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.notice(message, false);
             vec![Effect::LoadOutbox]
         }
+        Action::Undoable { message, undo } => {
+            super::undo::record(state, message, undo);
+            reload_all(state)
+        }
+        Action::Undone { what, outcome } => {
+            state.notice(format!("{what}: {}", outcome.describe()), false);
+            reload_all(state)
+        }
     }
+}
+
+/// After a write the queue, the open thread and the outbox may all have changed.
+fn reload_all(state: &mut State) -> Vec<Effect> {
+    let mut fx = state.reload();
+    if let Some(c) = &state.open {
+        fx.push(Effect::LoadConversation(c.id));
+    }
+    fx.push(Effect::LoadOutbox);
+    fx
 }
 
 /// Everything the first screen needs: the queue, counts, filter values, accounts,
@@ -220,9 +248,12 @@ fn on_queue_loaded(
     }
     // Keep the cursor on the same conversation when it is still queued.
     let keep = state.queue.get(state.selected).map(|c| c.id);
-    state.queue = rows;
+    let old = std::mem::replace(&mut state.queue, rows);
     if let Some(i) = keep.and_then(|id| state.queue.iter().position(|c| c.id == id)) {
         state.selected = i;
+        state.held = None;
+    } else if super::hold::reinsert(state, &old) {
+        // Re-tiered out of the filter: kept in view until the cursor moves.
     } else {
         state.selected = state.selected.min(state.queue.len().saturating_sub(1));
     }

@@ -1,6 +1,9 @@
 //! Fixed data for UI tests: a state built from known conversations at a fixed time.
 
+mod bulk_tests;
+mod editing_tests;
 mod effects_tests;
+mod focus_tests;
 mod snapshots;
 mod sync_snapshots;
 mod sync_tests;

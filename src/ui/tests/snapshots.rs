@@ -23,6 +23,70 @@ fn main_screen() {
     snap_both("main", &mut loaded_state());
 }
 
+/// No row with an acknowledgment clock: the ack column gives its width to the
+/// message, which takes whatever the fixed columns leave.
+#[test]
+fn queue_header_and_wide_previews() {
+    let mut s = loaded_state();
+    let mut rows = conversations();
+    rows[0].ack_due_at = None;
+    rows[2].preview =
+        "My e-bike battery died after two weeks and the shop says it is not covered by the warranty"
+            .into();
+    feed(
+        &mut s,
+        Action::QueueLoaded {
+            rows,
+            append: false,
+            more: false,
+        },
+    );
+    for (w, h) in SIZES {
+        let text = screen(&s, w, h);
+        let header = text.lines().nth(1).unwrap_or_default();
+        assert!(header.contains(" T ") && header.contains("due") && header.contains("from"));
+        assert!(
+            header.contains("message") && !header.contains("ack"),
+            "{header}"
+        );
+        let jin = text
+            .lines()
+            .find(|l| l.contains("Jin Park"))
+            .unwrap_or_default();
+        // At 140 columns the preview used to be cut to 18 characters.
+        assert!(
+            jin.contains("My e-bike battery died after two weeks"),
+            "{jin}"
+        );
+    }
+    snap_both("queue_previews", &mut s);
+}
+
+#[test]
+fn a_retiered_row_outside_the_filter_stays_marked_until_the_cursor_moves() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Char('1'));
+    feed(
+        &mut s,
+        Action::QueueLoaded {
+            rows: conversations()[..1].to_vec(),
+            append: false,
+            more: false,
+        },
+    );
+    key(&mut s, KeyCode::Char('t'));
+    key(&mut s, KeyCode::Char('3'));
+    feed(
+        &mut s,
+        Action::QueueLoaded {
+            rows: Vec::new(),
+            append: false,
+            more: false,
+        },
+    );
+    snap_both("retiered_held", &mut s);
+}
+
 #[test]
 fn thread_focused_with_review() {
     let mut s = loaded_state();
@@ -39,6 +103,27 @@ fn composer_with_a_draft() {
     key(&mut s, KeyCode::Char('r'));
     typed(&mut s, "Yes! We deliver to Eastside on Saturdays.");
     snap_both("composer", &mut s);
+}
+
+/// A long draft: the focused composer grows (up to half its column) and the
+/// bottom line lists the keys that work while typing.
+#[test]
+fn composer_grows_with_a_long_draft() {
+    let mut s = loaded_state();
+    key(&mut s, KeyCode::Char('r'));
+    typed(&mut s, "Hi Maria,");
+    for line in [
+        "",
+        "Yes! We deliver to Eastside on Saturdays between 9:00 and 13:00, and the delivery is free for cakes.",
+        "",
+        "Could you tell me the name on the order and a phone number for the driver?",
+        "",
+        "Alex",
+    ] {
+        key(&mut s, KeyCode::Enter);
+        typed(&mut s, line);
+    }
+    snap_both("composer_grown", &mut s);
 }
 
 #[test]

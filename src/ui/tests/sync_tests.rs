@@ -418,6 +418,12 @@ fn filter_values_come_from_the_store() {
                 .into_iter()
                 .collect(),
             locations: ["Airport".to_string()].into_iter().collect(),
+            brand_locations: [(
+                "Zed Coffee".to_string(),
+                ["Airport".to_string()].into_iter().collect(),
+            )]
+            .into_iter()
+            .collect(),
         }),
     );
     key(&mut s, KeyCode::Char('P'));

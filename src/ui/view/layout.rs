@@ -24,10 +24,15 @@ pub fn areas(area: Rect, state: &State) -> Areas {
 
     let composing = state.focus == Focus::Composer;
     if area.width >= WIDE {
-        let queue_w = (body.width * 42 / 100).max(40).min(body.width);
+        // The queue takes a little over half: its message column is what a
+        // morning is scanned by. The thread keeps 56 columns where it can.
+        let queue_w = (body.width * 55 / 100)
+            .min(body.width.saturating_sub(56))
+            .max(40)
+            .min(body.width);
         let queue = Rect::new(body.x, body.y, queue_w, body.height);
         let right = Rect::new(body.x + queue_w, body.y, body.width - queue_w, body.height);
-        let composer_h = composer_height(right.height, composing, 8);
+        let composer_h = composer_height(right.height, composing, 8, wants(state, right.width));
         let thread = Rect::new(right.x, right.y, right.width, right.height - composer_h);
         let composer = Rect::new(right.x, right.y + thread.height, right.width, composer_h);
         return Areas {
@@ -55,7 +60,7 @@ pub fn areas(area: Rect, state: &State) -> Areas {
     // Short stacked screens (80×24) keep the composer out of the way until `r`:
     // the queue and the thread need every line.
     let composer_h = if composing || body.height >= 30 {
-        composer_height(body.height, composing, 6)
+        composer_height(body.height, composing, 6, wants(state, body.width))
     } else {
         0
     };
@@ -77,12 +82,33 @@ pub fn areas(area: Rect, state: &State) -> Areas {
     }
 }
 
-/// The composer grows while typing; it disappears on short screens unless focused.
-fn composer_height(available: u16, composing: bool, focused_h: u16) -> u16 {
-    let h = if composing { focused_h } else { 4 };
-    if available < 14 && !composing {
-        0
-    } else {
-        h.min(available / 2)
+/// The composer grows while typing: at least `focused_h` rows, more as the draft
+/// needs them (`wants`), up to half the height. Unfocused it shrinks back to 4
+/// rows, and disappears on short screens.
+fn composer_height(available: u16, composing: bool, focused_h: u16, wants: u16) -> u16 {
+    if !composing {
+        return if available < 14 {
+            0
+        } else {
+            4.min(available / 2)
+        };
     }
+    wants.max(focused_h).min(available / 2)
+}
+
+/// Rows the composer needs at `width` to show the whole draft as it wraps, the
+/// guard warnings above it, its borders and a spare row to type into.
+fn wants(state: &State, width: u16) -> u16 {
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let rows: usize = state
+        .composer
+        .lines()
+        .iter()
+        .map(|l| crate::width::width(l).div_ceil(inner).max(1))
+        .sum();
+    let guard = state.guard.as_ref().map_or(0, |g| {
+        let current = state.draft_for == Some(g.conversation_id) && g.text == state.draft_text();
+        if current { g.warnings.len() + 1 } else { 0 }
+    });
+    u16::try_from(rows + guard + 3).unwrap_or(u16::MAX)
 }

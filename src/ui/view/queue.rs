@@ -40,12 +40,14 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
 
     if rows.is_empty() {
         let text = match &state.search {
-            Some(s) if s.query.trim().is_empty() => "type to search every message in the cache",
-            Some(_) => "no matches",
-            None => "nothing waiting: the queue is clear",
+            Some(s) if s.query.trim().is_empty() => {
+                "type to search every message in the cache".to_string()
+            }
+            Some(_) => "no matches".to_string(),
+            None => crate::ui::filters::empty_queue_text(state),
         };
         let line = Line::styled(
-            fit(text, usize::from(inner.width)),
+            fit(&text, usize::from(inner.width)),
             Style::default().fg(state.theme.dim),
         );
         frame.render_widget(Paragraph::new(line), inner);
@@ -53,10 +55,11 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     }
 
     // A header row names the columns when there is room for it.
+    let columns = Columns::for_rows(rows, usize::from(inner.width));
     let mut inner = inner;
     if inner.height >= 4 {
         let header = Line::styled(
-            fit(&header(usize::from(inner.width)), usize::from(inner.width)),
+            fit(&header(&columns), usize::from(inner.width)),
             Style::default()
                 .fg(state.theme.dim)
                 .add_modifier(Modifier::UNDERLINED),
@@ -77,7 +80,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         .enumerate()
         .skip(top)
         .take(height)
-        .map(|(i, c)| row(state, c, usize::from(inner.width), i == cursor))
+        .map(|(i, c)| row(state, c, &columns, i == cursor))
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
 }
@@ -85,21 +88,52 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
 /// Width of the acknowledgment column, its separating space included.
 const ACK_WIDTH: usize = 9;
 
+/// Which columns a queue row has at a width; the message takes what is left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Columns {
+    pub width: usize,
+    /// The ack column: only when the pane is wide enough and some loaded row
+    /// has an acknowledgment clock or a holding reply to show.
+    pub ack: bool,
+    pub author: usize,
+}
+
+impl Columns {
+    pub fn for_rows(rows: &[Conversation], width: usize) -> Columns {
+        Columns {
+            width,
+            ack: width >= 50 && rows.iter().any(has_ack),
+            author: match width {
+                90.. => 16,
+                70.. => 14,
+                _ => 12,
+            },
+        }
+    }
+}
+
+/// Whether `ack_column` shows anything for `c` (without formatting it).
+fn has_ack(c: &Conversation) -> bool {
+    c.status == Status::Open
+        && (c.acknowledged_at.is_some()
+            || (c.kind == Kind::Dm && c.tier == Tier::Revenue && c.ack_due_at.is_some()))
+}
+
 /// Column names, laid out exactly as `row` lays out its cells.
-fn header(width: usize) -> String {
+fn header(columns: &Columns) -> String {
     let mut out = format!(" {:<3}{:>7} ", "T", "due");
-    if width >= 50 {
+    if columns.ack {
         out.push_str(&pad("ack", ACK_WIDTH));
     }
     out.push_str(&pad("via", 4));
-    let author_w = if width >= 70 { 16 } else { 12 };
-    out.push_str(&pad("from", author_w));
+    out.push_str(&pad("from", columns.author));
     out.push_str(" message");
     out
 }
 
 /// `T1  42m   9m     IG  Maria Lopez    How much for…`
-fn row<'a>(state: &State, c: &Conversation, width: usize, selected: bool) -> Line<'a> {
+fn row<'a>(state: &State, c: &Conversation, columns: &Columns, selected: bool) -> Line<'a> {
+    let width = columns.width;
     let theme = &state.theme;
     let mut spans: Vec<Span> = Vec::new();
     let mut used = 0;
@@ -112,9 +146,10 @@ fn row<'a>(state: &State, c: &Conversation, width: usize, selected: bool) -> Lin
         spans.push(Span::styled(text, style));
     };
 
-    // A visible cursor mark, so the selection reads even without colour.
-    let cursor = if selected { "▌" } else { " " };
-    push(&mut spans, cursor.into(), Style::default().fg(theme.accent));
+    // A visible cursor mark, so the cursor reads even without colour; a row
+    // selected for a bulk action carries its own mark (`ui::selection`).
+    let (cursor, cursor_style) = crate::ui::selection::row_mark(state, c.id, selected);
+    push(&mut spans, cursor.into(), cursor_style);
     push(
         &mut spans,
         format!("T{}", c.tier.number()),
@@ -138,7 +173,7 @@ fn row<'a>(state: &State, c: &Conversation, width: usize, selected: bool) -> Lin
     let (due, due_style) = due_column(state, c);
     push(&mut spans, format!("{due:>7} "), due_style);
 
-    if width >= 50 {
+    if columns.ack {
         let ack = ack_column(state, c);
         let style = match &ack {
             Some(text) if text.starts_with('-') => Style::default().fg(theme.overdue),
@@ -154,13 +189,23 @@ fn row<'a>(state: &State, c: &Conversation, width: usize, selected: bool) -> Lin
         pad(c.platform.short(), 4),
         Style::default().fg(theme.dim),
     );
-    let author_w = if width >= 70 { 16 } else { 12 };
     push(
         &mut spans,
-        pad(&clean_line(&c.author), author_w),
+        pad(&clean_line(&c.author), columns.author),
         Style::default().add_modifier(Modifier::BOLD),
     );
     push(&mut spans, " ".into(), Style::default());
+    let held = crate::ui::hold::is_held_outside(state, c);
+    if held {
+        // Re-tiered out of the filter; kept until the cursor moves on.
+        push(
+            &mut spans,
+            "out of view · ".into(),
+            Style::default()
+                .fg(theme.dim)
+                .add_modifier(Modifier::ITALIC),
+        );
+    }
     for (flag, style) in flags(state, c) {
         push(&mut spans, flag, style);
     }
@@ -173,8 +218,14 @@ fn row<'a>(state: &State, c: &Conversation, width: usize, selected: bool) -> Lin
     );
 
     let mut line = Line::from(spans);
+    let dim = if held {
+        Modifier::DIM
+    } else {
+        Modifier::empty()
+    };
+    line = line.style(Style::default().add_modifier(dim));
     if selected {
-        line = line.style(theme.selected());
+        line = line.style(theme.selected().add_modifier(dim));
         // Fill the rest of the row so the highlight spans the pane.
         if used < width {
             line.spans.push(Span::raw(" ".repeat(width - used)));

@@ -280,19 +280,20 @@ fn second_line<'a>(state: &State, width: usize) -> Line<'a> {
         };
         return Line::styled(fit(&clean_line(&n.text), width), style);
     }
-    let hints: Vec<String> = [
-        (Command::Help, "help"),
-        (Command::Reply, "reply"),
-        (Command::Playbooks, "playbooks"),
-        (Command::Retier, "tier"),
-        (Command::Done, "done"),
-        (Command::Snooze, "snooze"),
-        (Command::Search, "search"),
-        (Command::Quit, "quit"),
-    ]
-    .into_iter()
-    .filter_map(|(cmd, what)| Some(format!("{} {what}", state.keymap.first_key(cmd)?)))
-    .collect();
+    if let Some(text) = crate::ui::selection::hint_line(state) {
+        return Line::styled(
+            fit(&text, width),
+            Style::default()
+                .fg(state.theme.accent)
+                .add_modifier(Modifier::BOLD),
+        );
+    }
+    let typing = state.focus == crate::ui::state::Focus::Composer && state.overlay.is_none();
+    let hints: Vec<String> = if typing {
+        crate::ui::composer_keys::hints(state)
+    } else {
+        general_hints(state)
+    };
     // Drop hints from the end until they fit.
     let mut text = String::new();
     for h in hints {
@@ -307,4 +308,21 @@ fn second_line<'a>(state: &State, width: usize) -> Line<'a> {
         text = next;
     }
     Line::styled(text, Style::default().fg(state.theme.dim))
+}
+
+/// The bottom line's keys outside text fields.
+fn general_hints(state: &State) -> Vec<String> {
+    [
+        (Command::Help, "help"),
+        (Command::Reply, "reply"),
+        (Command::Playbooks, "playbooks"),
+        (Command::Retier, "tier"),
+        (Command::Done, "done"),
+        (Command::Snooze, "snooze"),
+        (Command::Search, "search"),
+        (Command::Quit, "quit"),
+    ]
+    .into_iter()
+    .filter_map(|(cmd, what)| Some(format!("{} {what}", state.keymap.first_key(cmd)?)))
+    .collect()
 }

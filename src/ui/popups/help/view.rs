@@ -52,7 +52,7 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
         ),
         (
             "from · message",
-            "the customer and their latest message; first: window left, send failed",
+            "the customer and what they wait about (nudges like \"?\" skipped); first: window left, send failed; out of view = re-tiered outside the filter, kept until you move on",
         ),
     ];
     for (k, what) in columns {
@@ -68,6 +68,10 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
         (
             "composer",
             "keys type; esc/tab leave; send, playbooks, $EDITOR keys above work",
+        ),
+        (
+            "composer editing",
+            "up/down by wrapped row; ctrl-home/end start/end of draft; ctrl-k deletes to the end of the line (a blank line: the line); ctrl-u undo, ctrl-r redo",
         ),
         (
             "search",
@@ -87,6 +91,10 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
             "j/k choose; r or enter resends, d dismisses, esc closes",
         ),
         ("confirm", "y carries it out; n or esc cancels"),
+        (
+            "selection",
+            "space marks, v a range; d x t T z S act on every selected row; esc clears",
+        ),
         (
             "accounts",
             "j/k scroll, ctrl-r refresh, any other key closes",

@@ -79,8 +79,29 @@ pub fn moderate(state: &mut State, action: Moderation) -> Vec<Effect> {
         request,
         author,
         preview: target.body.clone(),
+        bulk: Vec::new(),
     }));
     Vec::new()
+}
+
+/// Hide every selected conversation: ask why once (each is a strike); the
+/// core checks each on its own (a complaint or a DM is refused, the rest go).
+pub fn ask_bulk_reason(state: &mut State, ids: Vec<i64>) {
+    let Some(&first) = ids.first() else {
+        return;
+    };
+    state.overlay = Some(Overlay::Reason(ReasonPrompt {
+        request: ModerateRequest {
+            conversation_id: first,
+            action: Moderation::Hide,
+            reason: None,
+            target_id: None,
+            force: false,
+        },
+        author: format!("Hide the newest comment of {} selected", ids.len()),
+        preview: "complaints, DMs and reviews are refused and left alone".into(),
+        bulk: ids,
+    }));
 }
 
 /// Keys in the reason chooser: a reason's letter (or 1-5) picks it, esc cancels.
@@ -108,6 +129,13 @@ pub fn on_reason_key(state: &mut State, mut prompt: ReasonPrompt, ev: KeyEvent) 
         return Vec::new();
     };
     prompt.request.reason = Some(reason);
+    if !prompt.bulk.is_empty() {
+        crate::ui::selection::clear(state);
+        return vec![Effect::Bulk {
+            ids: prompt.bulk,
+            action: crate::inbox::BulkAction::Hide(reason),
+        }];
+    }
     if prompt.request.action == Moderation::Delete {
         // Deleting cannot be undone: always ask, whatever the guards say.
         state.overlay = Some(Overlay::Confirm(Confirm {

@@ -28,6 +28,8 @@ pub struct ReasonPrompt {
     pub request: ModerateRequest,
     pub author: String,
     pub preview: String,
+    /// A bulk hide: every selected conversation (empty: just `request`).
+    pub bulk: Vec<i64>,
 }
 
 /// The reasons in chooser order, with their keys.

@@ -218,11 +218,19 @@ pub fn render_reason(state: &State, frame: &mut Frame, area: Rect) {
 
 fn reason_lines(state: &State, prompt: &ReasonPrompt, width: usize) -> Vec<Line<'static>> {
     let theme = &state.theme;
+    // A bulk hide names how many, and what the core will leave alone.
+    let (head, text) = if prompt.bulk.is_empty() {
+        (
+            format!("{}'s message:", clean_line(&prompt.author)),
+            format!("“{}”", clean_line(cap(&prompt.preview, PREVIEW_CAP).0)),
+        )
+    } else {
+        (format!("{}:", prompt.author), prompt.preview.clone())
+    };
     let mut out = vec![Line::styled(
-        fit(&format!("{}'s message:", clean_line(&prompt.author)), width),
+        fit(&head, width),
         Style::default().add_modifier(Modifier::BOLD),
     )];
-    let text = format!("“{}”", clean_line(cap(&prompt.preview, PREVIEW_CAP).0));
     for l in wrap(&text, width.max(1)).into_iter().take(2) {
         out.push(Line::styled(l, Style::default().fg(theme.inbound)));
     }

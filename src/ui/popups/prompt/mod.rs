@@ -6,8 +6,10 @@ pub mod view;
 
 pub use model::SnoozeChoice;
 
+use crate::inbox::BulkAction;
 use crate::model::Tier;
 use crate::ui::action::{Command, Effect};
+use crate::ui::selection;
 use crate::ui::state::{Overlay, State};
 use chrono::{DateTime, Datelike, Duration, NaiveTime, TimeZone, Utc, Weekday};
 use crossterm::event::{KeyCode, KeyEvent};
@@ -63,23 +65,35 @@ pub fn on_snooze_key(
             None
         }
     };
-    match (pick, state.open.as_ref()) {
-        (Some(i), Some(c)) => vec![Effect::Snooze {
+    let Some(i) = pick else {
+        return Vec::new();
+    };
+    let until = snooze_until(SnoozeChoice::ALL[i], state.now, state.offset);
+    if !selection::targets(state).is_empty() {
+        return selection::run(state, BulkAction::Snooze(until));
+    }
+    match state.open.as_ref() {
+        Some(c) => vec![Effect::Snooze {
             conversation_id: c.id,
-            until: snooze_until(SnoozeChoice::ALL[i], state.now, state.offset),
+            until,
         }],
-        _ => Vec::new(),
+        None => Vec::new(),
     }
 }
 
 fn retier(state: &mut State, tier: Option<Tier>) -> Vec<Effect> {
-    match state.open.as_ref() {
-        Some(c) => vec![Effect::SetTier {
-            conversation_id: c.id,
-            tier,
-        }],
-        None => Vec::new(),
+    if !selection::targets(state).is_empty() {
+        return selection::run(state, BulkAction::Retier(tier));
     }
+    let Some(id) = state.open.as_ref().map(|c| c.id) else {
+        return Vec::new();
+    };
+    // The selection stays on it, even if the new tier is outside the filter.
+    crate::ui::hold::hold(state, id);
+    vec![Effect::SetTier {
+        conversation_id: id,
+        tier,
+    }]
 }
 
 /// When a snooze choice ends, in the local offset.
