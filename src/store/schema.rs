@@ -216,6 +216,17 @@ const MIGRATIONS: &[&str] = &[
     -- A reply's delivery decides whether it answers: found from its message.
     CREATE INDEX outbox_message ON outbox (message_id);
     "#,
+    // 7: learning from overrides. Triage learns from each conversation's latest
+    // tier example; a reset forgets the examples up to `after_example` (the
+    // override history itself stays, for the backtest).
+    r#"
+    CREATE TABLE learning_resets (
+        id              INTEGER PRIMARY KEY,
+        after_example   INTEGER NOT NULL,   -- tier_examples.id; this one and older are forgotten
+        created_at      INTEGER NOT NULL
+    );
+    CREATE INDEX tier_examples_conversation ON tier_examples (conversation_id, id);
+    "#,
 ];
 
 /// The schema version this build writes.

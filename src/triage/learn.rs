@@ -1,0 +1,486 @@
+//! Learning from the user's tier overrides: sparse per-user weight deltas over the
+//! shipped model's hashed features (words, word pairs, character n-grams).
+//!
+//! **The model.** The adapted scores of a message are the shipped model's scores
+//! plus `Δ·x`, where `x` is the message's hashed n-gram vector (the same buckets
+//! and values the shipped model reads) and `Δ` holds one row of five tier weights
+//! per bucket the user's corrections touched. The dense signals (phrase hits, tone,
+//! kind, the rules' own tier) are not adapted: they are what the shipped model
+//! learned across domains, and a handful of corrections should not move every DM
+//! or every question. What a user teaches is the words of their stream.
+//!
+//! **The fit.** Each correction is one example of `(text, tier)`; `Δ` minimises
+//! the softmax cross-entropy of the corrected tiers plus `λ/2·|Δ|²`, a prior that
+//! pulls every delta back to zero, that is toward the shipped weights. It is fitted
+//! by plain SGD as corrections arrive: [`STEPS`] steps on the new example, then one
+//! step on each of the [`REPLAY`] corrections before it (so a new correction does
+//! not wash out older ones). The prior is applied as weight decay on the rows each
+//! step touches. Everything runs in the examples' order with no randomness, so
+//! the state after corrections `1..n` is a pure function of them: learning them
+//! one by one at override time and refitting them all when a cache is opened give
+//! the same deltas, bit for bit. A cleared or replaced override, or a reset,
+//! refits from the remaining corrections.
+//!
+//! **The reason.** When the deltas change the model's tier, or push hard toward
+//! the tier it picked, the reason ends with "learned from N of your corrections":
+//! N counts the corrections to that tier whose n-gram vector is similar to the
+//! message's (cosine ≥ [`SIMILAR`]): the examples that taught it this.
+
+// Numeric model code, as in `linear.rs`.
+#![allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+
+use super::classify::is_filler_word;
+use super::fasthash::WordHasher;
+use super::features::{
+    DENSE, Origin, Signals, Sink, char_gram_count, char_gram_words, char_grams, char_value,
+    visit_without_chars,
+};
+use super::linear::{Breakdown, TIERS, probabilities};
+use super::text::Scanned;
+use crate::model::Tier;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+/// SGD steps on a new correction.
+pub const STEPS: usize = 4;
+/// Earlier corrections replayed (one step each) after a new one.
+pub const REPLAY: usize = 16;
+/// The learning rate.
+const RATE: f32 = 0.6;
+/// The L2 prior's strength (weight decay `RATE·λ` per step on the rows touched).
+const PRIOR: f32 = 0.02;
+/// A correction supports a decision when its vector's cosine with the message's
+/// is at least this (and it moved a message to the tier chosen).
+pub const SIMILAR: f32 = 0.3;
+/// The learned push toward the chosen tier (over the mean of the others, in score
+/// units) above which the reason credits the corrections even when the shipped
+/// model alone would have picked the same tier.
+const CREDIT: f32 = 1.0;
+
+type Rows = HashMap<u32, [f32; TIERS], BuildHasherDefault<WordHasher>>;
+
+/// One hashed feature of a message: bucket, value and where it came from.
+pub type Hashed = (u32, f32, Origin);
+
+/// One correction, ready to learn from.
+#[derive(Debug, Clone)]
+pub struct Correction {
+    /// The `tier_examples` row.
+    pub id: i64,
+    pub tier: Tier,
+    /// The shipped model's scores for its text.
+    pub base: [f32; TIERS],
+    /// Its hashed features, one entry per bucket (repeats summed), by bucket.
+    x: Vec<(u32, f32)>,
+    norm: f32,
+}
+
+impl Correction {
+    pub fn new(id: i64, tier: Tier, base: [f32; TIERS], hashed: &[Hashed]) -> Correction {
+        let x = merged(hashed);
+        let norm = norm(&x);
+        Correction {
+            id,
+            tier,
+            base,
+            x,
+            norm,
+        }
+    }
+}
+
+/// What the user's corrections taught: the deltas and the corrections themselves.
+#[derive(Debug, Clone, Default)]
+pub struct Learned {
+    rows: Rows,
+    corrections: Vec<Correction>,
+}
+
+/// Collects the hashed features a sink is given (dense ones are not adapted).
+struct Collect<'a>(&'a mut Vec<Hashed>);
+
+impl Sink for Collect<'_> {
+    fn add(&mut self, index: u32, value: f32, origin: Origin) {
+        if index >= DENSE {
+            self.0.push((index, value, origin));
+        }
+    }
+}
+
+/// Every hashed feature of a message: words, pairs and char n-grams, with the
+/// values `features::extract` gives them.
+pub fn hashed(s: &Signals<'_>) -> Vec<Hashed> {
+    let mut out = Vec::with_capacity(16 + s.scanned.len() * 24);
+    visit_without_chars(s, &mut Collect(&mut out));
+    let cjk = s.scanned.has_cjk;
+    let n: usize = char_gram_words(s.scanned)
+        .map(|(_, w)| char_gram_count(w, cjk))
+        .sum();
+    let v = char_value(n);
+    for (i, word) in char_gram_words(s.scanned) {
+        let at = i as u16;
+        char_grams(word, cjk, |bucket, start, len| {
+            out.push((
+                bucket,
+                v,
+                Origin::Chars {
+                    word: at,
+                    start,
+                    len,
+                },
+            ));
+        });
+    }
+    out
+}
+
+/// One entry per bucket, by bucket.
+fn merged(hashed: &[Hashed]) -> Vec<(u32, f32)> {
+    let mut x: Vec<(u32, f32)> = hashed.iter().map(|(i, v, _)| (*i, *v)).collect();
+    x.sort_by_key(|p| p.0);
+    let mut out: Vec<(u32, f32)> = Vec::with_capacity(x.len());
+    for (i, v) in x {
+        match out.last_mut() {
+            Some(last) if last.0 == i => last.1 += v,
+            _ => out.push((i, v)),
+        }
+    }
+    out
+}
+
+fn norm(x: &[(u32, f32)]) -> f32 {
+    x.iter().map(|p| p.1 * p.1).sum::<f32>().sqrt()
+}
+
+/// Cosine of two merged vectors (both by bucket).
+fn cosine(a: &[(u32, f32)], an: f32, b: &[(u32, f32)], bn: f32) -> f32 {
+    if an == 0.0 || bn == 0.0 {
+        return 0.0;
+    }
+    let (mut i, mut j, mut dot) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                dot += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    dot / (an * bn)
+}
+
+/// What `x·w` adds to tier `t` over the mean of the other tiers.
+fn lean(row: &[f32; TIERS], t: usize) -> f32 {
+    let others: f32 = row.iter().sum::<f32>() - row[t];
+    row[t] - others / (TIERS - 1) as f32
+}
+
+/// The learned layer's effect on one message (when it has any).
+#[derive(Debug, Clone)]
+pub struct Applied {
+    /// The shipped model's scores, before the deltas.
+    pub shipped: [f32; TIERS],
+    /// What the deltas added per tier.
+    pub added: [f32; TIERS],
+    /// What the deltas added per word (its unigram, half of each pair it is in,
+    /// its char n-grams), so the reason can quote the words that were learned.
+    words: Vec<[f32; TIERS]>,
+    /// The message's hashed features, merged (for counting support).
+    x: Vec<(u32, f32)>,
+    norm: f32,
+}
+
+/// How the reason credits the corrections.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credit {
+    /// Learning changed the model's tier (the reason is then this credit alone).
+    pub changed: bool,
+    /// The corrections that support the decision (see [`SIMILAR`]).
+    pub supporting: usize,
+    /// "learned from 12 of your corrections: 'collab', 'influencer'".
+    pub text: String,
+}
+
+/// A word is quoted when it learned at least this much for the tier.
+const QUOTE: f32 = 0.2;
+const QUOTED_WORDS: usize = 3;
+
+/// The learned side of `--explain`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LearnedPart {
+    /// Corrections learned from in all.
+    pub corrections: usize,
+    /// Of those, the ones that support the chosen tier (see [`SIMILAR`]).
+    pub supporting: usize,
+    /// What the shipped model alone would pick.
+    pub shipped_tier: u8,
+    /// Every feature with a learned delta: `value × delta` per tier.
+    pub features: Vec<super::explain::FeatureRow>,
+    /// The deltas' sum per tier.
+    pub added: [f32; TIERS],
+    /// Shipped + learned.
+    pub scores: [f32; TIERS],
+    pub probabilities: [f32; TIERS],
+}
+
+impl Learned {
+    /// Nothing learned: classify is exactly the shipped model's.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// How many corrections it learned from.
+    pub fn corrections(&self) -> usize {
+        self.corrections.len()
+    }
+
+    /// The rows ids learned from, in order.
+    pub fn ids(&self) -> impl Iterator<Item = i64> + '_ {
+        self.corrections.iter().map(|c| c.id)
+    }
+
+    /// A learned correction by row id (its features are reused by a refit).
+    pub fn correction(&self, id: i64) -> Option<&Correction> {
+        self.corrections.iter().find(|c| c.id == id)
+    }
+
+    /// The learned delta of one bucket, if any.
+    pub fn row(&self, bucket: u32) -> Option<&[f32; TIERS]> {
+        self.rows.get(&bucket)
+    }
+
+    /// How many buckets carry a delta.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// All corrections learned from scratch, in order: what [`Learned::learn`]
+    /// reaches one by one.
+    pub fn fit(corrections: Vec<Correction>) -> Learned {
+        let mut l = Learned::default();
+        for c in corrections {
+            l.learn(c);
+        }
+        l
+    }
+
+    /// Learn one new correction: [`STEPS`] SGD steps on it, then one on each of
+    /// the [`REPLAY`] corrections before it, newest first.
+    pub fn learn(&mut self, c: Correction) {
+        for _ in 0..STEPS {
+            step(&mut self.rows, &c);
+        }
+        for old in self.corrections.iter().rev().take(REPLAY) {
+            step(&mut self.rows, old);
+        }
+        self.corrections.push(c);
+    }
+
+    /// The deltas' scores for merged features.
+    fn added(&self, x: &[(u32, f32)]) -> [f32; TIERS] {
+        let mut out = [0.0; TIERS];
+        for (i, v) in x {
+            if let Some(row) = self.rows.get(i) {
+                for t in 0..TIERS {
+                    out[t] += row[t] * v;
+                }
+            }
+        }
+        out
+    }
+
+    /// Add the deltas to a message's scores. `None` when nothing was learned:
+    /// the shipped model's scores are untouched. The shipped breakdown stays as
+    /// it is (the reason quotes what was learned on its own).
+    pub fn apply(
+        &self,
+        hashed: &[Hashed],
+        scores: &mut [f32; TIERS],
+        breakdown: &Breakdown,
+    ) -> Option<Applied> {
+        if self.is_empty() {
+            return None;
+        }
+        let shipped = *scores;
+        let mut added = [0.0; TIERS];
+        let mut words = vec![[0.0; TIERS]; breakdown.words.len()];
+        for (i, v, origin) in hashed {
+            let Some(row) = self.rows.get(i) else {
+                continue;
+            };
+            let add = |acc: &mut [f32; TIERS], share: f32| {
+                for t in 0..TIERS {
+                    acc[t] += row[t] * v * share;
+                }
+            };
+            add(&mut added, 1.0);
+            match origin {
+                Origin::Word(w) | Origin::Chars { word: w, .. } => {
+                    if let Some(acc) = words.get_mut(usize::from(*w)) {
+                        add(acc, 1.0);
+                    }
+                }
+                Origin::Bigram(w) => {
+                    let w = usize::from(*w);
+                    if w + 1 < words.len() {
+                        add(&mut words[w], 0.5);
+                        add(&mut words[w + 1], 0.5);
+                    }
+                }
+                Origin::Dense(_) => {}
+            }
+        }
+        for t in 0..TIERS {
+            scores[t] += added[t];
+        }
+        let x = merged(hashed);
+        let norm = norm(&x);
+        Some(Applied {
+            shipped,
+            added,
+            words,
+            x,
+            norm,
+        })
+    }
+
+    /// The corrections to `tier` similar to the message: the ones that taught
+    /// the model this decision.
+    pub fn supporting(&self, applied: &Applied, tier: Tier) -> usize {
+        self.corrections
+            .iter()
+            .filter(|c| c.tier == tier && cosine(&applied.x, applied.norm, &c.x, c.norm) >= SIMILAR)
+            .count()
+    }
+
+    /// What the corrections did for this decision: changed the model's tier, or
+    /// pushed hard toward it with similar corrections behind it. `None` when the
+    /// shipped model decided alone.
+    pub fn credit(
+        &self,
+        applied: &Applied,
+        scanned: &Scanned,
+        model_tier: Tier,
+        shipped_tier: Tier,
+    ) -> Option<Credit> {
+        let t = usize::from(model_tier.number() - 1);
+        let pushed = lean(&applied.added, t);
+        let changed = model_tier != shipped_tier && pushed > 0.0;
+        let supporting = if changed || pushed >= CREDIT {
+            self.supporting(applied, model_tier)
+        } else {
+            return None;
+        };
+        if !changed && supporting == 0 {
+            return None;
+        }
+        // The words that learned most for this tier, strongest first.
+        let mut words: Vec<(f32, usize)> = applied
+            .words
+            .iter()
+            .enumerate()
+            .map(|(i, row)| (lean(row, t), i))
+            .filter(|(l, i)| *l >= QUOTE && !is_filler_word(scanned.word(*i)))
+            .collect();
+        words.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut quoted: Vec<String> = Vec::new();
+        for (_, i) in words {
+            let w = format!("'{}'", scanned.word(i));
+            if !quoted.contains(&w) {
+                quoted.push(w);
+            }
+            if quoted.len() == QUOTED_WORDS {
+                break;
+            }
+        }
+        let mut text = match supporting {
+            0 => "learned from your corrections".to_string(),
+            1 => "learned from 1 of your corrections".to_string(),
+            n => format!("learned from {n} of your corrections"),
+        };
+        if changed && !quoted.is_empty() {
+            text = format!("{text}: {}", quoted.join(", "));
+        }
+        Some(Credit {
+            changed,
+            supporting,
+            text,
+        })
+    }
+
+    /// Every learned row the message has, named, with `value × delta` per tier.
+    pub fn explain(
+        &self,
+        hashed: &[Hashed],
+        applied: &Applied,
+        name: impl Fn(Origin) -> String,
+        tier: Tier,
+    ) -> LearnedPart {
+        let mut features: Vec<super::explain::FeatureRow> = Vec::new();
+        for (i, v, origin) in hashed {
+            if let Some(row) = self.rows.get(i) {
+                features.push(super::explain::FeatureRow {
+                    name: name(*origin),
+                    value: *v,
+                    contributions: row.map(|d| d * v),
+                });
+            }
+        }
+        let t = usize::from(tier.number() - 1);
+        features.sort_by(|a, b| {
+            b.contributions[t]
+                .abs()
+                .total_cmp(&a.contributions[t].abs())
+        });
+        let mut scores = applied.shipped;
+        for (s, a) in scores.iter_mut().zip(applied.added) {
+            *s += a;
+        }
+        LearnedPart {
+            corrections: self.corrections(),
+            supporting: self.supporting(applied, tier),
+            shipped_tier: super::classify::model_tier(&probabilities(&applied.shipped)).number(),
+            features,
+            added: applied.added,
+            scores,
+            probabilities: probabilities(&scores),
+        }
+    }
+
+    /// The adapted scores of a correction (for tests and tools).
+    pub fn scores_of(&self, c: &Correction) -> [f32; TIERS] {
+        let mut s = c.base;
+        for (o, a) in s.iter_mut().zip(self.added(&c.x)) {
+            *o += a;
+        }
+        s
+    }
+}
+
+/// One SGD step of softmax cross-entropy on `c`, with the L2 prior as decay of
+/// the rows it touches.
+fn step(rows: &mut Rows, c: &Correction) {
+    let mut logits = c.base;
+    for (i, v) in &c.x {
+        if let Some(row) = rows.get(i) {
+            for t in 0..TIERS {
+                logits[t] += row[t] * v;
+            }
+        }
+    }
+    let p = probabilities(&logits);
+    let target = usize::from(c.tier.number() - 1);
+    let mut g = p.map(|q| -q);
+    g[target] += 1.0;
+    let decay = 1.0 - RATE * PRIOR;
+    for (i, v) in &c.x {
+        let row = rows.entry(*i).or_insert([0.0; TIERS]);
+        for t in 0..TIERS {
+            row[t] = row[t] * decay + RATE * g[t] * v;
+        }
+    }
+}
