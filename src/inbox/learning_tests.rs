@@ -15,57 +15,21 @@ fn t0() -> DateTime<Utc> {
         .expect("valid time")
 }
 
-/// Influencer collaboration requests: the shipped model has no notion of them.
-const TAUGHT: [&str; 20] = [
-    "Hi! I'm a lifestyle creator with 45k followers on Instagram and I'd love to collaborate with your brand on a sponsored post.",
-    "Hey there, we run a travel vlog on YouTube (120k subscribers). Interested in a paid partnership? Happy to send our media kit.",
-    "Hello team, I'm a food blogger and content creator. Would you be open to a collab? I can share my rates and audience stats.",
-    "Love your products! I'm an influencer in the fitness space, 80k on TikTok. Let's talk about a brand partnership.",
-    "Hi, reaching out on behalf of a creator agency. Several of our influencers would like to feature your brand in sponsored content.",
-    "Hey! Micro-influencer here (12k engaged followers). I'd love to create UGC content for you, can I send you my media kit?",
-    "Hi, I make home decor reels with strong engagement. Interested in a collaboration? Rates start at a few hundred per reel.",
-    "Good morning, I'm a beauty content creator and would be thrilled to partner with your brand on an Instagram campaign.",
-    "We're a podcast with 30k weekly listeners and would love to discuss a sponsorship or ambassador deal with your brand.",
-    "Hello! Family blogger here. I'd like to propose a collaboration: a dedicated post plus three stories featuring your products.",
-    "Hi there, I'm a TikTok creator (200k followers) looking for brand deals. Your shop would be a great fit for my audience.",
-    "Hey, quick question about collabs: do you work with influencers? I'd love to review your products for my followers.",
-    "Hi! I run a streetwear page with 60k followers. Open to a paid collab or an affiliate partnership?",
-    "Hello, I'm a YouTuber making cooking videos. Would your team be interested in sponsoring an episode? Media kit attached.",
-    "Hi, our influencer marketing agency represents creators in wellness. We'd like to pitch a campaign for your brand.",
-    "Hey! Content creator here, I'd love to be a brand ambassador for you. My engagement rate is 8%, happy to share stats.",
-    "Hello, I'm a pet influencer (dog account, 90k followers). Interested in a sponsored collaboration with your brand?",
-    "Hi, I create unboxing videos on YouTube and Instagram. Could we set up a partnership? I can send my rates.",
-    "Hey team, I'm a student creator with a growing TikTok audience. Would you consider gifting or a paid collab?",
-    "Hello! I'm a parenting blogger and would love to partner on sponsored posts featuring your products. Rate card on request.",
-];
+/// Influencer collaboration requests: the shipped model has no notion of them
+/// (`tests/data/`, shared with the CLI test).
+fn taught() -> Vec<&'static str> {
+    include_str!("../../tests/data/influencer-taught.txt").lines().collect()
+}
 
 /// New requests of the same kind, in other words.
-const UNSEEN: [&str; 10] = [
-    "Hi! I'm a fashion creator with 50k followers and I'd love to do a sponsored collab with your brand.",
-    "Hello, we manage several lifestyle influencers and would like to propose a paid partnership with your team.",
-    "Hey! Would you be interested in a collaboration? I'm a travel content creator, media kit available.",
-    "Hi there, I make skincare videos on TikTok (150k followers). Open to a brand deal or ambassador program?",
-    "Good afternoon, I'm a YouTuber in the gaming space and would love to discuss sponsoring one of my videos.",
-    "Hi, micro-influencer here! I'd like to create content for your brand, happy to share my rates and engagement stats.",
-    "Hello! I run a popular recipe blog and Instagram page. Would you like to partner on a sponsored post?",
-    "Hey, I'm a fitness influencer with an engaged audience. Interested in an affiliate partnership or paid collab?",
-    "Hi team, our creator agency would love to pitch an influencer campaign featuring your products.",
-    "Hello, I'm a content creator and would love to be an ambassador for your brand. Can I send my media kit?",
-];
+fn unseen() -> Vec<&'static str> {
+    include_str!("../../tests/data/influencer-unseen.txt").lines().collect()
+}
 
 /// Complaints, spam, questions and praise: the corrections are not about them.
-const UNRELATED: [&str; 10] = [
-    "My order arrived broken and nobody answers my emails. I want a refund.",
-    "Third time asking: where is my package? This is ridiculous.",
-    "The app keeps crashing when I try to pay, very frustrating.",
-    "You charged me twice and support hung up on me. Fix this now.",
-    "Get 10k followers fast!!! Visit cheapfollowers.biz now",
-    "Congrats! You have been selected for a $500 gift card, call now to claim, std rate applies",
-    "Check out my channel for free giveaways, link in bio",
-    "What time do you open on Sundays?",
-    "Do you ship to Canada?",
-    "Love the new menu, great job everyone!",
-];
+fn unrelated() -> Vec<&'static str> {
+    include_str!("../../tests/data/unrelated.txt").lines().collect()
+}
 
 fn incoming(i: usize, text: &str) -> IncomingMessage {
     IncomingMessage {
@@ -90,7 +54,7 @@ fn cache(triage: &Triage) -> (tempfile::TempDir, std::path::PathBuf, Vec<i64>) {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("cache.db");
     let mut store = Store::open(&path).expect("open");
-    let messages = TAUGHT
+    let messages = taught()
         .iter()
         .enumerate()
         .map(|(i, t)| incoming(i, t))
@@ -138,25 +102,30 @@ fn twenty_corrections_teach_a_new_kind_of_message_and_the_reason_says_so() {
     let learning = engine();
     let (_dir, path, ids) = cache(&shipped);
     assert_eq!(ids.len(), 20);
-    let before = verdicts(&shipped, &UNSEEN);
+    let before = verdicts(&shipped, &unseen());
     let already = before.iter().filter(|v| v.tier == Tier::Revenue).count();
 
     teach(&path, &ids, &learning);
     assert_eq!(learning.learned_corrections(), 20);
 
-    let after = verdicts(&learning, &UNSEEN);
-    for (text, (b, a)) in UNSEEN.iter().zip(before.iter().zip(&after)) {
-        eprintln!(
-            "T{} → T{}  {}  | {text}",
-            b.tier.number(),
-            a.tier.number(),
-            a.reason
-        );
-    }
+    let after = verdicts(&learning, &unseen());
+    // What changed, for the failure messages.
+    let report: String = unseen()
+        .iter()
+        .zip(before.iter().zip(&after))
+        .map(|(text, (b, a))| {
+            format!(
+                "T{} → T{}  {}  | {text}\n",
+                b.tier.number(),
+                a.tier.number(),
+                a.reason
+            )
+        })
+        .collect();
     let in_tier_1 = after.iter().filter(|v| v.tier == Tier::Revenue).count();
     assert!(
         in_tier_1 >= 7,
-        "{in_tier_1} of 10 unseen requests in tier 1 (shipped: {already})"
+        "{in_tier_1} of 10 unseen requests in tier 1 (shipped: {already})\n{report}"
     );
     assert!(already < 7, "the shipped model already knew: {already}");
     let credited: Vec<&str> = after
@@ -165,7 +134,7 @@ fn twenty_corrections_teach_a_new_kind_of_message_and_the_reason_says_so() {
         .map(|v| v.reason.as_str())
         .filter(|r| r.contains("learned from") && r.contains("of your corrections"))
         .collect();
-    assert!(credited.len() >= 7, "{after:#?}");
+    assert!(credited.len() >= 7, "{report}");
     // "learned from N of your corrections": N counts similar tier-1 corrections.
     for r in &credited {
         let n: usize = r
@@ -178,19 +147,123 @@ fn twenty_corrections_teach_a_new_kind_of_message_and_the_reason_says_so() {
     }
 
     // Complaints, spam, questions and praise keep the shipped model's tier.
-    let unrelated_before = verdicts(&shipped, &UNRELATED);
-    let unrelated_after = verdicts(&learning, &UNRELATED);
-    for (text, (b, a)) in UNRELATED
+    let unrelated_before = verdicts(&shipped, &unrelated());
+    let unrelated_after = verdicts(&learning, &unrelated());
+    for (text, (b, a)) in unrelated()
         .iter()
         .zip(unrelated_before.iter().zip(&unrelated_after))
     {
-        eprintln!(
-            "T{} → T{}  {}  | {text}",
-            b.tier.number(),
-            a.tier.number(),
-            a.reason
-        );
         assert_eq!(a.tier, b.tier, "{text}: {} → {}", b.reason, a.reason);
         assert!(!a.reason.contains("learned from"), "{text}: {}", a.reason);
     }
+}
+
+/// Every text we look at, with the full verdict and the full explanation.
+fn everything(triage: &Triage) -> Vec<(crate::triage::Verdict, String)> {
+    taught()
+        .into_iter()
+        .chain(unseen())
+        .chain(unrelated())
+        .map(|t| {
+            let v = triage.classify(t, Some(Kind::Dm), None, Some(Platform::Instagram));
+            let x = triage.explain(t, Some(Kind::Dm), None, Some(Platform::Instagram));
+            (v, serde_json::to_string(&x).expect("json"))
+        })
+        .collect()
+}
+
+#[test]
+fn a_reset_forgets_and_the_verdicts_are_the_shipped_models_again() {
+    let shipped = engine();
+    let learning = engine();
+    let (_dir, path, ids) = cache(&shipped);
+    teach(&path, &ids, &learning);
+    assert_ne!(everything(&learning), everything(&shipped));
+
+    let config = Config::default();
+    let mut store = Store::open(&path).expect("open");
+    let forgotten = Inbox::new(&mut store, &config, &learning)
+        .reset_learning(t0() + chrono::Duration::days(1))
+        .expect("reset");
+    assert_eq!(forgotten, 20);
+    assert_eq!(learning.learned_corrections(), 0);
+    assert!(learning.learned_state().is_empty());
+    assert_eq!(everything(&learning), everything(&shipped));
+
+    // The override history stays (the backtest reads it); learning does not.
+    assert_eq!(store.tier_example_count().expect("count"), 20);
+    let reopened = engine();
+    assert_eq!(load(&store, &reopened).expect("load"), 0);
+    assert_eq!(everything(&reopened), everything(&shipped));
+
+    // Corrections after the reset are learned again, and only they.
+    Inbox::new(&mut store, &config, &learning)
+        .retier(ids[0], Some(Tier::Revenue), t0() + chrono::Duration::days(2))
+        .expect("retier");
+    assert_eq!(learning.learned_corrections(), 1);
+}
+
+#[test]
+fn a_fresh_cache_is_exactly_the_shipped_model() {
+    let shipped = engine();
+    let (_dir, path, _) = cache(&shipped);
+    let store = Store::open(&path).expect("open");
+    let fresh = engine();
+    assert_eq!(load(&store, &fresh).expect("load"), 0);
+    assert!(fresh.learned_state().is_empty());
+    let (a, b) = (everything(&fresh), everything(&shipped));
+    assert_eq!(a, b);
+    assert!(a.iter().all(|(v, x)| !v.reason.contains("learned") && !x.contains("\"learned\"")));
+}
+
+#[test]
+fn learning_one_by_one_and_refitting_on_open_give_the_same_deltas_bit_for_bit() {
+    let shipped = engine();
+    let (_dir_a, path_a, ids_a) = cache(&shipped);
+    let (_dir_b, path_b, ids_b) = cache(&shipped);
+    let a = engine();
+    let b = engine();
+    teach(&path_a, &ids_a, &a);
+    teach(&path_b, &ids_b, &b);
+    // Two runs of the same overrides learn the same thing.
+    assert_eq!(a.learned_state(), b.learned_state());
+    assert_eq!(everything(&a), everything(&b));
+    // Opening the cache again refits from the stored examples: the same deltas.
+    let reopened = engine();
+    let store = Store::open(&path_a).expect("open");
+    assert_eq!(load(&store, &reopened).expect("load"), 20);
+    assert_eq!(reopened.learned_state(), a.learned_state());
+    assert_eq!(everything(&reopened), everything(&a));
+    assert!(!a.learned_state().is_empty());
+}
+
+#[test]
+fn a_cleared_or_changed_override_withdraws_its_example() {
+    let shipped = engine();
+    let learning = engine();
+    let (_dir, path, ids) = cache(&shipped);
+    teach(&path, &ids, &learning);
+    let config = Config::default();
+    let mut store = Store::open(&path).expect("open");
+    let later = t0() + chrono::Duration::days(1);
+    Inbox::new(&mut store, &config, &learning)
+        .retier(ids[3], None, later)
+        .expect("clear");
+    assert_eq!(learning.learned_corrections(), 19);
+    Inbox::new(&mut store, &config, &learning)
+        .retier(ids[5], Some(Tier::Engagement), later)
+        .expect("change");
+    let examples = store.learning_examples().expect("examples");
+    assert_eq!(examples.len(), 19);
+    assert!(!examples.iter().any(|e| e.conversation_id == ids[3]));
+    let changed = examples
+        .iter()
+        .find(|e| e.conversation_id == ids[5])
+        .expect("changed example");
+    assert_eq!(changed.tier, Tier::Engagement);
+    assert_eq!(examples.last().map(|e| e.conversation_id), Some(ids[5]));
+    // The running engine refitted: the same as a fresh load of what is stored.
+    let reopened = engine();
+    load(&store, &reopened).expect("load");
+    assert_eq!(reopened.learned_state(), learning.learned_state());
 }

@@ -64,7 +64,7 @@ type Rows = HashMap<u32, [f32; TIERS], BuildHasherDefault<WordHasher>>;
 pub type Hashed = (u32, f32, Origin);
 
 /// One correction, ready to learn from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Correction {
     /// The `tier_examples` row.
     pub id: i64,
@@ -91,7 +91,7 @@ impl Correction {
 }
 
 /// What the user's corrections taught: the deltas and the corrections themselves.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Learned {
     rows: Rows,
     corrections: Vec<Correction>,

@@ -156,6 +156,11 @@ impl Triage {
         self.learned().corrections()
     }
 
+    /// A copy of what the engine learned (for tests and tools).
+    pub fn learned_state(&self) -> learn::Learned {
+        self.learned().clone()
+    }
+
     /// Adapt to exactly these corrections (oldest first), as the store lists
     /// them (`Store::learning_examples`). New ones after those already learned
     /// are learned incrementally; anything else (a cleared or replaced override,
