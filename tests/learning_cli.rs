@@ -119,9 +119,8 @@ fn tier_overrides_teach_triage_and_a_reset_forgets() {
             >= 7,
         "{unseen_learned:#?}"
     );
-    for ((tier, reason), (shipped_tier, _)) in learned[unseen.len()..]
-        .iter()
-        .zip(&shipped[unseen.len()..])
+    for ((tier, reason), (shipped_tier, _)) in
+        learned[unseen.len()..].iter().zip(&shipped[unseen.len()..])
     {
         assert_eq!(tier, shipped_tier, "{reason}");
     }

@@ -18,17 +18,23 @@ fn t0() -> DateTime<Utc> {
 /// Influencer collaboration requests: the shipped model has no notion of them
 /// (`tests/data/`, shared with the CLI test).
 fn taught() -> Vec<&'static str> {
-    include_str!("../../tests/data/influencer-taught.txt").lines().collect()
+    include_str!("../../tests/data/influencer-taught.txt")
+        .lines()
+        .collect()
 }
 
 /// New requests of the same kind, in other words.
 fn unseen() -> Vec<&'static str> {
-    include_str!("../../tests/data/influencer-unseen.txt").lines().collect()
+    include_str!("../../tests/data/influencer-unseen.txt")
+        .lines()
+        .collect()
 }
 
 /// Complaints, spam, questions and praise: the corrections are not about them.
 fn unrelated() -> Vec<&'static str> {
-    include_str!("../../tests/data/unrelated.txt").lines().collect()
+    include_str!("../../tests/data/unrelated.txt")
+        .lines()
+        .collect()
 }
 
 fn incoming(i: usize, text: &str) -> IncomingMessage {
@@ -198,7 +204,11 @@ fn a_reset_forgets_and_the_verdicts_are_the_shipped_models_again() {
 
     // Corrections after the reset are learned again, and only they.
     Inbox::new(&mut store, &config, &learning)
-        .retier(ids[0], Some(Tier::Revenue), t0() + chrono::Duration::days(2))
+        .retier(
+            ids[0],
+            Some(Tier::Revenue),
+            t0() + chrono::Duration::days(2),
+        )
         .expect("retier");
     assert_eq!(learning.learned_corrections(), 1);
 }
@@ -213,7 +223,10 @@ fn a_fresh_cache_is_exactly_the_shipped_model() {
     assert!(fresh.learned_state().is_empty());
     let (a, b) = (everything(&fresh), everything(&shipped));
     assert_eq!(a, b);
-    assert!(a.iter().all(|(v, x)| !v.reason.contains("learned") && !x.contains("\"learned\"")));
+    assert!(
+        a.iter()
+            .all(|(v, x)| !v.reason.contains("learned") && !x.contains("\"learned\""))
+    );
 }
 
 #[test]

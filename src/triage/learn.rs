@@ -22,9 +22,16 @@
 //! refits from the remaining corrections.
 //!
 //! **The reason.** When the deltas change the model's tier, or push hard toward
-//! the tier it picked, the reason ends with "learned from N of your corrections":
-//! N counts the corrections to that tier whose n-gram vector is similar to the
-//! message's (cosine ≥ [`SIMILAR`]): the examples that taught it this.
+//! the tier it picked, the reason says "learned from N of your corrections": N
+//! counts the corrections to that tier that share enough of the message's words
+//! (function words aside; cosine of the two word sets ≥ [`SIMILAR`]): the
+//! examples that taught it this. A message no correction resembles is not
+//! credited to them, however the deltas leaned.
+//!
+//! **The cost.** Nothing is done when nothing was learned. Otherwise classify
+//! looks up each word and pair, and each word's summed char n-gram deltas from a
+//! per-thread cache (as the shipped model does for its weights), keyed by the
+//! learned state's generation so an update is never served stale.
 
 // Numeric model code, as in `linear.rs`.
 #![allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
@@ -32,15 +39,17 @@
 use super::classify::is_filler_word;
 use super::fasthash::WordHasher;
 use super::features::{
-    DENSE, Origin, Signals, Sink, char_gram_count, char_gram_words, char_grams, char_value,
-    visit_without_chars,
+    DENSE, Origin, Signals, Sink, char_gram_count, char_gram_key, char_gram_words, char_grams,
+    char_value, visit_without_chars,
 };
-use super::linear::{Breakdown, TIERS, probabilities};
+use super::linear::{TIERS, probabilities};
 use super::text::Scanned;
 use crate::model::Tier;
 use serde::Serialize;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// SGD steps on a new correction.
 pub const STEPS: usize = 4;
@@ -50,13 +59,16 @@ pub const REPLAY: usize = 16;
 const RATE: f32 = 0.6;
 /// The L2 prior's strength (weight decay `RATE·λ` per step on the rows touched).
 const PRIOR: f32 = 0.02;
-/// A correction supports a decision when its vector's cosine with the message's
-/// is at least this (and it moved a message to the tier chosen).
-pub const SIMILAR: f32 = 0.3;
+/// A correction supports a decision when it moved a message to the chosen tier
+/// and its words' cosine with the message's is at least this.
+pub const SIMILAR: f32 = 0.2;
 /// The learned push toward the chosen tier (over the mean of the others, in score
-/// units) above which the reason credits the corrections even when the shipped
-/// model alone would have picked the same tier.
+/// units) above which the reason credits similar corrections even when the
+/// shipped model alone would have picked the same tier.
 const CREDIT: f32 = 1.0;
+/// A word is quoted when it learned at least this much for the tier.
+const QUOTE: f32 = 0.2;
+const QUOTED_WORDS: usize = 3;
 
 type Rows = HashMap<u32, [f32; TIERS], BuildHasherDefault<WordHasher>>;
 
@@ -73,28 +85,65 @@ pub struct Correction {
     pub base: [f32; TIERS],
     /// Its hashed features, one entry per bucket (repeats summed), by bucket.
     x: Vec<(u32, f32)>,
-    norm: f32,
+    /// Its words' buckets, function words aside, sorted and unique (support).
+    words: Vec<u32>,
 }
 
 impl Correction {
-    pub fn new(id: i64, tier: Tier, base: [f32; TIERS], hashed: &[Hashed]) -> Correction {
-        let x = merged(hashed);
-        let norm = norm(&x);
+    pub fn new(id: i64, tier: Tier, base: [f32; TIERS], s: &Signals<'_>) -> Correction {
+        let all = hashed(s);
+        let mut words: Vec<u32> = all
+            .iter()
+            .filter_map(|(i, _, o)| match o {
+                Origin::Word(w) if content_word(s.scanned, *w) => Some(*i),
+                _ => None,
+            })
+            .collect();
+        words.sort_unstable();
+        words.dedup();
         Correction {
             id,
             tier,
             base,
-            x,
-            norm,
+            x: merged(&all),
+            words,
         }
     }
 }
 
+/// Worth quoting as a learned word: not a function word or a greeting.
+fn quotable(word: &str) -> bool {
+    word.chars().count() >= 3
+        && !is_filler_word(word)
+        && !matches!(
+            word,
+            "would" | "could" | "like" | "love" | "have" | "here" | "there" | "hello" | "hey"
+        )
+}
+
+fn content_word(scanned: &Scanned, w: u16) -> bool {
+    let w = usize::from(w);
+    w < scanned.len() && !is_filler_word(scanned.word(w))
+}
+
+/// Distinct states of learning get distinct numbers (the char cache's key).
+static GENERATION: AtomicU64 = AtomicU64::new(1);
+
 /// What the user's corrections taught: the deltas and the corrections themselves.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Learned {
     rows: Rows,
     corrections: Vec<Correction>,
+    /// Changes with every update, so cached char sums are never stale.
+    generation: u64,
+}
+
+/// Two states are equal when they learned the same deltas from the same
+/// corrections (the generation only names the state for the cache).
+impl PartialEq for Learned {
+    fn eq(&self, other: &Learned) -> bool {
+        self.rows == other.rows && self.corrections == other.corrections
+    }
 }
 
 /// Collects the hashed features a sink is given (dense ones are not adapted).
@@ -114,10 +163,7 @@ pub fn hashed(s: &Signals<'_>) -> Vec<Hashed> {
     let mut out = Vec::with_capacity(16 + s.scanned.len() * 24);
     visit_without_chars(s, &mut Collect(&mut out));
     let cjk = s.scanned.has_cjk;
-    let n: usize = char_gram_words(s.scanned)
-        .map(|(_, w)| char_gram_count(w, cjk))
-        .sum();
-    let v = char_value(n);
+    let v = char_value(char_count(s.scanned));
     for (i, word) in char_gram_words(s.scanned) {
         let at = i as u16;
         char_grams(word, cjk, |bucket, start, len| {
@@ -135,6 +181,13 @@ pub fn hashed(s: &Signals<'_>) -> Vec<Hashed> {
     out
 }
 
+fn char_count(scanned: &Scanned) -> usize {
+    let cjk = scanned.has_cjk;
+    char_gram_words(scanned)
+        .map(|(_, w)| char_gram_count(w, cjk))
+        .sum()
+}
+
 /// One entry per bucket, by bucket.
 fn merged(hashed: &[Hashed]) -> Vec<(u32, f32)> {
     let mut x: Vec<(u32, f32)> = hashed.iter().map(|(i, v, _)| (*i, *v)).collect();
@@ -149,28 +202,24 @@ fn merged(hashed: &[Hashed]) -> Vec<(u32, f32)> {
     out
 }
 
-fn norm(x: &[(u32, f32)]) -> f32 {
-    x.iter().map(|p| p.1 * p.1).sum::<f32>().sqrt()
-}
-
-/// Cosine of two merged vectors (both by bucket).
-fn cosine(a: &[(u32, f32)], an: f32, b: &[(u32, f32)], bn: f32) -> f32 {
-    if an == 0.0 || bn == 0.0 {
+/// Cosine of two word sets (sorted, unique).
+fn overlap(a: &[u32], b: &[u32]) -> f32 {
+    if a.is_empty() || b.is_empty() {
         return 0.0;
     }
-    let (mut i, mut j, mut dot) = (0, 0, 0.0);
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
+        match a[i].cmp(&b[j]) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                dot += a[i].1 * b[j].1;
+                shared += 1;
                 i += 1;
                 j += 1;
             }
         }
     }
-    dot / (an * bn)
+    shared as f32 / ((a.len() * b.len()) as f32).sqrt()
 }
 
 /// What `x·w` adds to tier `t` over the mean of the other tiers.
@@ -189,25 +238,68 @@ pub struct Applied {
     /// What the deltas added per word (its unigram, half of each pair it is in,
     /// its char n-grams), so the reason can quote the words that were learned.
     words: Vec<[f32; TIERS]>,
-    /// The message's hashed features, merged (for counting support).
-    x: Vec<(u32, f32)>,
-    norm: f32,
+    /// The message's word set (support).
+    vocabulary: Vec<u32>,
 }
 
-/// How the reason credits the corrections.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Credit {
-    /// Learning changed the model's tier (the reason is then this credit alone).
-    pub changed: bool,
-    /// The corrections that support the decision (see [`SIMILAR`]).
-    pub supporting: usize,
-    /// "learned from 12 of your corrections: 'collab', 'influencer'".
-    pub text: String,
+/// Adds the learned rows of words and pairs as the extractor names them.
+struct Adder<'a> {
+    rows: &'a Rows,
+    scanned: &'a Scanned,
+    added: [f32; TIERS],
+    words: Vec<[f32; TIERS]>,
+    vocabulary: Vec<u32>,
 }
 
-/// A word is quoted when it learned at least this much for the tier.
-const QUOTE: f32 = 0.2;
-const QUOTED_WORDS: usize = 3;
+impl Sink for Adder<'_> {
+    fn add(&mut self, index: u32, value: f32, origin: Origin) {
+        if index < DENSE {
+            return;
+        }
+        if let Origin::Word(w) = origin
+            && content_word(self.scanned, w)
+        {
+            self.vocabulary.push(index);
+        }
+        let Some(row) = self.rows.get(&index) else {
+            return;
+        };
+        let add = |acc: &mut [f32; TIERS], share: f32| {
+            for t in 0..TIERS {
+                acc[t] += row[t] * value * share;
+            }
+        };
+        add(&mut self.added, 1.0);
+        match origin {
+            Origin::Word(w) | Origin::Chars { word: w, .. } => {
+                if let Some(acc) = self.words.get_mut(usize::from(w)) {
+                    add(acc, 1.0);
+                }
+            }
+            Origin::Bigram(w) => {
+                let w = usize::from(w);
+                if w + 1 < self.words.len() {
+                    add(&mut self.words[w], 0.5);
+                    add(&mut self.words[w + 1], 0.5);
+                }
+            }
+            Origin::Dense(_) => {}
+        }
+    }
+}
+
+/// Per thread, the summed learned char n-gram deltas of recently seen words.
+const CHAR_CACHE: usize = 4096;
+
+#[derive(Clone, Copy, Default)]
+struct CachedWord {
+    key: u64,
+    sums: [f32; TIERS],
+}
+
+thread_local! {
+    static CHAR_SUMS: RefCell<Vec<CachedWord>> = const { RefCell::new(Vec::new()) };
+}
 
 /// The learned side of `--explain`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -225,6 +317,17 @@ pub struct LearnedPart {
     /// Shipped + learned.
     pub scores: [f32; TIERS],
     pub probabilities: [f32; TIERS],
+}
+
+/// How the reason credits the corrections.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credit {
+    /// Learning changed the model's tier (the reason is then this credit alone).
+    pub changed: bool,
+    /// The corrections that support the decision (see [`SIMILAR`]).
+    pub supporting: usize,
+    /// "learned from 12 of your corrections: 'collab', 'influencer'".
+    pub text: String,
 }
 
 impl Learned {
@@ -278,82 +381,86 @@ impl Learned {
             step(&mut self.rows, old);
         }
         self.corrections.push(c);
+        self.generation = GENERATION.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// The deltas' scores for merged features.
-    fn added(&self, x: &[(u32, f32)]) -> [f32; TIERS] {
-        let mut out = [0.0; TIERS];
-        for (i, v) in x {
-            if let Some(row) = self.rows.get(i) {
+    /// The summed learned deltas of `word`'s char n-grams.
+    fn char_sums_uncached(&self, word: &str, cjk: bool) -> [f32; TIERS] {
+        let mut sums = [0.0; TIERS];
+        char_grams(word, cjk, |bucket, _, _| {
+            if let Some(row) = self.rows.get(&bucket) {
                 for t in 0..TIERS {
-                    out[t] += row[t] * v;
+                    sums[t] += row[t];
                 }
             }
-        }
-        out
+        });
+        sums
     }
 
-    /// Add the deltas to a message's scores. `None` when nothing was learned:
-    /// the shipped model's scores are untouched. The shipped breakdown stays as
-    /// it is (the reason quotes what was learned on its own).
-    pub fn apply(
-        &self,
-        hashed: &[Hashed],
-        scores: &mut [f32; TIERS],
-        breakdown: &Breakdown,
-    ) -> Option<Applied> {
+    /// Add the deltas to a message's scores. `None` when nothing was learned: the
+    /// shipped model's scores are untouched.
+    pub fn apply(&self, s: &Signals<'_>, scores: &mut [f32; TIERS]) -> Option<Applied> {
         if self.is_empty() {
             return None;
         }
-        let shipped = *scores;
-        let mut added = [0.0; TIERS];
-        let mut words = vec![[0.0; TIERS]; breakdown.words.len()];
-        for (i, v, origin) in hashed {
-            let Some(row) = self.rows.get(i) else {
-                continue;
-            };
-            let add = |acc: &mut [f32; TIERS], share: f32| {
-                for t in 0..TIERS {
-                    acc[t] += row[t] * v * share;
-                }
-            };
-            add(&mut added, 1.0);
-            match origin {
-                Origin::Word(w) | Origin::Chars { word: w, .. } => {
-                    if let Some(acc) = words.get_mut(usize::from(*w)) {
-                        add(acc, 1.0);
-                    }
-                }
-                Origin::Bigram(w) => {
-                    let w = usize::from(*w);
-                    if w + 1 < words.len() {
-                        add(&mut words[w], 0.5);
-                        add(&mut words[w + 1], 0.5);
-                    }
-                }
-                Origin::Dense(_) => {}
+        let mut adder = Adder {
+            rows: &self.rows,
+            scanned: s.scanned,
+            added: [0.0; TIERS],
+            words: vec![[0.0; TIERS]; s.scanned.len()],
+            vocabulary: Vec::with_capacity(s.scanned.len()),
+        };
+        visit_without_chars(s, &mut adder);
+        let cjk = s.scanned.has_cjk;
+        let v = char_value(char_count(s.scanned));
+        CHAR_SUMS.with(|cache| {
+            let mut cache = cache.try_borrow_mut().ok();
+            if let Some(c) = cache.as_mut().filter(|c| c.is_empty()) {
+                c.resize(CHAR_CACHE, CachedWord::default());
             }
-        }
+            for (i, word) in char_gram_words(s.scanned) {
+                let sums = match cache.as_mut() {
+                    Some(cache) => {
+                        let key = char_gram_key(word, cjk) ^ self.generation.rotate_left(29);
+                        let slot = &mut cache[(key as usize) & (CHAR_CACHE - 1)];
+                        if slot.key != key {
+                            *slot = CachedWord {
+                                key,
+                                sums: self.char_sums_uncached(word, cjk),
+                            };
+                        }
+                        slot.sums
+                    }
+                    None => self.char_sums_uncached(word, cjk),
+                };
+                for t in 0..TIERS {
+                    let d = sums[t] * v;
+                    adder.added[t] += d;
+                    adder.words[i][t] += d;
+                }
+            }
+        });
+        let shipped = *scores;
         for t in 0..TIERS {
-            scores[t] += added[t];
+            scores[t] += adder.added[t];
         }
-        let x = merged(hashed);
-        let norm = norm(&x);
+        let mut vocabulary = adder.vocabulary;
+        vocabulary.sort_unstable();
+        vocabulary.dedup();
         Some(Applied {
             shipped,
-            added,
-            words,
-            x,
-            norm,
+            added: adder.added,
+            words: adder.words,
+            vocabulary,
         })
     }
 
-    /// The corrections to `tier` similar to the message: the ones that taught
-    /// the model this decision.
+    /// The corrections to `tier` that share enough of the message's words: the
+    /// ones that taught the model this decision.
     pub fn supporting(&self, applied: &Applied, tier: Tier) -> usize {
         self.corrections
             .iter()
-            .filter(|c| c.tier == tier && cosine(&applied.x, applied.norm, &c.x, c.norm) >= SIMILAR)
+            .filter(|c| c.tier == tier && overlap(&applied.vocabulary, &c.words) >= SIMILAR)
             .count()
     }
 
@@ -370,11 +477,10 @@ impl Learned {
         let t = usize::from(model_tier.number() - 1);
         let pushed = lean(&applied.added, t);
         let changed = model_tier != shipped_tier && pushed > 0.0;
-        let supporting = if changed || pushed >= CREDIT {
-            self.supporting(applied, model_tier)
-        } else {
+        if !changed && pushed < CREDIT {
             return None;
-        };
+        }
+        let supporting = self.supporting(applied, model_tier);
         if !changed && supporting == 0 {
             return None;
         }
@@ -384,7 +490,7 @@ impl Learned {
             .iter()
             .enumerate()
             .map(|(i, row)| (lean(row, t), i))
-            .filter(|(l, i)| *l >= QUOTE && !is_filler_word(scanned.word(*i)))
+            .filter(|(l, i)| *l >= QUOTE && quotable(scanned.word(*i)))
             .collect();
         words.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut quoted: Vec<String> = Vec::new();
@@ -415,17 +521,17 @@ impl Learned {
     /// Every learned row the message has, named, with `value × delta` per tier.
     pub fn explain(
         &self,
-        hashed: &[Hashed],
+        s: &Signals<'_>,
         applied: &Applied,
         name: impl Fn(Origin) -> String,
         tier: Tier,
     ) -> LearnedPart {
         let mut features: Vec<super::explain::FeatureRow> = Vec::new();
-        for (i, v, origin) in hashed {
-            if let Some(row) = self.rows.get(i) {
+        for (i, v, origin) in hashed(s) {
+            if let Some(row) = self.rows.get(&i) {
                 features.push(super::explain::FeatureRow {
-                    name: name(*origin),
-                    value: *v,
+                    name: name(origin),
+                    value: v,
                     contributions: row.map(|d| d * v),
                 });
             }
@@ -449,15 +555,6 @@ impl Learned {
             scores,
             probabilities: probabilities(&scores),
         }
-    }
-
-    /// The adapted scores of a correction (for tests and tools).
-    pub fn scores_of(&self, c: &Correction) -> [f32; TIERS] {
-        let mut s = c.base;
-        for (o, a) in s.iter_mut().zip(self.added(&c.x)) {
-            *o += a;
-        }
-        s
     }
 }
 

@@ -216,7 +216,7 @@ impl Triage {
         let ev = self.evidence(&looked);
         let signals = self.signals(&e.text, &ev);
         let (base, _) = model.score_signals(&signals);
-        learn::Correction::new(e.id, e.tier, base, &learn::hashed(&signals))
+        learn::Correction::new(e.id, e.tier, base, &signals)
     }
 
     /// Why the model is not in use, if it was wanted and could not be loaded.
@@ -299,12 +299,9 @@ impl Triage {
             Some(model) => {
                 let signals = self.signals(text, &e);
                 let (mut scores, breakdown) = model.score_signals(&signals);
+                // Nothing learned: nothing added, the shipped verdict exactly.
                 let learned = self.learned();
-                let applied = if learned.is_empty() {
-                    None
-                } else {
-                    learned.apply(&learn::hashed(&signals), &mut scores, &breakdown)
-                };
+                let applied = learned.apply(&signals, &mut scores);
                 let view = view(scores, breakdown);
                 let (tier, reason, by) = classify::decide(&self.rules, &e, Some(&view));
                 let credit = applied.and_then(|a| credit(&learned, &a, &e, &view, by));
@@ -340,9 +337,8 @@ impl Triage {
                     model.scores_with_breakdown(&features, &looked.scanned, true);
                 let shipped = view(scores, breakdown.clone());
                 let learned = self.learned();
-                let hashed = learn::hashed(&signals);
                 let mut scores = scores;
-                let applied = learned.apply(&hashed, &mut scores, &breakdown);
+                let applied = learned.apply(&signals, &mut scores);
                 let view = view(scores, breakdown);
                 let (tier, mut reason, by) = classify::decide(&self.rules, &e, Some(&view));
                 let mut decided_by = by.describe();
@@ -353,7 +349,7 @@ impl Triage {
                         decided_by = "model, adapted by your corrections";
                     }
                     let name = |o| features::describe(o, &looked.scanned);
-                    part.learned = Some(learned.explain(&hashed, a, name, tier));
+                    part.learned = Some(learned.explain(&signals, a, name, tier));
                 }
                 (tier, reason, decided_by, Some(part))
             }
