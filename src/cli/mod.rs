@@ -83,10 +83,10 @@ pub(crate) fn triage_engine(
 ) -> anyhow::Result<crate::triage::Triage> {
     let triage =
         crate::triage::Triage::new(&env.config).map_err(|e| Failure::bad_input(e.to_string()))?;
-    if let Some(store) = store {
-        if let Err(e) = crate::inbox::learning::load(store, &triage) {
-            tracing::warn!(error = %e, "cannot read the tier corrections; triage does not adapt");
-        }
+    if let Some(store) = store
+        && let Err(e) = crate::inbox::learning::load(store, &triage)
+    {
+        tracing::warn!(error = %e, "cannot read the tier corrections; triage does not adapt");
     }
     Ok(triage)
 }

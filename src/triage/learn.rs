@@ -433,16 +433,16 @@ impl Learned {
                     }
                     None => self.char_sums_uncached(word, cjk),
                 };
-                for t in 0..TIERS {
-                    let d = sums[t] * v;
+                for (t, sum) in sums.iter().enumerate() {
+                    let d = sum * v;
                     adder.added[t] += d;
                     adder.words[i][t] += d;
                 }
             }
         });
         let shipped = *scores;
-        for t in 0..TIERS {
-            scores[t] += adder.added[t];
+        for (score, added) in scores.iter_mut().zip(adder.added) {
+            *score += added;
         }
         let mut vocabulary = adder.vocabulary;
         vocabulary.sort_unstable();
@@ -579,5 +579,79 @@ fn step(rows: &mut Rows, c: &Correction) {
         for t in 0..TIERS {
             row[t] = row[t] * decay + RATE * g[t] * v;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::model::{Kind, TierExample};
+    use crate::triage::Triage;
+
+    fn example(id: i64, text: &str, tier: Tier) -> TierExample {
+        TierExample {
+            id,
+            conversation_id: id,
+            kind: Kind::Comment,
+            rating: None,
+            text: text.into(),
+            tier,
+        }
+    }
+
+    #[test]
+    fn word_sets_overlap_by_cosine() {
+        assert_eq!(overlap(&[], &[1, 2]), 0.0);
+        assert!((overlap(&[1, 2, 3, 4], &[1, 2, 3, 4]) - 1.0).abs() < 1e-6);
+        assert!((overlap(&[1, 2], &[2, 3, 5, 7, 11, 13, 17, 19]) - 0.25).abs() < 1e-6);
+        assert_eq!(overlap(&[1, 2], &[3, 4]), 0.0);
+    }
+
+    #[test]
+    fn a_correction_moves_its_own_text_and_touches_only_its_buckets() {
+        let t = Triage::new(&Config::default()).expect("triage");
+        let text = "Can we feature your bakery in our zine next month?";
+        let before = t.classify(text, Some(Kind::Comment), None, None);
+        let target = if before.tier == Tier::Monitor {
+            Tier::Revenue
+        } else {
+            Tier::Monitor
+        };
+        t.learn(&[example(1, text, target)]);
+        let after = t.classify(text, Some(Kind::Comment), None, None);
+        assert_eq!(after.tier, target, "{before:?} → {after:?}");
+        assert!(after.reason.contains("learned from 1 of your corrections"), "{}", after.reason);
+        let state = t.learned_state();
+        // Dense signals are never adapted: every row is a hashed bucket.
+        assert!(state.rows.keys().all(|i| *i >= DENSE));
+        assert_eq!(state.corrections(), 1);
+        // Forgetting everything is the shipped model again.
+        t.learn(&[]);
+        assert_eq!(t.classify(text, Some(Kind::Comment), None, None), before);
+        assert!(t.learned_state().is_empty());
+    }
+
+    #[test]
+    fn one_by_one_equals_all_at_once_and_a_withdrawn_example_refits() {
+        let a = Triage::new(&Config::default()).expect("triage");
+        let b = Triage::new(&Config::default()).expect("triage");
+        let examples = [
+            example(3, "collab request for our summer campaign", Tier::Revenue),
+            example(7, "loved the croissants, see you soon", Tier::Acknowledgment),
+            example(9, "is the collab still open for creators?", Tier::Revenue),
+        ];
+        for n in 1..=examples.len() {
+            a.learn(&examples[..n]);
+        }
+        b.learn(&examples);
+        assert_eq!(a.learned_state(), b.learned_state());
+        // The middle one withdrawn (its override cleared): a refit of the rest.
+        let rest = [examples[0].clone(), examples[2].clone()];
+        a.learn(&rest);
+        let c = Triage::new(&Config::default()).expect("triage");
+        c.learn(&rest);
+        assert_eq!(a.learned_state(), c.learned_state());
+        assert_eq!(a.learned_corrections(), 2);
     }
 }
