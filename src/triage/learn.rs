@@ -621,7 +621,11 @@ mod tests {
         t.learn(&[example(1, text, target)]);
         let after = t.classify(text, Some(Kind::Comment), None, None);
         assert_eq!(after.tier, target, "{before:?} → {after:?}");
-        assert!(after.reason.contains("learned from 1 of your corrections"), "{}", after.reason);
+        assert!(
+            after.reason.contains("learned from 1 of your corrections"),
+            "{}",
+            after.reason
+        );
         let state = t.learned_state();
         // Dense signals are never adapted: every row is a hashed bucket.
         assert!(state.rows.keys().all(|i| *i >= DENSE));
@@ -638,7 +642,11 @@ mod tests {
         let b = Triage::new(&Config::default()).expect("triage");
         let examples = [
             example(3, "collab request for our summer campaign", Tier::Revenue),
-            example(7, "loved the croissants, see you soon", Tier::Acknowledgment),
+            example(
+                7,
+                "loved the croissants, see you soon",
+                Tier::Acknowledgment,
+            ),
             example(9, "is the collab still open for creators?", Tier::Revenue),
         ];
         for n in 1..=examples.len() {
