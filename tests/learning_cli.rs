@@ -145,7 +145,7 @@ fn tier_overrides_teach_triage_and_a_reset_forgets() {
     let out = hearth(home, &db, &["triage", "--reset-learning", "--yes"], "");
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
-        text(&out.stdout).contains("from 20 corrections"),
+        text(&out.stdout).contains("from 20 tier corrections"),
         "{}",
         text(&out.stdout)
     );

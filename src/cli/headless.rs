@@ -401,8 +401,9 @@ fn reset_learning(env: &Env, yes: bool) -> anyhow::Result<ExitCode> {
         let mut err = term::stderr();
         write!(
             err,
-            "Forget what triage learned from your {learned} tier corrections on {}? \
+            "Forget what triage learned from your {} on {}? \
              The overrides themselves stay. [y/N] ",
+            corrections(learned),
             cache.display()
         )?;
         err.flush()?;
@@ -417,8 +418,18 @@ fn reset_learning(env: &Env, yes: bool) -> anyhow::Result<ExitCode> {
         .reset_learning(Utc::now())
         .map_err(super::actions::inbox_failure)?;
     say!(
-        "forgot what triage learned from {forgotten} corrections; new messages get the \
-         shipped model's tiers (open conversations keep theirs until they change)"
+        "forgot what triage learned from {}; new messages get the shipped model's tiers \
+         (open conversations keep theirs until they change)",
+        corrections(forgotten)
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// "1 tier correction", "12 tier corrections".
+fn corrections(n: usize) -> String {
+    if n == 1 {
+        "1 tier correction".to_string()
+    } else {
+        format!("{n} tier corrections")
+    }
 }

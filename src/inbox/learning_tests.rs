@@ -280,3 +280,57 @@ fn a_cleared_or_changed_override_withdraws_its_example() {
     load(&store, &reopened).expect("load");
     assert_eq!(reopened.learned_state(), learning.learned_state());
 }
+
+#[test]
+fn the_t_key_teaches_the_engine_the_running_inbox_and_its_sync_share() {
+    use crate::ui::action::Effect;
+    let shipped = engine();
+    let (_dir, path, ids) = cache(&shipped);
+    // The TUI holds one engine for itself and its sync engine.
+    let shared: std::sync::Arc<dyn crate::model::Assess + Send + Sync> =
+        std::sync::Arc::new(engine());
+    let state = crate::ui::tests::loaded_state();
+    let mut store = Store::open(&path).expect("open");
+    for id in &ids {
+        crate::ui::effects::execute(
+            &mut store,
+            shared.as_ref(),
+            &state,
+            Effect::SetTier {
+                conversation_id: *id,
+                tier: Some(Tier::Revenue),
+            },
+            t0() + chrono::Duration::hours(1),
+        )
+        .expect("an answer");
+    }
+    // What the sync engine ingests next is triaged with what was just learned.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut other = Store::open(&dir.path().join("next.db")).expect("open");
+    let stats = other
+        .ingest(
+            &IngestPage {
+                messages: unseen()
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| incoming(100 + i, t))
+                    .collect(),
+                cursor: None,
+            },
+            shared.as_ref(),
+        )
+        .expect("ingest");
+    let tiers: Vec<Tier> = stats
+        .touched
+        .iter()
+        .map(|id| {
+            other
+                .conversation(*id)
+                .expect("read")
+                .expect("conversation")
+                .tier
+        })
+        .collect();
+    let in_tier_1 = tiers.iter().filter(|t| **t == Tier::Revenue).count();
+    assert!(in_tier_1 >= 7, "{tiers:?}");
+}
