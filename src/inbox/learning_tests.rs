@@ -30,7 +30,8 @@ fn unseen() -> Vec<&'static str> {
         .collect()
 }
 
-/// Complaints, spam, questions and praise: the corrections are not about them.
+/// Complaints, spam, questions, praise and friendly DMs full of the same little
+/// words ("hi", "I would love"): the corrections are not about them.
 fn unrelated() -> Vec<&'static str> {
     include_str!("../../tests/data/unrelated.txt")
         .lines()

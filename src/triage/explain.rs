@@ -103,6 +103,12 @@ impl fmt::Display for Explanation {
             "learned from your {} corrections ({} support tier {}); shipped model alone picks tier {}:",
             l.corrections, l.supporting, self.tier, l.shipped_tier
         )?;
+        if l.held_back {
+            writeln!(
+                f,
+                "  (held back: they would change the tier, but no correction resembles this message)"
+            )?;
+        }
         for r in &l.features {
             row(f, &r.name, Some(r.value), &r.contributions)?;
         }

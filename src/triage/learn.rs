@@ -24,9 +24,14 @@
 //! **The reason.** When the deltas change the model's tier, or push hard toward
 //! the tier it picked, the reason says "learned from N of your corrections": N
 //! counts the corrections to that tier that share enough of the message's words
-//! (function words aside; cosine of the two word sets ≥ [`SIMILAR`]): the
-//! examples that taught it this. A message no correction resembles is not
-//! credited to them, however the deltas leaned.
+//! (function words and pleasantries aside; cosine of the two word sets ≥
+//! [`SIMILAR`]): the
+//! examples that taught it this. The same count gates the deltas: they may
+//! change a message's tier only when at least one correction to the new tier
+//! resembles it (a nearest-neighbour check beside the linear deltas). Many
+//! corrections to one tier leave a small lean on the words every message has
+//! ("hi", "you", common character n-grams); without the gate that lean could
+//! carry an unrelated message across a close call.
 //!
 //! **The cost.** Nothing is done when nothing was learned. Otherwise classify
 //! looks up each word and pair, and each word's summed char n-gram deltas from a
@@ -36,7 +41,7 @@
 // Numeric model code, as in `linear.rs`.
 #![allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
 
-use super::classify::is_filler_word;
+use super::classify::{is_filler_word, model_tier};
 use super::fasthash::WordHasher;
 use super::features::{
     DENSE, Origin, Signals, Sink, char_gram_count, char_gram_key, char_gram_words, char_grams,
@@ -111,19 +116,43 @@ impl Correction {
     }
 }
 
-/// Worth quoting as a learned word: not a function word or a greeting.
+/// A word that says what a message is about: not a function word, a greeting
+/// or a pleasantry (these are in every kind of message). Support counts these,
+/// and the reason quotes only these.
 fn quotable(word: &str) -> bool {
     word.chars().count() >= 3
         && !is_filler_word(word)
         && !matches!(
             word,
-            "would" | "could" | "like" | "love" | "have" | "here" | "there" | "hello" | "hey"
+            "would"
+                | "could"
+                | "like"
+                | "love"
+                | "have"
+                | "here"
+                | "there"
+                | "hello"
+                | "hey"
+                | "thanks"
+                | "thank"
+                | "please"
+                | "just"
+                | "know"
+                | "want"
+                | "can"
+                | "will"
+                | "what"
+                | "how"
+                | "not"
+                | "all"
+                | "any"
+                | "some"
         )
 }
 
 fn content_word(scanned: &Scanned, w: u16) -> bool {
     let w = usize::from(w);
-    w < scanned.len() && !is_filler_word(scanned.word(w))
+    w < scanned.len() && quotable(scanned.word(w))
 }
 
 /// Distinct states of learning get distinct numbers (the char cache's key).
@@ -240,6 +269,9 @@ pub struct Applied {
     words: Vec<[f32; TIERS]>,
     /// The message's word set (support).
     vocabulary: Vec<u32>,
+    /// The deltas would change the model's tier, but no correction to that tier
+    /// resembles the message: they were not added (see [`Learned::apply`]).
+    pub held_back: bool,
 }
 
 /// Adds the learned rows of words and pairs as the extractor names them.
@@ -314,7 +346,10 @@ pub struct LearnedPart {
     pub features: Vec<super::explain::FeatureRow>,
     /// The deltas' sum per tier.
     pub added: [f32; TIERS],
-    /// Shipped + learned.
+    /// True when the deltas would have changed the tier with no similar
+    /// correction behind them, and were not added.
+    pub held_back: bool,
+    /// Shipped + learned (shipped alone when held back).
     pub scores: [f32; TIERS],
     pub probabilities: [f32; TIERS],
 }
@@ -441,18 +476,31 @@ impl Learned {
             }
         });
         let shipped = *scores;
-        for (score, added) in scores.iter_mut().zip(adder.added) {
+        let mut adapted = shipped;
+        for (score, added) in adapted.iter_mut().zip(adder.added) {
             *score += added;
         }
         let mut vocabulary = adder.vocabulary;
         vocabulary.sort_unstable();
         vocabulary.dedup();
-        Some(Applied {
+        let mut applied = Applied {
             shipped,
             added: adder.added,
             words: adder.words,
             vocabulary,
-        })
+            held_back: false,
+        };
+        // The deltas alone may not move a message no correction resembles: a
+        // stream of corrections to one tier leaves a little lean on the words
+        // every message has, and that must not carry a stranger with it.
+        let from = model_tier(&probabilities(&shipped));
+        let to = model_tier(&probabilities(&adapted));
+        if from != to && self.supporting(&applied, to) == 0 {
+            applied.held_back = true;
+        } else {
+            *scores = adapted;
+        }
+        Some(applied)
     }
 
     /// The corrections to `tier` that share enough of the message's words: the
@@ -474,6 +522,9 @@ impl Learned {
         model_tier: Tier,
         shipped_tier: Tier,
     ) -> Option<Credit> {
+        if applied.held_back {
+            return None;
+        }
         let t = usize::from(model_tier.number() - 1);
         let pushed = lean(&applied.added, t);
         let changed = model_tier != shipped_tier && pushed > 0.0;
@@ -527,13 +578,28 @@ impl Learned {
         tier: Tier,
     ) -> LearnedPart {
         let mut features: Vec<super::explain::FeatureRow> = Vec::new();
+        let mut at: HashMap<(u32, String), usize> = HashMap::new();
         for (i, v, origin) in hashed(s) {
-            if let Some(row) = self.rows.get(&i) {
-                features.push(super::explain::FeatureRow {
-                    name: name(origin),
-                    value: v,
-                    contributions: row.map(|d| d * v),
-                });
+            let Some(row) = self.rows.get(&i) else {
+                continue;
+            };
+            let name = name(origin);
+            match at.get(&(i, name.clone())) {
+                Some(&k) => {
+                    let r = &mut features[k];
+                    r.value += v;
+                    for (c, d) in r.contributions.iter_mut().zip(row) {
+                        *c += d * v;
+                    }
+                }
+                None => {
+                    at.insert((i, name.clone()), features.len());
+                    features.push(super::explain::FeatureRow {
+                        name,
+                        value: v,
+                        contributions: row.map(|d| d * v),
+                    });
+                }
             }
         }
         let t = usize::from(tier.number() - 1);
@@ -543,13 +609,16 @@ impl Learned {
                 .total_cmp(&a.contributions[t].abs())
         });
         let mut scores = applied.shipped;
-        for (s, a) in scores.iter_mut().zip(applied.added) {
-            *s += a;
+        if !applied.held_back {
+            for (s, a) in scores.iter_mut().zip(applied.added) {
+                *s += a;
+            }
         }
         LearnedPart {
+            held_back: applied.held_back,
             corrections: self.corrections(),
             supporting: self.supporting(applied, tier),
-            shipped_tier: super::classify::model_tier(&probabilities(&applied.shipped)).number(),
+            shipped_tier: model_tier(&probabilities(&applied.shipped)).number(),
             features,
             added: applied.added,
             scores,
