@@ -183,6 +183,7 @@ fn a_rule_edit_is_judged_on_the_cache_without_touching_it() {
             "agree_after": 3,
             "fixed": 2,
             "broken": 1,
+            "learned_from": 4,
         })
     );
 
@@ -203,7 +204,15 @@ fn a_rule_edit_is_judged_on_the_cache_without_touching_it() {
     let out = ok(hearth(home, &["--db", db, "triage", "backtest", "--json"]));
     let plain: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(plain["changed"], 0);
-    assert_eq!(plain["overrides"]["agree_after"], 2);
+    // Triage learned from the four overrides, so without the edit it agrees with
+    // all of them, and the report says why that is no test.
+    assert_eq!(plain["overrides"]["agree_after"], 4);
+    let out = ok(hearth(home, &["--db", db, "triage", "backtest"]));
+    let lines = text(&out.stdout);
+    assert!(
+        lines.contains("triage learned from 4 of these corrections"),
+        "{lines}"
+    );
 
     // Read-only: the file is byte for byte what it was, and nothing waits in a WAL.
     assert!(

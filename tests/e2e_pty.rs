@@ -617,3 +617,74 @@ fn a_holding_reply_meets_the_acknowledgment_and_the_item_stays_with_its_clock() 
     assert!(json["acknowledged_at"].is_string(), "{json}");
     assert_eq!(json["status"], "open");
 }
+
+/// `hearth triage --reset-learning` asks y/N on a terminal: "n" (or Enter) keeps
+/// what was learned, "y" forgets it.
+#[test]
+fn reset_learning_asks_before_it_forgets() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("demo.sqlite3");
+    let db = db.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_hearth"))
+            .arg("--db")
+            .arg(db)
+            .args(args)
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env_remove("HEARTH_DB")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    run(&["demo", "--seed-only"]);
+    let queue: serde_json::Value = serde_json::from_str(&run(&["queue", "--json"])).unwrap();
+    let id = queue[0]["id"].to_string();
+    run(&["tier", &id, "5"]);
+
+    let ask = |answer: &str| -> String {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut child = pty
+            .slave
+            .spawn_command(command(
+                home.path(),
+                &["--db", db, "triage", "--reset-learning"],
+            ))
+            .unwrap();
+        let term = Arc::new(Terminal {
+            state: Mutex::new((vt100::Parser::new(ROWS, COLS, 0), Vec::new())),
+            changed: Condvar::new(),
+        });
+        spawn_reader(pty.master.try_clone_reader().unwrap(), Arc::clone(&term));
+        let mut keys = pty.master.take_writer().unwrap();
+        term.wait_for("the question", |s| s.contains("[y/N]"));
+        keys.write_all(answer.as_bytes()).unwrap();
+        keys.flush().unwrap();
+        assert!(child.wait().unwrap().success());
+        term.wait_for("the answer", |s| {
+            s.contains("forgot") || s.contains("nothing")
+        })
+    };
+    let kept = ask("n\r");
+    assert!(kept.contains("from your 1 tier correction on"), "{kept}");
+    assert!(kept.contains("nothing forgotten"), "{kept}");
+    let forgot = ask("y\r");
+    assert!(
+        forgot.contains("forgot what triage learned from 1 tier correction"),
+        "{forgot}"
+    );
+    assert!(run(&["triage", "--reset-learning", "--yes"]).contains("nothing learned"));
+}

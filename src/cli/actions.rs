@@ -13,9 +13,10 @@ use chrono::Utc;
 use std::io::Write;
 use std::process::ExitCode;
 
-/// The triage engine the core re-assesses with (a cancelled reply reopens a thread).
-pub(super) fn triage(env: &Env) -> anyhow::Result<Triage> {
-    Triage::new(&env.config).map_err(|e| Failure::bad_input(e.to_string()))
+/// The triage engine the core re-assesses with (a cancelled reply reopens a
+/// thread), with what the user taught on this cache.
+pub(super) fn triage(env: &Env, store: &crate::store::Store) -> anyhow::Result<Triage> {
+    super::triage_engine(env, Some(store))
 }
 
 /// A core error as the CLI reports it: the user's mistakes exit 2, the rest 1.
@@ -53,7 +54,7 @@ pub fn moderate(env: &Env, args: &ModerateArgs) -> anyhow::Result<ExitCode> {
         .transpose()
         .map_err(|e| Failure::bad_input(sanitize_line(&e.to_string()).into_owned()))?;
     let mut store = open_existing(env)?;
-    let triage = triage(env)?;
+    let triage = triage(env, &store)?;
     let (playbooks, _) = crate::playbook::Library::load(&env.playbook_dirs());
     let request = ModerateRequest {
         conversation_id: args.id,
@@ -117,7 +118,7 @@ pub fn strikes(env: &Env, args: &StrikesArgs) -> anyhow::Result<ExitCode> {
 pub fn tier(env: &Env, args: &TierArgs) -> anyhow::Result<ExitCode> {
     let tier = args.tier.and_then(Tier::from_number);
     let mut store = open_existing(env)?;
-    let triage = triage(env)?;
+    let triage = triage(env, &store)?;
     Inbox::new(&mut store, &env.config, &triage)
         .retier(args.id, tier, Utc::now())
         .map_err(inbox_failure)?;
@@ -144,7 +145,7 @@ pub fn outbox(env: &Env, args: &OutboxArgs) -> anyhow::Result<ExitCode> {
     let now = Utc::now();
     if let Some(OutboxCommand::Cancel { id }) = args.command {
         let mut store = open_existing(env)?;
-        let triage = triage(env)?;
+        let triage = triage(env, &store)?;
         let item = Inbox::new(&mut store, &env.config, &triage)
             .cancel_outbox(id, now)
             .map_err(inbox_failure)?;

@@ -33,7 +33,8 @@ pub enum Command {
     Queue(QueueArgs),
     /// Print one conversation with its whole thread.
     Show(ShowArgs),
-    /// Triage messages read from stdin (one JSON object per line) and print each verdict.
+    /// Triage messages read from stdin (one JSON object per line) and print each
+    /// verdict, with what your tier overrides on the cache taught it.
     Triage(TriageArgs),
     /// Work with reply playbooks.
     Playbooks {
@@ -239,9 +240,17 @@ pub struct TriageArgs {
     /// One JSON object per line instead of text.
     #[arg(long)]
     pub json: bool,
-    /// Print every feature's contribution to every tier, and which rule or model decided.
+    /// Print every feature's contribution to every tier (and what your tier
+    /// corrections add), and which rule or model decided.
     #[arg(long)]
     pub explain: bool,
+    /// Forget what triage learned from your tier overrides on this cache (it asks
+    /// first); new messages get the shipped model's tiers again.
+    #[arg(long, conflicts_with_all = ["json", "explain"])]
+    pub reset_learning: bool,
+    /// With --reset-learning: do not ask.
+    #[arg(long, requires = "reset_learning")]
+    pub yes: bool,
 }
 
 #[derive(Debug, Subcommand)]

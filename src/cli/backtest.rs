@@ -10,11 +10,12 @@ use std::io::Write;
 use std::process::ExitCode;
 
 pub fn run(env: &Env, args: &BacktestArgs) -> anyhow::Result<ExitCode> {
-    let triage = super::actions::triage(env)?;
+    let store = open_for_reading(env)?;
+    // The engine every front end runs on this cache, corrections learned included.
+    let triage = super::actions::triage(env, &store)?;
     if let Some(e) = triage.model_error() {
         warn_line!("hearth: warning: {e}; the backtest uses the phrase rules only");
     }
-    let store = open_for_reading(env)?;
     let report = backtest(&store, &triage)?;
     if args.json {
         term::print_json(&report)?;
@@ -99,7 +100,16 @@ fn write_agreement(out: &mut impl Write, a: &Agreement) -> std::io::Result<()> {
         percent(a.agree_after, a.conversations),
         a.fixed,
         a.broken
-    )
+    )?;
+    if a.learned_from > 0 {
+        writeln!(
+            out,
+            "  (triage learned from {} of these correction{}: agreeing with those is no test of a rule edit)",
+            a.learned_from,
+            plural(a.learned_from)
+        )?;
+    }
+    Ok(())
 }
 
 fn plural(n: usize) -> &'static str {
@@ -142,6 +152,7 @@ mod tests {
                 agree_after: 2,
                 fixed: 1,
                 broken: 0,
+                learned_from: 3,
             },
         };
         let mut out = Vec::new();

@@ -18,9 +18,8 @@ pub fn run(env: Env, args: DemoArgs) -> anyhow::Result<ExitCode> {
         .clone()
         .unwrap_or_else(|| env.paths.demo_db());
     reset_demo_cache(&db)?;
-    let triage =
-        crate::triage::Triage::new(&env.config).map_err(|e| Failure::bad_input(e.to_string()))?;
     let mut store = Store::open(&db)?;
+    let triage = super::triage_engine(&env, Some(&store))?;
     store.mark_demo()?;
     let now = Utc::now();
     let summary = crate::demo::seed(&mut store, &triage, now)?;

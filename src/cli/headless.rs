@@ -356,8 +356,11 @@ pub fn show(env: &Env, args: &ShowArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn triage(env: &Env, args: &TriageArgs) -> anyhow::Result<ExitCode> {
-    let engine =
-        crate::triage::Triage::new(&env.config).map_err(|e| Failure::bad_input(e.to_string()))?;
+    if args.reset_learning {
+        return reset_learning(env, args.yes);
+    }
+    // The cache's corrections apply (`--db`, `HEARTH_DB` or the default cache).
+    let engine = super::triage_engine_at(env, &env.db_path())?;
     let stdin = std::io::stdin().lock();
     // Verdicts quote the input text and bad-line reports quote serde's view of
     // it ("unknown variant `dm<ESC>]0;…`"): both go through the cleaner.
@@ -378,4 +381,63 @@ pub fn triage(env: &Env, args: &TriageArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `hearth triage --reset-learning [--yes]`: forget what the overrides taught,
+/// after a y/N question on a terminal (without one, `--yes` is required).
+fn reset_learning(env: &Env, yes: bool) -> anyhow::Result<ExitCode> {
+    let mut store = open_existing(env)?;
+    let triage = super::triage_engine(env, Some(&store))?;
+    let mut inbox = crate::inbox::Inbox::new(&mut store, &env.config, &triage);
+    let learned = inbox
+        .learned_corrections()
+        .map_err(super::actions::inbox_failure)?;
+    let cache = env.db_path();
+    if learned == 0 {
+        say!(
+            "nothing learned on {}: triage is the shipped model",
+            cache.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !yes {
+        if !term::stdin_is_terminal() {
+            return Err(Failure::bad_input(
+                "--reset-learning asks before it forgets; pass --yes to reset without asking",
+            ));
+        }
+        let mut err = term::stderr();
+        write!(
+            err,
+            "Forget what triage learned from your {} on {}? \
+             The overrides themselves stay. [y/N] ",
+            corrections(learned),
+            cache.display()
+        )?;
+        err.flush()?;
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer)?;
+        if !matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
+            say!("nothing forgotten");
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    let forgotten = inbox
+        .reset_learning(Utc::now())
+        .map_err(super::actions::inbox_failure)?;
+    say!(
+        "forgot what triage learned from {}; new messages get the shipped model's tiers \
+         (open conversations keep theirs until they change)",
+        corrections(forgotten)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// "1 tier correction", "12 tier corrections".
+fn corrections(n: usize) -> String {
+    if n == 1 {
+        "1 tier correction".to_string()
+    } else {
+        format!("{n} tier corrections")
+    }
 }

@@ -10,8 +10,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::ExitCode;
 
 pub fn import(env: &Env, args: &ImportArgs) -> anyhow::Result<ExitCode> {
-    let triage =
-        crate::triage::Triage::new(&env.config).map_err(|e| Failure::bad_input(e.to_string()))?;
+    let triage = super::triage_engine_at(env, &env.db_path())?;
     // Open the input before the cache, so a typo in the file name creates nothing.
     let from_stdin = args.file.as_os_str() == "-";
     let (reader, source): (Box<dyn BufRead>, String) = if from_stdin {

@@ -74,6 +74,41 @@ impl Env {
     }
 }
 
+/// The triage engine every command uses: the config's rules, the shipped model,
+/// and what the user taught on this cache by overriding tiers
+/// (`inbox::learning`). A cache that cannot be read for it leaves the shipped
+/// model, with a warning in the log.
+pub(crate) fn triage_engine(
+    env: &Env,
+    store: Option<&crate::store::Store>,
+) -> anyhow::Result<crate::triage::Triage> {
+    let triage =
+        crate::triage::Triage::new(&env.config).map_err(|e| Failure::bad_input(e.to_string()))?;
+    if let Some(store) = store
+        && let Err(e) = crate::inbox::learning::load(store, &triage)
+    {
+        tracing::warn!(error = %e, "cannot read the tier corrections; triage does not adapt");
+    }
+    Ok(triage)
+}
+
+/// [`triage_engine`] for the cache at `db`, when it exists (it is only read).
+pub(crate) fn triage_engine_at(
+    env: &Env,
+    db: &std::path::Path,
+) -> anyhow::Result<crate::triage::Triage> {
+    if !db.exists() {
+        return triage_engine(env, None);
+    }
+    match crate::store::Store::open_read_only(db) {
+        Ok(store) => triage_engine(env, Some(&store)),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the tier corrections; triage does not adapt");
+            triage_engine(env, None)
+        }
+    }
+}
+
 /// Run the program; returns the process exit status.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -268,8 +303,9 @@ fn run_tui(env: Env, db: PathBuf, demo: bool) -> anyhow::Result<()> {
     for problem in &problems {
         tracing::warn!(%problem, "playbook skipped");
     }
-    let triage =
-        crate::triage::Triage::new(&env.config).map_err(|e| Failure::bad_input(e.to_string()))?;
+    // One engine for the UI and the sync engine: an override in the UI teaches
+    // the engine that triages the next synced message.
+    let triage = triage_engine_at(&env, &db)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

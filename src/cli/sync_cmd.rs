@@ -50,10 +50,9 @@ pub fn sync(env: &Env, args: &SyncArgs) -> anyhow::Result<ExitCode> {
         )));
     }
     warn_if_config_exposed(env);
-    let triage =
-        crate::triage::Triage::new(&env.config).map_err(|e| Failure::bad_input(e.to_string()))?;
-    let assess: Arc<dyn Assess + Send + Sync> = Arc::new(triage);
     let db = env.db_path();
+    let triage = super::triage_engine_at(env, &db)?;
+    let assess: Arc<dyn Assess + Send + Sync> = Arc::new(triage);
     let config = env.config.clone();
     let paths = env.paths.clone();
     let once = args.once;

@@ -98,6 +98,12 @@ pub fn stdout_is_terminal() -> bool {
     io::stdout().is_terminal()
 }
 
+/// Whether standard input is a terminal (a y/N question can be answered).
+pub fn stdin_is_terminal() -> bool {
+    use std::io::IsTerminal;
+    io::stdin().is_terminal()
+}
+
 /// `value` as pretty JSON and a newline on standard output.
 pub fn print_json(value: &impl Serialize) -> anyhow::Result<()> {
     let mut out = stdout_as(Mode::Json);

@@ -77,11 +77,15 @@ pub struct Agreement {
     pub fixed: usize,
     /// Agreed before, disagree after.
     pub broken: usize,
+    /// Of the overrides, those triage learns from (since the last learning
+    /// reset): the re-triage was taught these, so agreeing with them is no test.
+    pub learned_from: usize,
 }
 
 /// Re-triage every open or overridden conversation in `store` with `assess`.
 pub fn backtest(store: &Store, assess: &dyn Assess) -> Result<Backtest, StoreError> {
     let mut report = Backtest::default();
+    report.overrides.learned_from = store.learning_examples()?.len();
     let mut moves: BTreeMap<(Tier, Tier), Move> = BTreeMap::new();
     store.for_each_retriage(|row| {
         let verdict = assess.assess(&row.input);
@@ -270,6 +274,7 @@ mod tests {
                 agree_after: 3,
                 fixed: 2,
                 broken: 0,
+                learned_from: 3,
             }
         );
 

@@ -1,6 +1,6 @@
 //! The application core: every action a user takes on the inbox (reply, moderate,
-//! re-tier, snooze, done, spam, schedule, cancel, bulk, undo) as one function with
-//! one set of rules.
+//! re-tier and learning from it, snooze, done, spam, schedule, cancel, bulk,
+//! undo) as one function with one set of rules.
 //! The TUI and the CLI are thin callers of these; neither repeats a rule.
 //!
 //! The core sits between the front ends and the store: it reads what it needs,
@@ -13,6 +13,7 @@ pub mod alert;
 pub mod backtest;
 pub mod bulk;
 pub mod guards;
+pub mod learning;
 pub mod moderate;
 pub mod reply;
 pub mod schedule;

@@ -173,12 +173,17 @@ impl Inbox<'_> {
             }
         }
         let asked = restores.len();
+        let tiers_restored = restores.iter().any(|r| r.tier.is_some());
         let restored = self.store.restore_workflow(&restores)?;
         out.restored += restored.len();
         out.changed_since += asked - restored.len();
         let steps = self.config.targets.promotion_steps();
         for id in restored {
             self.store.refresh_order_of(id, now, &steps)?;
+        }
+        if tiers_restored {
+            // An undone re-tier withdrew its example: learning forgets it.
+            self.relearn()?;
         }
         Ok(out)
     }
@@ -234,6 +239,8 @@ impl Inbox<'_> {
             for id in ids {
                 self.store.refresh_order_of(*id, now, &steps)?;
             }
+            // The override is a correction: triage learns from it at once.
+            self.relearn()?;
         }
         Ok(Undo::of_workflow(&before, change))
     }

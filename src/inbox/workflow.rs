@@ -12,7 +12,8 @@ use chrono::{DateTime, Utc};
 
 impl Inbox<'_> {
     /// Pin the tier (`None` clears the pin). The choice is kept as a labelled
-    /// example for learning. An overdue conversation keeps climbing from its new
+    /// example, and triage learns from it at once (`learning.rs`): new messages
+    /// like this one get the corrected tier. An overdue conversation keeps climbing from its new
     /// tier at once (`model::sort_tier`), not only at the next refresh.
     pub fn retier(&mut self, id: i64, tier: Option<Tier>, now: DateTime<Utc>) -> Result<Undo> {
         self.retier_all(&[id], tier, now)

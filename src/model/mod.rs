@@ -300,6 +300,19 @@ pub struct Assessment {
     pub ack_due_at: Option<DateTime<Utc>>,
 }
 
+/// A user's tier correction as learning sees it: the conversation's latest
+/// override since the last reset, with the text it was made on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TierExample {
+    /// The `tier_examples` row: examples are learned in this order.
+    pub id: i64,
+    pub conversation_id: i64,
+    pub kind: Kind,
+    pub rating: Option<u8>,
+    pub text: String,
+    pub tier: Tier,
+}
+
 /// Anything that can assess a conversation on ingest (the triage engine).
 pub trait Assess {
     fn assess(&self, input: &AssessInput<'_>) -> Assessment;
@@ -308,6 +321,12 @@ pub trait Assess {
     fn risk(&self, text: &str) -> Option<String> {
         let _ = text;
         None
+    }
+
+    /// The user's corrections changed (an override, a cleared one, a reset):
+    /// adapt to exactly `examples`, oldest first. The default learns nothing.
+    fn learn(&self, examples: &[TierExample]) {
+        let _ = examples;
     }
 
     /// What a queue row should show of one customer message (see [`Gist`]). The

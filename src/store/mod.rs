@@ -8,6 +8,7 @@ mod actions;
 mod backtest;
 mod drafts;
 mod ingest;
+mod learning;
 mod moderation;
 pub mod outbox;
 mod platform;

@@ -230,6 +230,17 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX conversations_brand_location ON conversations (brand, location);
     DROP INDEX conversations_brand;
     "#,
+    // 8: learning from overrides. Triage learns from each conversation's latest
+    // tier example; a reset forgets the examples up to `after_example` (the
+    // override history itself stays, for the backtest).
+    r#"
+    CREATE TABLE learning_resets (
+        id              INTEGER PRIMARY KEY,
+        after_example   INTEGER NOT NULL,   -- tier_examples.id; this one and older are forgotten
+        created_at      INTEGER NOT NULL
+    );
+    CREATE INDEX tier_examples_conversation ON tier_examples (conversation_id, id);
+    "#,
 ];
 
 /// The schema version this build writes.

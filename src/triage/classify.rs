@@ -40,7 +40,7 @@ impl Evidence<'_> {
     }
 
     /// "DM + " or "3★ review + " before a text reason, so the signal source shows.
-    fn prefixed(&self, reason: String) -> String {
+    pub fn prefixed(&self, reason: String) -> String {
         match (self.kind, self.rating) {
             (Kind::Dm, _) => format!("DM + {reason}"),
             (Kind::Review, Some(r)) => format!("{r}★ review + {reason}"),
@@ -400,7 +400,7 @@ fn quotes(reason: &str, phrase: &str) -> bool {
 }
 
 /// Words too common to quote on their own as evidence.
-fn is_filler_word(w: &str) -> bool {
+pub(super) fn is_filler_word(w: &str) -> bool {
     matches!(
         w,
         "a" | "an"

@@ -24,8 +24,11 @@ pub struct ModelPart {
     pub features: Vec<FeatureRow>,
     pub scores: [f32; TIERS],
     pub probabilities: [f32; TIERS],
-    /// What the model alone would pick (rules may overrule it).
+    /// What the shipped model alone would pick (rules may overrule it).
     pub model_tier: u8,
+    /// What the user's corrections add, when the engine learned from some.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub learned: Option<super::learn::LearnedPart>,
 }
 
 /// Why a message got its tier.
@@ -34,7 +37,7 @@ pub struct Explanation {
     pub tier: u8,
     pub reason: String,
     pub sentiment: f64,
-    /// The step that decided: a rule, or the model.
+    /// The step that decided: a rule, or the model (adapted by corrections).
     pub decided_by: &'static str,
     pub model: Option<ModelPart>,
     /// Why there is no model, if there is none.
@@ -91,7 +94,27 @@ impl fmt::Display for Explanation {
             row(f, &r.name, Some(r.value), &r.contributions)?;
         }
         row(f, "= score", None, &m.scores)?;
-        row(f, "= probability", None, &m.probabilities)
+        row(f, "= probability", None, &m.probabilities)?;
+        let Some(l) = &m.learned else {
+            return Ok(());
+        };
+        writeln!(
+            f,
+            "learned from your {} corrections ({} support tier {}); shipped model alone picks tier {}:",
+            l.corrections, l.supporting, self.tier, l.shipped_tier
+        )?;
+        if l.held_back {
+            writeln!(
+                f,
+                "  (held back: they would change the tier, but no correction resembles this message)"
+            )?;
+        }
+        for r in &l.features {
+            row(f, &r.name, Some(r.value), &r.contributions)?;
+        }
+        row(f, "= learned", None, &l.added)?;
+        row(f, "= score with learning", None, &l.scores)?;
+        row(f, "= probability", None, &l.probabilities)
     }
 }
 

@@ -13,6 +13,7 @@ pub mod explain;
 mod fasthash;
 pub mod features;
 mod followup;
+pub mod learn;
 pub mod linear;
 mod phrases;
 mod rules;
@@ -28,7 +29,7 @@ mod tests;
 pub use stdin::TriageRunSummary;
 
 use crate::config::{Config, ConfigError, Targets};
-use crate::model::{Assess, AssessInput, Assessment, Kind, Platform, Tier};
+use crate::model::{Assess, AssessInput, Assessment, Kind, Platform, Tier, TierExample};
 use chrono::Duration;
 use classify::{Evidence, ModelView};
 use features::Features;
@@ -36,7 +37,7 @@ pub use linear::{Model, ModelError};
 use rules::{RuleError, Rules, RulesFile};
 use sla::{Schedule, ScheduleError};
 use std::borrow::Cow;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 /// Why triage could not start or run.
 #[derive(Debug, thiserror::Error)]
@@ -81,6 +82,9 @@ pub struct Triage {
     model: Option<Arc<Model>>,
     /// Why there is no model, when the weights could not be used.
     model_error: Option<ModelError>,
+    /// What the user's corrections taught (`learn.rs`); empty until
+    /// [`Triage::learn`] is given some. Shared by every task holding this engine.
+    learned: RwLock<learn::Learned>,
 }
 
 /// One message, looked at once: what the rules and the model need.
@@ -139,7 +143,80 @@ impl Triage {
             schedule,
             model,
             model_error,
+            learned: RwLock::new(learn::Learned::default()),
         })
+    }
+
+    fn learned(&self) -> std::sync::RwLockReadGuard<'_, learn::Learned> {
+        self.learned.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// How many corrections the engine has learned from.
+    pub fn learned_corrections(&self) -> usize {
+        self.learned().corrections()
+    }
+
+    /// A copy of what the engine learned (for tests and tools).
+    pub fn learned_state(&self) -> learn::Learned {
+        self.learned().clone()
+    }
+
+    /// Adapt to exactly these corrections (oldest first), as the store lists
+    /// them (`Store::learning_examples`). New ones after those already learned
+    /// are learned incrementally; anything else (a cleared or replaced override,
+    /// a reset) refits from the remaining ones. Either way the result is the same
+    /// as learning them one by one (see `learn.rs`). Without a model nothing is
+    /// learned: the phrase rules do not adapt.
+    pub fn learn(&self, examples: &[TierExample]) {
+        let Some(model) = &self.model else {
+            return;
+        };
+        let (known, appended) = {
+            let l = self.learned();
+            let known: Vec<i64> = l.ids().collect();
+            let appended = examples.len() >= known.len()
+                && examples.iter().zip(&known).all(|(e, id)| e.id == *id);
+            (known, appended)
+        };
+        if appended && examples.len() == known.len() {
+            return;
+        }
+        if appended {
+            let new: Vec<learn::Correction> = examples[known.len()..]
+                .iter()
+                .map(|e| self.correction(model, e))
+                .collect();
+            let mut l = self.learned.write().unwrap_or_else(PoisonError::into_inner);
+            // Another task may have learned them meanwhile.
+            if l.corrections() == known.len() {
+                for c in new {
+                    l.learn(c);
+                }
+            }
+            return;
+        }
+        let all: Vec<learn::Correction> = {
+            let l = self.learned();
+            examples
+                .iter()
+                .map(|e| match l.correction(e.id) {
+                    Some(c) if c.tier == e.tier => c.clone(),
+                    _ => self.correction(model, e),
+                })
+                .collect()
+        };
+        let fitted = learn::Learned::fit(all);
+        *self.learned.write().unwrap_or_else(PoisonError::into_inner) = fitted;
+    }
+
+    /// A stored example as the learner sees it: its hashed features and the
+    /// shipped model's scores, exactly as classify would compute them.
+    fn correction(&self, model: &Model, e: &TierExample) -> learn::Correction {
+        let looked = self.look(&e.text, Some(e.kind), e.rating);
+        let ev = self.evidence(&looked);
+        let signals = self.signals(&e.text, &ev);
+        let (base, _) = model.score_signals(&signals);
+        learn::Correction::new(e.id, e.tier, base, &signals)
     }
 
     /// Why the model is not in use, if it was wanted and could not be loaded.
@@ -220,10 +297,15 @@ impl Triage {
         let e = self.evidence(&looked);
         let (tier, reason) = match &self.model {
             Some(model) => {
-                let (scores, breakdown) = model.score_signals(&self.signals(text, &e));
+                let signals = self.signals(text, &e);
+                let (mut scores, breakdown) = model.score_signals(&signals);
+                // Nothing learned: nothing added, the shipped verdict exactly.
+                let learned = self.learned();
+                let applied = learned.apply(&signals, &mut scores);
                 let view = view(scores, breakdown);
-                let (tier, reason, _) = classify::decide(&self.rules, &e, Some(&view));
-                (tier, reason)
+                let (tier, reason, by) = classify::decide(&self.rules, &e, Some(&view));
+                let credit = applied.and_then(|a| credit(&learned, &a, &e, &view, by));
+                (tier, credited(reason, credit.as_ref(), &e, tier, by))
             }
             None => {
                 let (tier, reason, _) = classify::decide(&self.rules, &e, None);
@@ -249,27 +331,81 @@ impl Triage {
         let e = self.evidence(&looked);
         let (tier, reason, by, model) = match &self.model {
             Some(model) => {
-                let features = features::extract(&self.signals(text, &e));
+                let signals = self.signals(text, &e);
+                let features = features::extract(&signals);
                 let (scores, breakdown) =
                     model.scores_with_breakdown(&features, &looked.scanned, true);
+                let shipped = view(scores, breakdown.clone());
+                let learned = self.learned();
+                let mut scores = scores;
+                let applied = learned.apply(&signals, &mut scores);
                 let view = view(scores, breakdown);
-                let (tier, reason, by) = classify::decide(&self.rules, &e, Some(&view));
-                let part = explain_model(model, &view, &features, &looked.scanned, tier);
-                (tier, reason, by, Some(part))
+                let (tier, mut reason, by) = classify::decide(&self.rules, &e, Some(&view));
+                let mut decided_by = by.describe();
+                let mut part = explain_model(model, &shipped, &features, &looked.scanned, tier);
+                if let Some(a) = &applied {
+                    if let Some(c) = credit(&learned, a, &e, &view, by) {
+                        reason = credited(reason, Some(&c), &e, tier, by);
+                        decided_by = "model, adapted by your corrections";
+                    }
+                    let name = |o| features::describe(o, &looked.scanned);
+                    part.learned = Some(learned.explain(&signals, a, name, tier));
+                }
+                (tier, reason, decided_by, Some(part))
             }
             None => {
                 let (tier, reason, by) = classify::decide(&self.rules, &e, None);
-                (tier, reason, by, None)
+                (tier, reason, by.describe(), None)
             }
         };
         explain::Explanation {
             tier: tier.number(),
             reason,
             sentiment: looked.sentiment,
-            decided_by: by.describe(),
+            decided_by: by,
             model,
             model_error: self.model_error.as_ref().map(ToString::to_string),
         }
+    }
+}
+
+/// The reason's credit to the user's corrections, when the model decided and
+/// learning changed its tier or pushed hard toward it.
+fn credit(
+    learned: &learn::Learned,
+    applied: &learn::Applied,
+    e: &Evidence<'_>,
+    view: &ModelView,
+    by: classify::DecidedBy,
+) -> Option<learn::Credit> {
+    use classify::DecidedBy;
+    if !matches!(by, DecidedBy::Model | DecidedBy::ModelThenFollowUp) {
+        return None;
+    }
+    let tier = classify::model_tier(&view.probabilities);
+    let shipped = classify::model_tier(&linear::probabilities(&applied.shipped));
+    learned.credit(applied, e.scanned, tier, shipped)
+}
+
+/// The reason with the credit: alone when learning changed the model's tier
+/// (the shipped evidence argued for another), else after the shipped reason.
+fn credited(
+    reason: String,
+    credit: Option<&learn::Credit>,
+    e: &Evidence<'_>,
+    tier: Tier,
+    by: classify::DecidedBy,
+) -> String {
+    match credit {
+        None => reason,
+        Some(c) if c.changed && by == classify::DecidedBy::Model => {
+            if tier == Tier::Monitor {
+                c.text.clone()
+            } else {
+                e.prefixed(c.text.clone())
+            }
+        }
+        Some(c) => format!("{reason}; {}", c.text),
     }
 }
 
@@ -326,6 +462,7 @@ fn explain_model(
         scores: view.scores,
         probabilities: view.probabilities,
         model_tier: classify::model_tier(&view.probabilities).number(),
+        learned: None,
     }
 }
 
@@ -337,6 +474,10 @@ impl Assess for Triage {
     /// Skips greetings and nudges with the follow-up rule triage itself uses.
     fn gist<'a>(&self, text: &'a str) -> crate::model::Gist<'a> {
         followup::gist(&self.rules, text)
+    }
+
+    fn learn(&self, examples: &[TierExample]) {
+        Triage::learn(self, examples);
     }
 
     fn assess(&self, input: &AssessInput<'_>) -> Assessment {

@@ -36,7 +36,7 @@ pub fn reply(env: &Env, args: &ReplyArgs) -> anyhow::Result<ExitCode> {
     let (text, holding) = reply_text(env, args, &conversation)?;
     let acknowledgment = args.ack || holding;
     let now = Utc::now();
-    let triage = Arc::new(triage(env)?);
+    let triage = Arc::new(triage(env, &store)?);
     let mut inbox = Inbox::new(&mut store, &env.config, &*triage);
     if args.check {
         let warnings = inbox

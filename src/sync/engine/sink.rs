@@ -29,6 +29,18 @@ impl StoreSink {
     ) -> Result<StoreSink, SyncError> {
         let name = account.to_string();
         let cursors = db.call(move |s| s.cursors(&name)).await?;
+        // Tier corrections made in another process (`hearth tier`, a TUI on the
+        // same cache) are learned before this round triages anything; nothing
+        // is done when they have not changed.
+        let learner = Arc::clone(&assess);
+        db.call(move |s| {
+            match s.learning_examples() {
+                Ok(examples) => learner.learn(&examples),
+                Err(e) => tracing::warn!(error = %e, "cannot read the tier corrections"),
+            }
+            Ok(())
+        })
+        .await?;
         Ok(StoreSink {
             account: account.to_string(),
             db,

@@ -605,3 +605,36 @@ async fn offline_start_backs_off_then_drains_the_queue() {
     );
     assert_eq!(state_of(&db, "a").state, crate::model::AccountStatus::Ok);
 }
+
+#[tokio::test]
+async fn a_round_learns_the_tier_corrections_made_by_another_process() {
+    let s = setup();
+    let c = Scripted::with(|s| {
+        s.rounds.push_back(Ok(vec![page("a", 0..3, "c3")]));
+        s.rounds.push_back(Ok(vec![page("a", 3..4, "c4")]));
+    });
+    once(&s, &["a"], options(vec![("a", Ok(c.clone()))])).await;
+    // `hearth tier ID 1` in another process, while this one keeps syncing.
+    {
+        let mut store = Store::open(&s.db).unwrap();
+        let id = store.queue(&Default::default(), None, 10).unwrap()[0].id;
+        crate::inbox::Inbox::new(&mut store, &Config::default(), &KeywordAssess)
+            .retier(id, Some(crate::model::Tier::Revenue), Utc::now())
+            .unwrap();
+    }
+    let triage = Arc::new(crate::triage::Triage::new(&Config::default()).unwrap());
+    assert_eq!(triage.learned_corrections(), 0);
+    let (tx, _rx) = unbounded_channel();
+    let shared: Arc<dyn Assess + Send + Sync> = triage.clone();
+    let report = run_once_with(
+        s.db.clone(),
+        config(&["a"]),
+        s.paths.clone(),
+        shared,
+        tx,
+        options(vec![("a", Ok(c.clone()))]),
+    )
+    .await;
+    assert!(!report.failed(), "{report:?}");
+    assert_eq!(triage.learned_corrections(), 1);
+}
