@@ -492,6 +492,13 @@ fn signal_reason(d: Dense, e: &Evidence<'_>) -> String {
         Dense::NudgeAfterText | Dense::NudgeOnly => "follow-up".into(),
         Dense::FewWords => "very short".into(),
         Dense::ManyWords => "long text".into(),
+        Dense::FirstPerson => "about the writer".into(),
+        Dense::SecondPerson => "addressed to you".into(),
+        Dense::ImpersonalQuestion => "general question".into(),
+        Dense::FirstPersonNegative => "own bad experience".into(),
+        Dense::SecondPersonOffer => "offer with money, number or link".into(),
+        Dense::PromoVerbFirst => "call to action".into(),
+        Dense::Urgency => "urgency".into(),
         other => other.name().to_string(),
     }
 }
