@@ -6,7 +6,8 @@
 //!     [--handwritten assets/training/handwritten.tsv] \
 //!     [--demo assets/demo/conversations.jsonl] [--show GOLD:PRED[:N]] [--no-loso] \
 //!     [--seed N] [--epochs N] [--lr X] [--decay X] [--dropout X] [--source-weight NAME=X]
-//!     [--prior X] [--drop FEATURE,FEATURE] [--groups wbc] [--margin X]
+//!     [--prior X] [--drop FEATURE,FEATURE] [--groups wbc] [--margin X] [--monitor-margin X]
+//!     [--train-sources banking77,youtube_spam,...] [--word-sources handwritten,...|all]
 //!
 //! Leave-one-source-out (LOSO): for each training source (and the hand-written set),
 //! a model is trained on all the others and tested on it. Sources that are never
@@ -243,11 +244,18 @@ fn options(args: &[String]) -> anyhow::Result<TrainOptions> {
     if let Some(v) = flag_value(args, "--margin") {
         o.revenue_margin = v.parse()?;
     }
+    if let Some(v) = flag_value(args, "--monitor-margin") {
+        o.monitor_margin = v.parse()?;
+    }
     if let Some(v) = flag_value(args, "--groups") {
         o.groups = v.to_string();
     }
     if let Some(v) = flag_value(args, "--prior") {
         o.rules_prior = v.parse()?;
+    }
+    if let Some(v) = flag_value(args, "--word-sources") {
+        // "all": every source teaches words.
+        o.word_sources = (v != "all").then(|| v.split(',').map(str::to_string).collect());
     }
     if let Some(v) = flag_value(args, "--drop") {
         o.drop_dense = v.split(',').map(str::to_string).collect();
@@ -316,7 +324,8 @@ fn main() -> anyhow::Result<()> {
     );
 
     if !args.iter().any(|a| a == "--no-loso") {
-        loso(&data, &handwritten, &rules, &opts, show_cell)?;
+        let sources = flag_value(&args, "--train-sources");
+        loso(&data, &handwritten, &rules, &opts, show_cell, sources)?;
     }
 
     if let Some(demo) = demo {
@@ -335,6 +344,19 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The sources trained on: `TRAINING_SOURCES`, or `--train-sources a,b` to try
+/// another mix (never complaints_twitter: it has no clear licence).
+fn training_sources(flag: Option<&str>) -> Vec<String> {
+    match flag {
+        Some(list) => list
+            .split(',')
+            .filter(|s| !s.is_empty() && *s != "complaints_twitter")
+            .map(str::to_string)
+            .collect(),
+        None => TRAINING_SOURCES.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
 /// Train without each source in turn and test on it.
 fn loso(
     data: &[Example],
@@ -342,17 +364,18 @@ fn loso(
     featurizer: &Triage,
     opts: &TrainOptions,
     show_cell: Option<(u8, u8, usize)>,
+    args_sources: Option<&str>,
 ) -> anyhow::Result<()> {
     let config = Config::default();
-    let trainable = |e: &&Example| TRAINING_SOURCES.contains(&e.source.as_str());
+    let sources = training_sources(args_sources);
+    let trainable = |e: &&Example| sources.contains(&e.source);
     let pool: Vec<&Example> = data.iter().filter(trainable).chain(handwritten).collect();
-    let mut held_out_sources: Vec<String> =
-        TRAINING_SOURCES.iter().map(|s| s.to_string()).collect();
+    let mut held_out_sources: Vec<String> = sources.clone();
     held_out_sources.push(HANDWRITTEN.to_string());
     let never_trained: BTreeSet<&str> = data
         .iter()
         .map(|e| e.source.as_str())
-        .filter(|s| !TRAINING_SOURCES.contains(s))
+        .filter(|s| !sources.iter().any(|t| t == s))
         .collect();
 
     println!("== leave-one-source-out ({opts:?})");

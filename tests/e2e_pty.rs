@@ -536,7 +536,12 @@ fn a_holding_reply_meets_the_acknowledgment_and_the_item_stays_with_its_clock() 
                         "Hi! How much for a birthday cake for 20 people?",
                         2,
                     ),
-                    inbound("question", "Jin Park", "Do you have gluten-free bread?", 30),
+                    inbound(
+                        "question",
+                        "Jin Park",
+                        "What time do you open on Sundays?",
+                        30,
+                    ),
                     inbound(
                         "praise",
                         "Sam Lee",

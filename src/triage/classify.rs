@@ -339,6 +339,8 @@ fn model_reason(rules: &Rules, e: &Evidence<'_>, view: &ModelView, tier: Tier) -
                     words.push(text);
                 }
             }
+            // "no words" already says it is short.
+            Item::Signal(Dense::FewWords) if e.scanned.is_empty() => {}
             Item::Signal(d) => signals.push(signal_reason(*d, e)),
             Item::Rules => {}
         }
@@ -492,6 +494,13 @@ fn signal_reason(d: Dense, e: &Evidence<'_>) -> String {
         Dense::NudgeAfterText | Dense::NudgeOnly => "follow-up".into(),
         Dense::FewWords => "very short".into(),
         Dense::ManyWords => "long text".into(),
+        Dense::FirstPerson => "about the writer".into(),
+        Dense::SecondPerson => "addressed to you".into(),
+        Dense::ImpersonalQuestion => "general question".into(),
+        Dense::FirstPersonNegative => "own bad experience".into(),
+        Dense::SecondPersonOffer => "offer with money, number or link".into(),
+        Dense::PromoVerbFirst => "call to action".into(),
+        Dense::Urgency => "urgency".into(),
         other => other.name().to_string(),
     }
 }
@@ -499,7 +508,7 @@ fn signal_reason(d: Dense, e: &Evidence<'_>) -> String {
 /// How the quoted words are introduced, by the tier they argue for.
 fn word_label(rules: &Rules, e: &Evidence<'_>, tier: Tier) -> &'static str {
     match tier {
-        Tier::Revenue => "pricing words",
+        Tier::Revenue => "buying words",
         Tier::Retention => "complaint words",
         Tier::Engagement => "question words",
         Tier::Acknowledgment if e.sentiment >= rules.sentiment.positive => "praise words",

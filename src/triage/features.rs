@@ -73,10 +73,28 @@ pub enum Dense {
     RulesSayEngagement,
     RulesSayAcknowledgment,
     RulesSayMonitor,
+    // Domain-independent shape of the message (appended: earlier indices keep
+    // their meaning). Who it is about is what separates a customer's question
+    // ("my card", "do you ship") from a general one ("why is the sky blue").
+    /// A first-person word in several languages ("my", "ich", "mon", "mijn").
+    FirstPerson,
+    /// A word that addresses the reader ("you", "vous", "jullie", "você").
+    SecondPerson,
+    /// A question about neither the writer nor the reader: off-topic more often.
+    ImpersonalQuestion,
+    /// The writer speaks of themselves in a negative tone (value: how negative).
+    FirstPersonNegative,
+    /// Addressed to the reader with money, a phone number or a link: the shape
+    /// of a prize or promotion text.
+    SecondPersonOffer,
+    /// Opens with a call to act ("call", "click", "claim", "subscribe").
+    PromoVerbFirst,
+    /// Hurry words ("urgent", "now", "today", "asap").
+    Urgency,
 }
 
 impl Dense {
-    pub const ALL: [Dense; 39] = [
+    pub const ALL: [Dense; 46] = [
         Dense::RevenuePhrase,
         Dense::RetentionPhrase,
         Dense::EngagementPhrase,
@@ -116,6 +134,13 @@ impl Dense {
         Dense::RulesSayEngagement,
         Dense::RulesSayAcknowledgment,
         Dense::RulesSayMonitor,
+        Dense::FirstPerson,
+        Dense::SecondPerson,
+        Dense::ImpersonalQuestion,
+        Dense::FirstPersonNegative,
+        Dense::SecondPersonOffer,
+        Dense::PromoVerbFirst,
+        Dense::Urgency,
     ];
 
     pub fn index(self) -> u32 {
@@ -168,6 +193,13 @@ impl Dense {
             Dense::RulesSayEngagement => "rules_say:3",
             Dense::RulesSayAcknowledgment => "rules_say:4",
             Dense::RulesSayMonitor => "rules_say:5",
+            Dense::FirstPerson => "first_person",
+            Dense::SecondPerson => "second_person",
+            Dense::ImpersonalQuestion => "impersonal_question",
+            Dense::FirstPersonNegative => "first_person_negative",
+            Dense::SecondPersonOffer => "second_person_offer",
+            Dense::PromoVerbFirst => "promo_verb_first",
+            Dense::Urgency => "urgency",
         }
     }
 
@@ -536,6 +568,100 @@ fn marks(text: &str) -> Marks {
     m
 }
 
+/// A first-person word (apostrophes already dropped: "I'm" → "im").
+fn is_first_person(w: &str) -> bool {
+    matches!(
+        w,
+        "i" | "im" | "ive" | "id" | "ill" | "me" | "my" | "mine" | "myself" | "we" | "weve"
+            | "our" | "ours" | "us"
+            // de
+            | "ich" | "mich" | "mir" | "mein" | "meine" | "meinen" | "meinem" | "meiner"
+            | "wir" | "uns" | "unser" | "unsere" | "unseren"
+            // fr
+            | "je" | "jai" | "moi" | "mon" | "ma" | "mes" | "nous" | "notre" | "nos"
+            // es, it, pt
+            | "yo" | "mi" | "mis" | "nosotros" | "nuestro" | "nuestra" | "nuestros"
+            | "io" | "mio" | "mia" | "miei" | "mie" | "noi" | "nostro" | "nostra"
+            | "eu" | "meu" | "minha" | "meus" | "minhas" | "nós" | "nosso" | "nossa"
+            // nl
+            | "ik" | "mijn" | "wij" | "ons" | "onze"
+    )
+}
+
+/// A word that addresses the reader.
+fn is_second_person(w: &str) -> bool {
+    matches!(
+        w,
+        "you" | "your" | "yours" | "youre" | "youve" | "youll" | "yall" | "u" | "ur"
+            | "yourself"
+            // de
+            | "du" | "dich" | "dir" | "dein" | "deine" | "deinen" | "euch" | "euer" | "eure"
+            | "ihnen"
+            // fr
+            | "vous" | "votre" | "vos" | "tu" | "toi" | "ton" | "ta" | "tes"
+            // es, it, pt
+            | "tú" | "usted" | "ustedes" | "vosotros" | "vuestro" | "vuestra"
+            | "voi" | "vostro" | "vostra" | "você" | "vocês" | "voce" | "voces" | "vosso"
+            | "teu" | "tua"
+            // nl
+            | "jij" | "jou" | "jouw" | "jullie" | "uw"
+    )
+}
+
+/// A first word that calls the reader to act, as promotions open.
+fn is_promo_verb(w: &str) -> bool {
+    matches!(
+        w,
+        "call"
+            | "click"
+            | "claim"
+            | "text"
+            | "txt"
+            | "visit"
+            | "subscribe"
+            | "follow"
+            | "join"
+            | "win"
+            | "earn"
+            | "get"
+            | "watch"
+            | "check"
+            | "congrats"
+            | "congratulations"
+            | "winner"
+            | "urgent"
+            | "gana"
+            | "gagnez"
+            | "verdiene"
+            | "guadagna"
+            | "ganhe"
+    )
+}
+
+fn is_urgency(w: &str) -> bool {
+    matches!(
+        w,
+        "urgent"
+            | "now"
+            | "asap"
+            | "immediately"
+            | "today"
+            | "hurry"
+            | "expires"
+            | "final"
+            | "limited"
+            | "sofort"
+            | "dringend"
+            | "urgente"
+            | "maintenant"
+            | "ahora"
+            | "subito"
+            | "agora"
+            | "nu"
+            | "meteen"
+    )
+}
+
 fn phrase_count(hits: &Hits<'_>, c: Category) -> f32 {
     // ln(1 + n): the first hit matters most, more hits still add a little.
     (1.0 + f32::from(hits.count(c))).ln()
@@ -586,6 +712,34 @@ fn dense(s: &Signals<'_>, f: &mut impl Sink) {
     let n = s.scanned.len();
     f.dense(Dense::FewWords, flag(n <= 3));
     f.dense(Dense::ManyWords, flag(n > 40));
+    let (mut first, mut second, mut urgent) = (false, false, false);
+    let mut previous = "";
+    for w in s.scanned.words().take(MAX_WORDS) {
+        first |= is_first_person(w);
+        // "thank you" thanks; it does not address an offer to anyone.
+        second |= is_second_person(w) && previous != "thank";
+        urgent |= is_urgency(w);
+        previous = w;
+    }
+    let question = s.scanned.has_question_mark || s.question_word_first;
+    f.dense(Dense::FirstPerson, flag(first));
+    f.dense(Dense::SecondPerson, flag(second));
+    f.dense(
+        Dense::ImpersonalQuestion,
+        flag(question && !first && !second),
+    );
+    if first {
+        f.dense(Dense::FirstPersonNegative, (-s.sentiment).max(0.0) as f32);
+    }
+    f.dense(
+        Dense::SecondPersonOffer,
+        flag(second && (m.money || m.long_number || s.scanned.has_link)),
+    );
+    f.dense(
+        Dense::PromoVerbFirst,
+        flag(s.scanned.first_word().is_some_and(is_promo_verb)),
+    );
+    f.dense(Dense::Urgency, flag(urgent));
     f.dense(
         match s.rules_tier {
             Tier::Revenue => Dense::RulesSayRevenue,
@@ -696,6 +850,67 @@ mod tests {
         let one = f.dense_value(Dense::RetentionPhrase);
         let both = two.dense_value(Dense::RetentionPhrase);
         assert!(both > one && both < 2.0 * one, "{one} {both}");
+    }
+
+    fn with_question(rules: &Rules, text: &str, sentiment: f64) -> Features {
+        let scanned = Scanned::new(text);
+        let hits = rules.phrases.scan(&scanned);
+        extract(&Signals {
+            text,
+            scanned: &scanned,
+            hits: &hits,
+            sentiment,
+            kind: Kind::Comment,
+            rating: None,
+            nudges: Nudges::None,
+            question_word_first: false,
+            rules_tier: Tier::Acknowledgment,
+        })
+    }
+
+    #[test]
+    fn who_a_message_is_about_is_read_in_several_languages() {
+        let r = rules();
+        let f = with_question(&r, "why is the sky blue?", 0.0);
+        assert_eq!(f.dense_value(Dense::ImpersonalQuestion), 1.0);
+        assert_eq!(f.dense_value(Dense::FirstPerson), 0.0);
+        assert_eq!(f.dense_value(Dense::SecondPerson), 0.0);
+        // About the writer or the reader: not a general question.
+        for text in [
+            "why was my card declined?",
+            "do you ship to Ireland?",
+            "Wo finde ich meine Rechnungen?",
+            "Vous livrez en Belgique ?",
+            "Hebben jullie nog plek?",
+        ] {
+            let f = with_question(&r, text, 0.0);
+            assert_eq!(f.dense_value(Dense::ImpersonalQuestion), 0.0, "{text}");
+            let person = f.dense_value(Dense::FirstPerson) + f.dense_value(Dense::SecondPerson);
+            assert!(person > 0.0, "{text}");
+        }
+        // A bad experience of one's own carries the tone's strength.
+        let f = with_question(&r, "my order never came", -0.4);
+        assert!((f.dense_value(Dense::FirstPersonNegative) - 0.4).abs() < 1e-6);
+        let f = with_question(&r, "the weather is awful", -0.4);
+        assert_eq!(f.dense_value(Dense::FirstPersonNegative), 0.0);
+    }
+
+    #[test]
+    fn prize_texts_have_the_offer_shape_and_thanks_does_not() {
+        let r = rules();
+        let f = with_question(&r, "Congrats! You won $500, call 0800 123 456 now", 0.0);
+        for d in [
+            Dense::SecondPersonOffer,
+            Dense::PromoVerbFirst,
+            Dense::Urgency,
+        ] {
+            assert_eq!(f.dense_value(d), 1.0, "{}", d.name());
+        }
+        // "thank you" with a price is a customer, not an offer.
+        let f = with_question(&r, "is it still $22 a month? thank you", 0.0);
+        assert_eq!(f.dense_value(Dense::SecondPersonOffer), 0.0);
+        assert_eq!(f.dense_value(Dense::PromoVerbFirst), 0.0);
+        assert_eq!(f.dense_value(Dense::Money), 1.0);
     }
 
     #[test]

@@ -76,10 +76,9 @@ fn questions_are_engagement_and_praise_is_acknowledgment() {
     let v = tier(&t, "Thank you so much, the team was lovely", Kind::Comment);
     assert_eq!(v.tier, Tier::Acknowledgment);
     assert!(v.reason.starts_with("praise"), "{}", v.reason);
-    assert_eq!(
-        tier(&t, "saw this at the market today", Kind::Mention).reason,
-        "general comment"
-    );
+    let v = tier(&t, "saw this at the market today", Kind::Mention);
+    assert_eq!(v.tier, Tier::Acknowledgment);
+    assert!(v.reason.starts_with("general comment"), "{}", v.reason);
 }
 
 #[test]
@@ -144,10 +143,8 @@ fn trolls_are_monitor_but_angry_customers_are_not() {
     assert_eq!(tier(&t, "shut up loser", Kind::Comment).tier, Tier::Monitor);
     // An opinion of our prices plus an insult, with no failure to fix: a troll.
     let v = tier(&t, "your menu is overpriced garbage", Kind::Dm);
-    assert_eq!(
-        (v.tier, v.reason.as_str()),
-        (Tier::Monitor, "troll: 'garbage'")
-    );
+    assert_eq!(v.tier, Tier::Monitor);
+    assert!(v.reason.starts_with("troll: 'garbage'"), "{}", v.reason);
     assert_eq!(
         tier(&t, "tea is overrated and so are you", Kind::Dm).tier,
         Tier::Monitor
@@ -296,7 +293,7 @@ fn star_ratings_decide_reviews() {
 fn config_adds_and_disables_phrases() {
     let config = Config {
         triage: TriageConfig {
-            revenue: vec!["wedding cake*".into()],
+            revenue: vec!["zorblax tower*".into()],
             spam: vec!["dm me for a collab".into()],
             disable: vec!["Late".into()],
             ..TriageConfig::default()
@@ -304,7 +301,8 @@ fn config_adds_and_disables_phrases() {
         ..Config::default()
     };
     let t = Triage::new(&config).unwrap();
-    let cakes = "Do you make wedding cakes?";
+    // A made-up product: only the user's phrase can know it sells.
+    let cakes = "Do you make zorblax towers?";
     assert_eq!(tier(&engine(), cakes, Kind::Comment).tier, Tier::Engagement);
     assert_eq!(tier(&t, cakes, Kind::Comment).tier, Tier::Revenue);
     assert_eq!(
@@ -459,7 +457,8 @@ fn crash_course_is_not_a_crash() {
     for engine in [&t, &Triage::rules_only(&Config::default()).unwrap()] {
         let v = tier(engine, "Do you run a crash course in latte art?", Kind::Dm);
         assert_ne!(v.tier, Tier::Retention, "{}", v.reason);
-        assert!(!v.reason.contains("crash"), "{}", v.reason);
+        // 'crash course' may be quoted (a course is bought); 'crash' alone, never.
+        assert!(!v.reason.contains("'crash'"), "{}", v.reason);
         let v = tier(engine, "the app crashed twice today", Kind::Comment);
         assert_eq!(v.tier, Tier::Retention, "{}", v.reason);
     }

@@ -33,8 +33,9 @@ pub const EVALUATION_ONLY: [(&str, &str); 2] = [
     ),
     (
         "clinc150",
-        "CC BY, but it only holds off-topic questions: training on it teaches that a \
-         question is off-topic, which lowers the held-out score of every other source",
+        "CC BY, but it only holds off-topic questions: trained on (rule signals only), it \
+         raised the hand-written held-out score and lowered YouTube spam's and banking's, \
+         no gain on the mean; general questions are taught by hand-written rows instead",
     ),
 ];
 
@@ -234,7 +235,10 @@ pub fn samples(
                 value,
                 label: usize::from(e.tier.number() - 1),
                 weight,
-                words: words.get(domain(&e.source)).copied().unwrap_or(true),
+                words: match &opts.word_sources {
+                    Some(list) => list.contains(&e.source),
+                    None => words.get(domain(&e.source)).copied().unwrap_or(true),
+                },
             }
         })
         .collect()
@@ -258,9 +262,15 @@ pub struct TrainOptions {
     pub drop_dense: Vec<String>,
     /// Which hashed groups to learn: 'w' words, 'b' bigrams, 'c' char n-grams.
     pub groups: String,
+    /// When set, only these sources' rows teach the hashed n-grams; the others
+    /// teach the dense signals alone (a dataset's vocabulary is its domain's).
+    pub word_sources: Option<Vec<String>>,
     /// Taken off tier 1's bias after the fit: the revenue tier is read first every
     /// session, so a lead has to be more certain than a tie to get there.
     pub revenue_margin: f32,
+    /// Taken off tier 5's bias after the fit: tier 5 is read last, so a customer
+    /// put there by mistake may wait for days.
+    pub monitor_margin: f32,
 }
 
 impl Default for TrainOptions {
@@ -269,19 +279,31 @@ impl Default for TrainOptions {
             seed: 7,
             epochs: 12,
             learning_rate: 0.05,
-            decay: 2e-5,
+            decay: 1e-6,
             ngram_dropout: 0.3,
             // The hand-written rows are the only ones shaped like this product's
             // traffic (DMs, reviews, several languages).
             source_weights: vec![(HANDWRITTEN.to_string(), 2.0)],
-            rules_prior: 3.0,
+            // The rules' verdict is a start, not an anchor: with words learned only
+            // from the hand-written rows, a light prior and a slow decay measured
+            // best out of source (examples/triage_eval.rs; 3.0 and 2e-5 kept the
+            // model a copy of the rules).
+            rules_prior: 1.0,
             // The datasets have no kinds (every row is a comment) and the hand-written
             // mix of kinds is ours, not a user's: kind would teach our mix.
             drop_dense: ["kind:dm", "kind:comment", "kind:mention", "kind:review"]
                 .map(String::from)
                 .to_vec(),
             groups: "wbc".to_string(),
-            revenue_margin: 0.0,
+            // A dataset's vocabulary is its domain's (bank intents, music-video
+            // comments): learned, it scored worse on every other source. Those
+            // rows teach the dense signals; the hand-written rows, written across
+            // trades and languages, teach the words.
+            word_sources: Some(vec![HANDWRITTEN.to_string()]),
+            // Half a logit off tier 1: fewer promotions and chatter in the revenue
+            // tier on every held-out source, at a small cost in recall.
+            revenue_margin: 0.5,
+            monitor_margin: 0.0,
         }
     }
 }
@@ -410,6 +432,7 @@ pub fn train_model(
     let samples = samples(featurizer, examples, &weights, opts);
     let mut weights = fit(&samples, opts, &rules_prior(opts));
     weights.bias[0] -= opts.revenue_margin;
+    weights.bias[TIERS - 1] -= opts.monitor_margin;
     let bytes = Model::encode(&weights);
     let model = Model::decode(Cow::Owned(bytes.clone()))?;
     Ok((model, bytes))
