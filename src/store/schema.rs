@@ -216,6 +216,74 @@ const MIGRATIONS: &[&str] = &[
     -- A reply's delivery decides whether it answers: found from its message.
     CREATE INDEX outbox_message ON outbox (message_id);
     "#,
+    // 7: counts that do not grow with the cache. The status bar's counts (per
+    // tier, overdue) are kept in `queue_counts`, one row per group of
+    // conversations a filter can tell apart, by triggers on `conversations`: every
+    // write path keeps them exact in its own transaction. Overdue depends on the
+    // clock: a row counts as overdue in the table once a sweep
+    // (`Store::refresh_order`) has passed its deadline (`overdue_sweep`); the
+    // read adds the few rows that fell due since, on the tier index.
+    r#"
+    CREATE TABLE overdue_sweep (swept_to INTEGER NOT NULL);  -- epoch ms
+    INSERT INTO overdue_sweep (swept_to) VALUES (0);
+
+    -- brand and location are stored as '+' || value, or '' for none (a UNIQUE
+    -- key treats NULLs as distinct, so a NULL could not be upserted).
+    -- overdue: 1 for an open conversation whose deadline the sweep has passed.
+    CREATE TABLE queue_counts (
+        status   TEXT NOT NULL,
+        tier     INTEGER NOT NULL,
+        family   TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        brand    TEXT NOT NULL,
+        location TEXT NOT NULL,
+        overdue  INTEGER NOT NULL,
+        n        INTEGER NOT NULL,
+        PRIMARY KEY (status, tier, family, platform, brand, location, overdue)
+    ) WITHOUT ROWID;
+
+    CREATE TRIGGER queue_counts_insert AFTER INSERT ON conversations BEGIN
+        INSERT INTO queue_counts (status, tier, family, platform, brand, location, overdue, n)
+        VALUES (new.status, new.tier, new.family, new.platform,
+                ifnull('+' || new.brand, ''), ifnull('+' || new.location, ''),
+                new.status = 'open' AND new.due_sort < (SELECT swept_to FROM overdue_sweep), 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+    END;
+    CREATE TRIGGER queue_counts_delete AFTER DELETE ON conversations BEGIN
+        UPDATE queue_counts SET n = n - 1
+        WHERE status = old.status AND tier = old.tier AND family = old.family
+          AND platform = old.platform AND brand = ifnull('+' || old.brand, '')
+          AND location = ifnull('+' || old.location, '')
+          AND overdue = (old.status = 'open'
+                         AND old.due_sort < (SELECT swept_to FROM overdue_sweep));
+    END;
+    CREATE TRIGGER queue_counts_update
+    AFTER UPDATE OF status, tier, family, platform, brand, location, due_sort ON conversations
+    WHEN old.status IS NOT new.status OR old.tier IS NOT new.tier
+      OR old.family IS NOT new.family OR old.platform IS NOT new.platform
+      OR old.brand IS NOT new.brand OR old.location IS NOT new.location
+      OR old.due_sort IS NOT new.due_sort
+    BEGIN
+        UPDATE queue_counts SET n = n - 1
+        WHERE status = old.status AND tier = old.tier AND family = old.family
+          AND platform = old.platform AND brand = ifnull('+' || old.brand, '')
+          AND location = ifnull('+' || old.location, '')
+          AND overdue = (old.status = 'open'
+                         AND old.due_sort < (SELECT swept_to FROM overdue_sweep));
+        INSERT INTO queue_counts (status, tier, family, platform, brand, location, overdue, n)
+        VALUES (new.status, new.tier, new.family, new.platform,
+                ifnull('+' || new.brand, ''), ifnull('+' || new.location, ''),
+                new.status = 'open' AND new.due_sort < (SELECT swept_to FROM overdue_sweep), 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+    END;
+
+    -- Existing caches: every conversation counted once, none overdue until the
+    -- first sweep.
+    INSERT INTO queue_counts (status, tier, family, platform, brand, location, overdue, n)
+    SELECT status, tier, family, platform, ifnull('+' || brand, ''),
+           ifnull('+' || location, ''), 0, count(*)
+    FROM conversations GROUP BY 1, 2, 3, 4, 5, 6;
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -312,5 +380,78 @@ mod tests {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .expect("version");
         assert_eq!(version, CURRENT_VERSION);
+    }
+    #[test]
+    fn migration_7_backfills_the_counters_of_an_existing_cache() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("v6.sqlite3");
+        {
+            let mut conn = Connection::open(&path).expect("file db");
+            super::super::register_functions(&conn).expect("functions");
+            for sql in &MIGRATIONS[..6] {
+                conn.execute_batch(sql).expect("older migration");
+            }
+            conn.pragma_update(None, "user_version", 6)
+                .expect("version");
+            let tx = conn.transaction().expect("tx");
+            // 9 conversations: three statuses, two tiers, brand and location
+            // sometimes missing; all overdue at t = 1000.
+            for i in 0..9_i64 {
+                tx.execute(
+                    "INSERT INTO conversations (id, account, platform, family, kind, thread_id,
+                         author, brand, location, status, tier, tier_auto, due_sort,
+                         last_message_at)
+                     VALUES (?1, 'a', 'facebook', 'community', 'dm', 't' || ?1, 'Dana',
+                         CASE WHEN ?1 % 3 = 0 THEN NULL ELSE 'Acme' END,
+                         CASE WHEN ?1 % 2 = 0 THEN 'Oslo' END,
+                         CASE ?1 % 3 WHEN 0 THEN 'open' WHEN 1 THEN 'open' ELSE 'done' END,
+                         1 + ?1 % 2, 1 + ?1 % 2, 100 + ?1, 50)",
+                    [i],
+                )
+                .expect("v6 row");
+            }
+            tx.commit().expect("commit");
+        }
+        let store = crate::store::Store::open(&path).expect("migrate");
+        let at = |ms: i64| super::super::from_ms(ms);
+        let counts = store
+            .counts(&crate::model::QueueFilter::default(), at(1000))
+            .expect("counts");
+        // Open: ids 0, 1, 3, 4, 6, 7 → tier 1 (even): 0, 4, 6; tier 2 (odd): 1, 3, 7.
+        assert_eq!(counts.per_tier, [3, 3, 0, 0, 0]);
+        assert_eq!(
+            counts.overdue, 6,
+            "counted from the rows until the first sweep"
+        );
+        assert_eq!(counts.oldest_overdue[1].as_ref().map(|o| o.id), Some(1));
+        let acme_oslo = crate::model::QueueFilter {
+            brand: Some("Acme".into()),
+            location: Some("Oslo".into()),
+            ..crate::model::QueueFilter::default()
+        };
+        // Open with brand and location: id 4 (1 % 3 ≠ 0, even).
+        let counts = store.counts(&acme_oslo, at(1000)).expect("counts");
+        assert_eq!(counts.per_tier, [1, 0, 0, 0, 0]);
+        let groups: i64 = store
+            .conn
+            .query_row("SELECT sum(n) FROM queue_counts", [], |r| r.get(0))
+            .expect("sum");
+        assert_eq!(
+            groups, 9,
+            "every conversation counted once, whatever its status"
+        );
+        store
+            .refresh_order(at(1000), &crate::model::PromotionSteps::default())
+            .expect("sweep");
+        let swept: i64 = store
+            .conn
+            .query_row("SELECT sum(n * overdue) FROM queue_counts", [], |r| {
+                r.get(0)
+            })
+            .expect("sum");
+        assert_eq!(
+            swept, 6,
+            "the first sweep counts the overdue rows in the table"
+        );
     }
 }
