@@ -288,10 +288,13 @@ fn full_count(raw: &Connection, filter: &QueueFilter, now: DateTime<Utc>) -> Que
     counts
 }
 
+/// status, tier, family, platform, brand, location, overdue, count.
+type Group = (String, i64, String, String, String, String, i64, i64);
+
 /// Every group of the counters table equals the group counted from the rows,
 /// with overdue meaning "open and due before the sweep".
 fn assert_table_exact(raw: &Connection) {
-    let read = |sql: &str| -> Vec<(String, i64, String, String, String, String, i64, i64)> {
+    let read = |sql: &str| -> Vec<Group> {
         raw.prepare(sql)
             .expect("select")
             .query_map([], |r| {
