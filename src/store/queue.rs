@@ -145,9 +145,11 @@ fn counter_filter_sql(filter: &QueueFilter) -> (String, Vec<Value>) {
     (sql, params)
 }
 
-/// Two reads on the tier index, after `n` filter parameters (`clauses`): how
-/// many open rows of tier `?n+3` fall due in `[?n+1, ?n+2)`, and the one most
-/// overdue at `?n+4`.
+/// Two reads after `n` filter parameters (`clauses`): how many open rows of
+/// tier `?n+3` fall due in `[?n+1, ?n+2)`, and the one most overdue at `?n+4`,
+/// both on the tier index. Unfiltered, that second read is one seek; filtered,
+/// [`GROUP_OLDEST_SQL`] per group replaces it (a walk in deadline order could
+/// read a whole tier to find a rare brand).
 fn overdue_sql(clauses: &str, n: usize) -> (String, String) {
     let (from, to, tier, now) = (n + 1, n + 2, n + 3, n + 4);
     (
@@ -162,6 +164,33 @@ fn overdue_sql(clauses: &str, n: usize) -> (String, String) {
              ORDER BY due_sort, id LIMIT 1"
         ),
     )
+}
+
+/// The groups of `queue_counts` a filter's counts came from, for one tier
+/// (`?n+1`), after the filter's `n` parameters.
+fn groups_sql(counter_clauses: &str, n: usize) -> String {
+    format!(
+        "SELECT DISTINCT family, platform, brand, location FROM queue_counts
+         WHERE status = 'open' AND tier = ?{} AND n > 0{counter_clauses}",
+        n + 1
+    )
+}
+
+/// The most overdue open conversation of one group (tier, family, platform,
+/// brand and location as `queue_counts` keys them) at `?7`: one seek on
+/// `conversations_groups`, whose keys are the counters' own expressions.
+const GROUP_OLDEST_SQL: &str = "SELECT id, author, due_sort FROM conversations
+    WHERE status = 'open' AND tier = ?1 AND family = ?2 AND platform = ?3
+      AND ifnull('+' || brand, '') = ?4 AND ifnull('+' || location, '') = ?5
+      AND due_sort < ?6
+    ORDER BY due_sort, id LIMIT 1";
+
+fn overdue_item(r: &rusqlite::Row<'_>) -> rusqlite::Result<OverdueItem> {
+    Ok(OverdueItem {
+        id: r.get(0)?,
+        author: r.get(1)?,
+        due_at: super::from_ms(r.get(2)?),
+    })
 }
 
 /// Index 0..5 of a tier number, as `QueueCounts` holds them.
@@ -292,13 +321,13 @@ impl Store {
         let swept: i64 = tx.query_row("SELECT swept_to FROM overdue_sweep", [], |r| r.get(0))?;
         let mut counts = QueueCounts::default();
         let mut overdue = [0_i64; 5];
-        let (clauses, params) = counter_filter_sql(filter);
+        let (counter_clauses, counter_params) = counter_filter_sql(filter);
         let sql = format!(
             "SELECT tier, sum(n), sum(n * overdue) FROM queue_counts
-             WHERE status = 'open'{clauses} GROUP BY tier"
+             WHERE status = 'open'{counter_clauses} GROUP BY tier"
         );
         let mut stmt = tx.prepare_cached(&sql)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(counter_params.iter()))?;
         while let Some(row) = rows.next()? {
             if let Some(i) = tier_slot(row.get(0)?) {
                 counts.per_tier[i] = row.get(1)?;
@@ -324,6 +353,9 @@ impl Store {
         params.push(Value::Integer(now_ms));
         let mut between = tx.prepare_cached(&between)?;
         let mut oldest = tx.prepare_cached(&oldest)?;
+        let filtered = !counter_params.is_empty();
+        let mut groups = tx.prepare_cached(&groups_sql(&counter_clauses, n))?;
+        let mut group_oldest = tx.prepare_cached(GROUP_OLDEST_SQL)?;
         for tier in Tier::ALL {
             let i = usize::from(tier.number() - 1);
             if counts.per_tier[i] == 0 {
@@ -341,15 +373,43 @@ impl Store {
             if overdue[i] == 0 {
                 continue;
             }
-            counts.oldest_overdue[i] = oldest
-                .query_row(rusqlite::params_from_iter(&params), |r| {
-                    Ok(OverdueItem {
-                        id: r.get(0)?,
-                        author: r.get(1)?,
-                        due_at: super::from_ms(r.get(2)?),
-                    })
-                })
-                .optional()?;
+            counts.oldest_overdue[i] = if filtered {
+                let mut groups_params = counter_params.clone();
+                groups_params.push(Value::Integer(i64::from(tier.number())));
+                let found: Vec<[String; 4]> = groups
+                    .query_map(rusqlite::params_from_iter(groups_params), |r| {
+                        Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?])
+                    })?
+                    .collect::<rusqlite::Result<_>>()?;
+                let mut best: Option<OverdueItem> = None;
+                for [family, platform, brand, location] in found {
+                    let item = group_oldest
+                        .query_row(
+                            rusqlite::params![
+                                tier.number(),
+                                family,
+                                platform,
+                                brand,
+                                location,
+                                now_ms
+                            ],
+                            overdue_item,
+                        )
+                        .optional()?;
+                    if let Some(item) = item
+                        && best
+                            .as_ref()
+                            .is_none_or(|b| (item.due_at, item.id) < (b.due_at, b.id))
+                    {
+                        best = Some(item);
+                    }
+                }
+                best
+            } else {
+                oldest
+                    .query_row(rusqlite::params_from_iter(&params), overdue_item)
+                    .optional()?
+            };
         }
         Ok(counts)
     }
@@ -484,9 +544,36 @@ mod tests {
         let n = params.len();
         for (sql, params) in [(between, &params[..n - 1]), (oldest, &params[..])] {
             let p = plan(&store, &sql, params);
-            assert!(p.contains("conversations_queue"), "{p}");
+            assert!(p.contains("USING INDEX conversations_queue"), "{p}");
             assert!(!p.contains("TEMP B-TREE"), "{p}");
         }
+        // Filtered, the most overdue item is one seek per group.
+        let (counter_clauses, mut params) = counter_filter_sql(&filter);
+        let p = plan(&store, &groups_sql(&counter_clauses, params.len()), &{
+            params.push(Value::Integer(2));
+            params
+        });
+        assert!(p.contains("USING PRIMARY KEY"), "{p}");
+        let group = ["community", "facebook", "+Acme", "+Oslo"].map(|v| Value::Text(v.into()));
+        let mut params = vec![Value::Integer(2)];
+        params.extend(group);
+        params.push(Value::Integer(2_000));
+        let p = plan(&store, GROUP_OLDEST_SQL, &params);
+        assert!(
+            p.contains("USING INDEX conversations_groups (status=? AND tier=? AND family=? AND platform=? AND <expr>=? AND <expr>=? AND due_sort<?)"),
+            "{p}"
+        );
+        assert!(!p.contains("TEMP B-TREE"), "{p}");
+        // The groups index serves only the counts: a filtered tier still pages
+        // in deadline order on the tier index.
+        let tier_filter = QueueFilter {
+            tier: Some(Tier::Revenue),
+            ..filter.clone()
+        };
+        let (sql, params) = queue_sql(&tier_filter, None, 200);
+        let p = plan(&store, &sql, &params);
+        assert!(p.contains("conversations_queue"), "{p}");
+        assert!(!p.contains("TEMP B-TREE"), "{p}");
         let (clauses, params) = counter_filter_sql(&filter);
         let p = plan(
             &store,

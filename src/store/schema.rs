@@ -277,6 +277,13 @@ const MIGRATIONS: &[&str] = &[
         ON CONFLICT DO UPDATE SET n = n + 1;
     END;
 
+    -- The most overdue conversation of one group (a row of queue_counts), found
+    -- in one seek: a filtered status bar looks through its groups instead of
+    -- walking a tier in deadline order until a row matches. The keys are the
+    -- counters' own expressions, so no other query picks this index.
+    CREATE INDEX conversations_groups ON conversations (status, tier, family, platform,
+        ifnull('+' || brand, ''), ifnull('+' || location, ''), due_sort, id);
+
     -- Existing caches: every conversation counted once, none overdue until the
     -- first sweep.
     INSERT INTO queue_counts (status, tier, family, platform, brand, location, overdue, n)
