@@ -43,8 +43,10 @@ impl Assess for KeywordAssess {
     }
 }
 
+/// In the future: every ingest sweeps the overdue count to the real clock, and
+/// these deadlines must be left for the test's own sweeps to pass.
 fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
+    Utc.with_ymd_and_hms(2099, 3, 2, 9, 0, 0).unwrap()
 }
 
 const BODIES: &[&str] = &["what price?", "it is broken", "hello?", "thanks!", "spam"];

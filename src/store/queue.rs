@@ -201,7 +201,7 @@ fn tier_slot(tier: i64) -> Option<usize> {
 /// Count the open conversations whose deadline passed between the last sweep
 /// and `now` as overdue in `queue_counts`, and move the sweep to `now` (never
 /// back). Reads only those rows, on the tier index.
-fn sweep_overdue(tx: &rusqlite::Transaction<'_>, now: i64) -> Result<()> {
+pub(super) fn sweep_overdue(tx: &rusqlite::Transaction<'_>, now: i64) -> Result<()> {
     let swept: i64 = tx.query_row("SELECT swept_to FROM overdue_sweep", [], |r| r.get(0))?;
     if now <= swept {
         return Ok(());

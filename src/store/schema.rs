@@ -225,7 +225,7 @@ const MIGRATIONS: &[&str] = &[
     // read adds the few rows that fell due since, on the tier index.
     r#"
     CREATE TABLE overdue_sweep (swept_to INTEGER NOT NULL);  -- epoch ms
-    INSERT INTO overdue_sweep (swept_to) VALUES (0);
+    INSERT INTO overdue_sweep (swept_to) VALUES (CAST(unixepoch('subsec') * 1000 AS INTEGER));
 
     -- brand and location are stored as '+' || value, or '' for none (a UNIQUE
     -- key treats NULLs as distinct, so a NULL could not be upserted).
@@ -284,12 +284,12 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX conversations_groups ON conversations (status, tier, family, platform,
         ifnull('+' || brand, ''), ifnull('+' || location, ''), due_sort, id);
 
-    -- Existing caches: every conversation counted once, none overdue until the
-    -- first sweep.
+    -- Existing caches: every conversation counted once, swept to now.
     INSERT INTO queue_counts (status, tier, family, platform, brand, location, overdue, n)
     SELECT status, tier, family, platform, ifnull('+' || brand, ''),
-           ifnull('+' || location, ''), 0, count(*)
-    FROM conversations GROUP BY 1, 2, 3, 4, 5, 6;
+           ifnull('+' || location, ''),
+           status = 'open' AND due_sort < (SELECT swept_to FROM overdue_sweep), count(*)
+    FROM conversations GROUP BY 1, 2, 3, 4, 5, 6, 7;
     "#,
 ];
 
@@ -426,10 +426,7 @@ mod tests {
             .expect("counts");
         // Open: ids 0, 1, 3, 4, 6, 7 → tier 1 (even): 0, 4, 6; tier 2 (odd): 1, 3, 7.
         assert_eq!(counts.per_tier, [3, 3, 0, 0, 0]);
-        assert_eq!(
-            counts.overdue, 6,
-            "counted from the rows until the first sweep"
-        );
+        assert_eq!(counts.overdue, 6);
         assert_eq!(counts.oldest_overdue[1].as_ref().map(|o| o.id), Some(1));
         let acme_oslo = crate::model::QueueFilter {
             brand: Some("Acme".into()),
@@ -447,9 +444,6 @@ mod tests {
             groups, 9,
             "every conversation counted once, whatever its status"
         );
-        store
-            .refresh_order(at(1000), &crate::model::PromotionSteps::default())
-            .expect("sweep");
         let swept: i64 = store
             .conn
             .query_row("SELECT sum(n * overdue) FROM queue_counts", [], |r| {
@@ -458,7 +452,7 @@ mod tests {
             .expect("sum");
         assert_eq!(
             swept, 6,
-            "the first sweep counts the overdue rows in the table"
+            "swept at migration: its open rows are overdue in the table"
         );
     }
 }
