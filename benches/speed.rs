@@ -1,10 +1,13 @@
 //! Speed figures on a 1,000,000-message cache (100,000 conversations).
 //!
-//! Run: `cargo bench --bench speed` (set `HEARTH_BENCH_MESSAGES` for a smaller run).
+//! Run: `cargo bench --bench speed` (set `HEARTH_BENCH_MESSAGES` for another size,
+//! e.g. 5000000).
 //! Prints: ingest rate, the queue-order refresh (overdue rows climbing a tier per
-//! target overrun: the first one after the build, then a settled minute), queue
-//! query time, `triage backtest` over the open conversations, fuzzy filter time
-//! over 100k previews,
+//! target overrun, and the overdue count's sweep: the first one after the build,
+//! then a settled minute), queue query time, the status-bar counts (unfiltered and
+//! for a brand + location), what the first frame reads (open, queue page, counts,
+//! conversation pane, each once on a fresh connection), `triage backtest` over
+//! the open conversations, fuzzy filter time over 100k previews,
 //! and, driving the real release binary in a pseudo-terminal: process start to
 //! first full frame, key-to-frame when moving in the queue and when opening a
 //! 500-message thread, and the TUI process's peak RSS.
@@ -312,6 +315,36 @@ fn drive_tui(db: &Path, home: &Path) -> TuiFigures {
     }
 }
 
+/// What the TUI reads before its first full frame, each timed once on a fresh
+/// connection (as at start): opening the cache, the first queue page, the
+/// status-bar counts, and the conversation pane of the first row.
+fn first_frame_parts(db: &Path) {
+    let mut store = None;
+    let open_ms = time_ms(|| store = Some(Store::open(db).expect("open")));
+    let store = store.expect("opened");
+    let filter = QueueFilter::default();
+    let mut first = Vec::new();
+    let queue_ms = time_ms(|| first = store.queue(&filter, None, 200).expect("queue"));
+    let counts_ms = time_ms(|| drop(store.counts(&filter, Utc::now()).expect("counts")));
+    let pane_ms = time_ms(|| {
+        let c = store
+            .conversation(first[0].id)
+            .expect("conversation")
+            .expect("the first row");
+        drop(store.messages(c.id, 200).expect("messages"));
+        drop(
+            store
+                .author_strikes(&c.account, &c.author)
+                .expect("strikes"),
+        );
+        drop(store.message_states(c.id).expect("states"));
+    });
+    println!(
+        "first frame's reads, fresh connection: open {open_ms:.2} ms, queue page {queue_ms:.2} ms, \
+         counts {counts_ms:.3} ms, conversation pane {pane_ms:.2} ms"
+    );
+}
+
 fn main() {
     // `cargo test --benches` runs this with no args: keep that cheap.
     if std::env::args().all(|a| a != "--bench") {
@@ -375,8 +408,22 @@ fn main() {
         })
         .collect();
     println!(
-        "tier counts (status bar):     median {:.2} ms",
+        "tier counts (status bar):     median {:.3} ms",
         percentile(&mut counts_ms, 50)
+    );
+    let narrow = QueueFilter {
+        brand: Some("Harbor".into()),
+        location: Some("Oakland".into()),
+        ..QueueFilter::default()
+    };
+    let mut narrow_ms: Vec<f64> = (0..10)
+        .map(|_| {
+            time_ms(|| assert!(store.counts(&narrow, Utc::now()).expect("counts").total() > 0))
+        })
+        .collect();
+    println!(
+        "tier counts, brand + location: median {:.3} ms",
+        percentile(&mut narrow_ms, 50)
     );
 
     // `hearth triage backtest`: every open conversation re-triaged, read-only.
@@ -409,6 +456,7 @@ fn main() {
         percentile(&mut fuzzy_ms, 50)
     );
     drop(store);
+    first_frame_parts(&db);
 
     if std::env::var_os("HEARTH_BENCH_SKIP_TUI").is_some() {
         return;

@@ -167,6 +167,8 @@ impl Store {
                 refresh_conversation(&tx, id, Some(assess), reopen)?;
             }
         }
+        // Syncing keeps the overdue count swept, TUI or not (`queue_counts`).
+        super::queue::sweep_overdue(&tx, to_ms(chrono::Utc::now()))?;
         tx.commit()?;
         touched.extend(changed.keys());
         stats.touched = touched.into_iter().collect();

@@ -241,6 +241,81 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX tier_examples_conversation ON tier_examples (conversation_id, id);
     "#,
+    // 9: counts that do not grow with the cache. The status bar's counts (per
+    // tier, overdue) are kept in `queue_counts`, one row per group of
+    // conversations a filter can tell apart, by triggers on `conversations`: every
+    // write path keeps them exact in its own transaction. Overdue depends on the
+    // clock: a row counts as overdue in the table once a sweep
+    // (`Store::refresh_order`) has passed its deadline (`overdue_sweep`); the
+    // read adds the few rows that fell due since, on the tier index.
+    r#"
+    CREATE TABLE overdue_sweep (swept_to INTEGER NOT NULL);  -- epoch ms
+    INSERT INTO overdue_sweep (swept_to) VALUES (CAST(unixepoch('subsec') * 1000 AS INTEGER));
+
+    -- brand and location are stored as '+' || value, or '' for none (a UNIQUE
+    -- key treats NULLs as distinct, so a NULL could not be upserted).
+    -- overdue: 1 for an open conversation whose deadline the sweep has passed.
+    CREATE TABLE queue_counts (
+        status   TEXT NOT NULL,
+        tier     INTEGER NOT NULL,
+        family   TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        brand    TEXT NOT NULL,
+        location TEXT NOT NULL,
+        overdue  INTEGER NOT NULL,
+        n        INTEGER NOT NULL,
+        PRIMARY KEY (status, tier, family, platform, brand, location, overdue)
+    ) WITHOUT ROWID;
+
+    CREATE TRIGGER queue_counts_insert AFTER INSERT ON conversations BEGIN
+        INSERT INTO queue_counts (status, tier, family, platform, brand, location, overdue, n)
+        VALUES (new.status, new.tier, new.family, new.platform,
+                ifnull('+' || new.brand, ''), ifnull('+' || new.location, ''),
+                new.status = 'open' AND new.due_sort < (SELECT swept_to FROM overdue_sweep), 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+    END;
+    CREATE TRIGGER queue_counts_delete AFTER DELETE ON conversations BEGIN
+        UPDATE queue_counts SET n = n - 1
+        WHERE status = old.status AND tier = old.tier AND family = old.family
+          AND platform = old.platform AND brand = ifnull('+' || old.brand, '')
+          AND location = ifnull('+' || old.location, '')
+          AND overdue = (old.status = 'open'
+                         AND old.due_sort < (SELECT swept_to FROM overdue_sweep));
+    END;
+    CREATE TRIGGER queue_counts_update
+    AFTER UPDATE OF status, tier, family, platform, brand, location, due_sort ON conversations
+    WHEN old.status IS NOT new.status OR old.tier IS NOT new.tier
+      OR old.family IS NOT new.family OR old.platform IS NOT new.platform
+      OR old.brand IS NOT new.brand OR old.location IS NOT new.location
+      OR old.due_sort IS NOT new.due_sort
+    BEGIN
+        UPDATE queue_counts SET n = n - 1
+        WHERE status = old.status AND tier = old.tier AND family = old.family
+          AND platform = old.platform AND brand = ifnull('+' || old.brand, '')
+          AND location = ifnull('+' || old.location, '')
+          AND overdue = (old.status = 'open'
+                         AND old.due_sort < (SELECT swept_to FROM overdue_sweep));
+        INSERT INTO queue_counts (status, tier, family, platform, brand, location, overdue, n)
+        VALUES (new.status, new.tier, new.family, new.platform,
+                ifnull('+' || new.brand, ''), ifnull('+' || new.location, ''),
+                new.status = 'open' AND new.due_sort < (SELECT swept_to FROM overdue_sweep), 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+    END;
+
+    -- The most overdue conversation of one group (a row of queue_counts), found
+    -- in one seek: a filtered status bar looks through its groups instead of
+    -- walking a tier in deadline order until a row matches. The keys are the
+    -- counters' own expressions, so no other query picks this index.
+    CREATE INDEX conversations_groups ON conversations (status, tier, family, platform,
+        ifnull('+' || brand, ''), ifnull('+' || location, ''), due_sort, id);
+
+    -- Existing caches: every conversation counted once, swept to now.
+    INSERT INTO queue_counts (status, tier, family, platform, brand, location, overdue, n)
+    SELECT status, tier, family, platform, ifnull('+' || brand, ''),
+           ifnull('+' || location, ''),
+           status = 'open' AND due_sort < (SELECT swept_to FROM overdue_sweep), count(*)
+    FROM conversations GROUP BY 1, 2, 3, 4, 5, 6, 7;
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -375,5 +450,73 @@ mod tests {
             )
             .expect("plan");
         assert!(plan.contains("conversations_brand_location"), "{plan}");
+    }
+
+    #[test]
+    fn migration_9_backfills_the_counters_of_an_existing_cache() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("v6.sqlite3");
+        {
+            let mut conn = Connection::open(&path).expect("file db");
+            super::super::register_functions(&conn).expect("functions");
+            for sql in &MIGRATIONS[..8] {
+                conn.execute_batch(sql).expect("older migration");
+            }
+            conn.pragma_update(None, "user_version", 8)
+                .expect("version");
+            let tx = conn.transaction().expect("tx");
+            // 9 conversations: three statuses, two tiers, brand and location
+            // sometimes missing; all overdue at t = 1000.
+            for i in 0..9_i64 {
+                tx.execute(
+                    "INSERT INTO conversations (id, account, platform, family, kind, thread_id,
+                         author, brand, location, status, tier, tier_auto, due_sort,
+                         last_message_at)
+                     VALUES (?1, 'a', 'facebook', 'community', 'dm', 't' || ?1, 'Dana',
+                         CASE WHEN ?1 % 3 = 0 THEN NULL ELSE 'Acme' END,
+                         CASE WHEN ?1 % 2 = 0 THEN 'Oslo' END,
+                         CASE ?1 % 3 WHEN 0 THEN 'open' WHEN 1 THEN 'open' ELSE 'done' END,
+                         1 + ?1 % 2, 1 + ?1 % 2, 100 + ?1, 50)",
+                    [i],
+                )
+                .expect("v8 row");
+            }
+            tx.commit().expect("commit");
+        }
+        let store = crate::store::Store::open(&path).expect("migrate");
+        let at = |ms: i64| super::super::from_ms(ms);
+        let counts = store
+            .counts(&crate::model::QueueFilter::default(), at(1000))
+            .expect("counts");
+        // Open: ids 0, 1, 3, 4, 6, 7 → tier 1 (even): 0, 4, 6; tier 2 (odd): 1, 3, 7.
+        assert_eq!(counts.per_tier, [3, 3, 0, 0, 0]);
+        assert_eq!(counts.overdue, 6);
+        assert_eq!(counts.oldest_overdue[1].as_ref().map(|o| o.id), Some(1));
+        let acme_oslo = crate::model::QueueFilter {
+            brand: Some("Acme".into()),
+            location: Some("Oslo".into()),
+            ..crate::model::QueueFilter::default()
+        };
+        // Open with brand and location: id 4 (1 % 3 ≠ 0, even).
+        let counts = store.counts(&acme_oslo, at(1000)).expect("counts");
+        assert_eq!(counts.per_tier, [1, 0, 0, 0, 0]);
+        let groups: i64 = store
+            .conn
+            .query_row("SELECT sum(n) FROM queue_counts", [], |r| r.get(0))
+            .expect("sum");
+        assert_eq!(
+            groups, 9,
+            "every conversation counted once, whatever its status"
+        );
+        let swept: i64 = store
+            .conn
+            .query_row("SELECT sum(n * overdue) FROM queue_counts", [], |r| {
+                r.get(0)
+            })
+            .expect("sum");
+        assert_eq!(
+            swept, 6,
+            "swept at migration: its open rows are overdue in the table"
+        );
     }
 }
