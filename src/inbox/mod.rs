@@ -11,6 +11,7 @@
 pub mod alert;
 pub mod guards;
 pub mod moderate;
+pub mod people;
 pub mod reply;
 pub mod schedule;
 pub mod workflow;
@@ -52,6 +53,10 @@ pub enum InboxError {
     NotQueued(i64),
     #[error("{0}")]
     BadTime(String),
+    #[error("conversation {0} has no known author to link")]
+    NoAuthor(i64),
+    #[error("both conversations are by {0} on the same platform: already one person")]
+    SameIdentity(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -183,6 +183,22 @@ impl Inbox<'_> {
             now - Duration::days(REPEAT_WINDOW_DAYS),
             REPEAT_SAMPLE,
         )?;
+        // Only a pitch looks for complaints elsewhere: a few indexed reads.
+        let complaints: Vec<String> = if c.tier == crate::model::Tier::Revenue {
+            let person = super::people::person_for(self.store, c)?;
+            person
+                .open_complaints()
+                .map(|(o, c)| {
+                    format!(
+                        "{} · {}",
+                        crate::playbook::platform_label(o.identity.platform),
+                        super::people::conversation_state(c, now)
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         Ok(guards::check_reply(
             &ReplyFacts {
                 text,
@@ -190,6 +206,8 @@ impl Inbox<'_> {
                 first_name: first_name.as_deref(),
                 max_chars,
                 recent_replies: &recent,
+                tier: Some(c.tier),
+                complaints_elsewhere: &complaints,
             },
             &self.config.guards,
         ))

@@ -216,6 +216,46 @@ const MIGRATIONS: &[&str] = &[
     -- A reply's delivery decides whether it answers: found from its message.
     CREATE INDEX outbox_message ON outbox (message_id);
     "#,
+    // 7: one person across platforms. The keys that suggest two identities (an
+    // author on a platform) are one person, normalised by `model::identity`, and
+    // what the user said about a pair (linked, or "not the same": distinct).
+    r#"
+    CREATE TABLE identity_keys (
+        kind     TEXT NOT NULL,     -- name, email, phone (model::KeyKind)
+        value    TEXT NOT NULL,     -- normalised (model::name_key, contact_keys)
+        platform TEXT NOT NULL,
+        author   TEXT NOT NULL,
+        PRIMARY KEY (kind, value, platform, author)
+    ) WITHOUT ROWID;
+    CREATE INDEX identity_keys_identity ON identity_keys (platform, author);
+
+    -- One row per pair, (a, b) in model::Identity::ordered order.
+    CREATE TABLE identity_links (
+        a_platform TEXT NOT NULL,
+        a_author   TEXT NOT NULL,
+        b_platform TEXT NOT NULL,
+        b_author   TEXT NOT NULL,
+        state      TEXT NOT NULL,   -- linked, distinct (model::LinkState)
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (a_platform, a_author, b_platform, b_author)
+    ) WITHOUT ROWID;
+    CREATE INDEX identity_links_b ON identity_links (b_platform, b_author);
+
+    -- A person's other conversations, found by identity.
+    CREATE INDEX conversations_author ON conversations (platform, author);
+
+    -- The keys of what is already cached (the same statements as
+    -- store::identity::index_identities_after, from the first message).
+    INSERT OR IGNORE INTO identity_keys (kind, value, platform, author)
+    SELECT 'name', hearth_name_key(author), platform, author FROM conversations
+    WHERE author != '' AND hearth_name_key(author) IS NOT NULL;
+    INSERT OR IGNORE INTO identity_keys (kind, value, platform, author)
+    SELECT json_extract(k.value, '$[0]'), json_extract(k.value, '$[1]'), c.platform, c.author
+    FROM messages m JOIN conversations c ON c.id = m.conversation_id,
+         json_each(hearth_contact_keys(m.body)) k
+    WHERE m.direction = 'inbound' AND c.author != '';
+    "#,
 ];
 
 /// The schema version this build writes.
