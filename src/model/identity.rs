@@ -61,7 +61,7 @@ word_enum!(LinkState, "link state", { Linked => "linked", Distinct => "distinct"
 
 /// A key shared by more identities than this identifies nobody (a shop's own
 /// support address quoted by many customers, a shared family name).
-pub const MAX_IDENTITIES_PER_KEY: usize = 5;
+pub const MAX_IDENTITIES_PER_KEY: usize = 8;
 
 /// The name key of a display name: lowercase words of letters and digits, at
 /// least two of them ("Dana  Whitfield" and "dana whitfield 🚲" → "dana
@@ -138,13 +138,16 @@ pub fn phone_keys(text: &str) -> Vec<String> {
             let c = chars[j];
             if c.is_ascii_digit() {
                 digits.push(c);
-            } else if !(" .-()/".contains(c) || (c == '+' && j == i)) {
-                break;
-            } else if c == ' '
+                j += 1;
+                continue;
+            }
+            let separator = " .-()/".contains(c) || (c == '+' && j == i);
+            // A space only joins digit groups: "call 0151 2345" but not "0151 and".
+            let space_ends = c == ' '
                 && chars
                     .get(j + 1)
-                    .is_none_or(|n| !n.is_ascii_digit() && *n != '(')
-            {
+                    .is_none_or(|n| !n.is_ascii_digit() && *n != '(');
+            if !separator || space_ends {
                 break;
             }
             j += 1;

@@ -197,6 +197,7 @@ impl Default for Keymap {
             (ch('x'), C::Hide),
             (ch('u'), C::Unhide),
             (ch('X'), C::Delete),
+            (ch('i'), C::People),
             (ch('1'), C::TierFilter(Some(Tier::Revenue))),
             (ch('2'), C::TierFilter(Some(Tier::Retention))),
             (ch('3'), C::TierFilter(Some(Tier::Engagement))),

@@ -76,6 +76,13 @@ impl Person {
     /// The header line: "also: Mastodon · open complaint, 19h overdue", then
     /// "maybe also: Instagram (same email) · done". None when nobody else.
     pub fn summary(&self, now: DateTime<Utc>) -> Option<String> {
+        let lines = self.lines(now);
+        (!lines.is_empty()).then(|| lines.join(" │ "))
+    }
+
+    /// The summary as its parts: the "also:" line (linked), the "maybe also:"
+    /// line (suggested), each only when there is one.
+    pub fn lines(&self, now: DateTime<Utc>) -> Vec<String> {
         let part = |o: &OtherIdentity| {
             let mut s = crate::playbook::platform_label(o.identity.platform).to_string();
             if let Tie::Suggested(keys) = &o.tie {
@@ -100,7 +107,7 @@ impl Person {
         if !suggested.is_empty() {
             out.push(format!("maybe also: {}", suggested.join("; ")));
         }
-        (!out.is_empty()).then(|| out.join(" │ "))
+        out
     }
 }
 

@@ -245,15 +245,11 @@ fn store_rows(path: &std::path::Path) -> i64 {
 
 #[test]
 fn a_key_shared_by_many_identifies_nobody() {
-    let platforms = [
-        Platform::Mastodon,
-        Platform::Facebook,
-        Platform::Instagram,
-        Platform::Google,
-        Platform::Yelp,
-        Platform::Linkedin,
-        Platform::Tiktok,
-    ];
+    let platforms: Vec<Platform> = Platform::ALL
+        .iter()
+        .copied()
+        .take(MAX_IDENTITIES_PER_KEY + 1)
+        .collect();
     let messages = platforms
         .iter()
         .enumerate()

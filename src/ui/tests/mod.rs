@@ -1,6 +1,7 @@
 //! Fixed data for UI tests: a state built from known conversations at a fixed time.
 
 mod effects_tests;
+mod people_tests;
 mod snapshots;
 mod sync_snapshots;
 mod sync_tests;
