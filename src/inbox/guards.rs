@@ -855,6 +855,7 @@ mod tests {
         assert_eq!(
             words.into_iter().collect::<std::collections::BTreeSet<_>>(),
             [
+                "complaint-elsewhere",
                 "deflection",
                 "hiding-complaint",
                 "no-personalisation",

@@ -111,9 +111,14 @@ impl Inbox<'_> {
             // A Meta window that will have closed by then would make the platform refuse.
             self.require_window(&conversation, at)?;
         }
+        // Signed as the brand (or location) signs: its `signature`, else `agent`.
+        let signature = self.config.signature_for(
+            conversation.brand.as_deref(),
+            conversation.location.as_deref(),
+        );
         let outbox_id = self.store.record_reply_as(
             conversation.id,
-            &self.config.agent,
+            &signature,
             &text,
             send_after,
             req.acknowledgment,
