@@ -307,6 +307,47 @@ mod tests {
     use super::*;
 
     #[test]
+    fn migration_7_records_the_identity_keys_of_a_cache_made_before_it() {
+        let mut conn = Connection::open_in_memory().expect("memory db");
+        super::super::register_functions(&conn).expect("functions");
+        for sql in &MIGRATIONS[..6] {
+            conn.execute_batch(sql).expect("older migration");
+        }
+        conn.pragma_update(None, "user_version", 6)
+            .expect("version");
+        conn.execute_batch(
+            "INSERT INTO conversations (id, account, platform, family, kind, thread_id, author,
+                 tier, tier_auto, due_sort, last_message_at)
+             VALUES (1, 'a', 'facebook', 'community', 'dm', 't1', 'Dana Whitfield', 2, 2, 1, 1),
+                    (2, 'b', 'mastodon', 'community', 'dm', 't2', '@dw', 2, 2, 1, 1);
+             INSERT INTO messages (conversation_id, account, platform_id, direction, author,
+                 body, sent_at)
+             VALUES (1, 'a', 'm1', 'inbound', 'Dana Whitfield', 'mail dana@example.com', 1),
+                    (2, 'b', 'm2', 'inbound', '@dw', 'call 0151 2345 6789', 2),
+                    (2, 'b', 'm3', 'outbound', 'us', 'or us: shop@example.com', 3);",
+        )
+        .expect("version 6 rows");
+        migrate(&mut conn).expect("migrate");
+        let keys: Vec<(String, String, String)> = conn
+            .prepare("SELECT kind, value, author FROM identity_keys ORDER BY kind, value")
+            .expect("select")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("read");
+        let key = |k: &str, v: &str, a: &str| (k.to_string(), v.to_string(), a.to_string());
+        assert_eq!(
+            keys,
+            vec![
+                key("email", "dana@example.com", "Dana Whitfield"),
+                key("name", "dana whitfield", "Dana Whitfield"),
+                key("phone", "123456789", "@dw"),
+            ],
+            "inbound text only; a handle has no name key"
+        );
+    }
+
+    #[test]
     fn migration_4_fills_the_sorting_tier_and_the_last_inbound_time() {
         let mut conn = Connection::open_in_memory().expect("memory db");
         for sql in &MIGRATIONS[..3] {
