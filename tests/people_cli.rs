@@ -73,7 +73,10 @@ fn link_unlink_and_the_guard_from_the_command_line() {
             .as_array()
             .expect("conversations")
             .iter()
-            .any(|c| c["id"].to_string() == complaint && c["status"] == "open"),
+            .any(
+                |c| c["id"].as_i64().map(|i| i.to_string()) == Some(complaint.clone())
+                    && c["status"] == "open"
+            ),
         "{other}"
     );
     let summary = shown["person"]["summary"].as_str().unwrap_or_default();
