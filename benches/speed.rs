@@ -3,7 +3,7 @@
 //! Run: `cargo bench --bench speed` (set `HEARTH_BENCH_MESSAGES` for a smaller run).
 //! Prints: ingest rate, the queue-order refresh (overdue rows climbing a tier per
 //! target overrun: the first one after the build, then a settled minute), queue
-//! query time, fuzzy filter time over 100k previews,
+//! query time, the person line's lookups, fuzzy filter time over 100k previews,
 //! and, driving the real release binary in a pseudo-terminal: process start to
 //! first full frame, key-to-frame when moving in the queue and when opening a
 //! 500-message thread, and the TUI process's peak RSS.
@@ -376,6 +376,19 @@ fn main() {
     println!(
         "tier counts (status bar):     median {:.2} ms",
         percentile(&mut counts_ms, 50)
+    );
+
+    // The person line of the conversation pane (who else the author is): a
+    // handful of index searches per conversation, whatever the cache size.
+    let rows = store.queue(&filter, None, 50).expect("queue");
+    let mut person_ms: Vec<f64> = rows
+        .iter()
+        .map(|c| time_ms(|| drop(hearth::inbox::people::person_for(&store, c).expect("person"))))
+        .collect();
+    println!(
+        "person line (other identities): median {:.2} ms, p95 {:.2} ms",
+        percentile(&mut person_ms, 50),
+        percentile(&mut person_ms, 95)
     );
 
     // Fuzzy filter over 100k previews, as the picker's matcher would see them.

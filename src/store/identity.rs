@@ -53,13 +53,22 @@ pub(super) fn index_identities_after(tx: &Transaction, after: i64) -> Result<()>
     Ok(())
 }
 
+const KEYS_OF: &str = "SELECT kind, value FROM identity_keys WHERE platform = ?1 AND author = ?2
+     ORDER BY kind, value";
+const HOLDERS_OF: &str = "SELECT platform, author FROM identity_keys WHERE kind = ?1 AND value = ?2
+     ORDER BY platform, author LIMIT ?3";
+const LINKS_OF: &str = "SELECT b_platform, b_author, state FROM identity_links
+     WHERE a_platform = ?1 AND a_author = ?2
+     UNION ALL
+     SELECT a_platform, a_author, state FROM identity_links
+     WHERE b_platform = ?1 AND b_author = ?2";
+const CONVERSATIONS_OF: &str = "FROM conversations WHERE platform = ?1 AND author = ?2
+     ORDER BY status != 'open', due_sort, last_message_at DESC, id LIMIT ?3";
+
 impl Store {
     /// The keys recorded for `who`.
     pub fn identity_keys(&self, who: &Identity) -> Result<Vec<(KeyKind, String)>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT kind, value FROM identity_keys WHERE platform = ?1 AND author = ?2
-             ORDER BY kind, value",
-        )?;
+        let mut stmt = self.conn.prepare_cached(KEYS_OF)?;
         let rows = stmt.query_map((who.platform.as_str(), &who.author), |r| {
             Ok((word(r, 0)?, r.get(1)?))
         })?;
@@ -73,10 +82,7 @@ impl Store {
         value: &str,
         limit: usize,
     ) -> Result<Vec<Identity>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT platform, author FROM identity_keys WHERE kind = ?1 AND value = ?2
-             ORDER BY platform, author LIMIT ?3",
-        )?;
+        let mut stmt = self.conn.prepare_cached(HOLDERS_OF)?;
         let rows = stmt.query_map((kind.as_str(), value, limit as i64), |r| {
             Ok(Identity {
                 platform: word::<Platform>(r, 0)?,
@@ -88,13 +94,7 @@ impl Store {
 
     /// What the user said about `who` and each other identity.
     pub fn identity_links(&self, who: &Identity) -> Result<Vec<(Identity, LinkState)>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT b_platform, b_author, state FROM identity_links
-             WHERE a_platform = ?1 AND a_author = ?2
-             UNION ALL
-             SELECT a_platform, a_author, state FROM identity_links
-             WHERE b_platform = ?1 AND b_author = ?2",
-        )?;
+        let mut stmt = self.conn.prepare_cached(LINKS_OF)?;
         let rows = stmt.query_map((who.platform.as_str(), &who.author), |r| {
             Ok((
                 Identity {
@@ -137,16 +137,49 @@ impl Store {
     /// Up to `limit` conversations of `who`: open ones first by deadline, then the
     /// most recent.
     pub fn conversations_of(&self, who: &Identity, limit: usize) -> Result<Vec<Conversation>> {
-        let sql = format!(
-            "SELECT {CONVERSATION_COLUMNS} FROM conversations
-             WHERE platform = ?1 AND author = ?2
-             ORDER BY status != 'open', due_sort, last_message_at DESC, id LIMIT ?3"
-        );
+        let sql = format!("SELECT {CONVERSATION_COLUMNS} {CONVERSATIONS_OF}");
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(
             (who.platform.as_str(), &who.author, limit as i64),
             conversation_from_row,
         )?;
         rows.collect::<rusqlite::Result<_>>().map_err(classify)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every read behind the person line is an index search, never a scan: its
+    /// cost does not grow with the cache (the figures live in the speed bench).
+    #[test]
+    fn the_person_reads_search_indexes_and_scan_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&dir.path().join("cache.db")).expect("open");
+        let conversations = format!("SELECT id {CONVERSATIONS_OF}");
+        for sql in [KEYS_OF, HOLDERS_OF, LINKS_OF, conversations.as_str()] {
+            let mut stmt = store
+                .conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .expect("plan");
+            let params = ["x", "y", "3"];
+            let count = stmt.parameter_count();
+            let plan: Vec<String> = stmt
+                .query_map(rusqlite::params_from_iter(&params[..count]), |r| {
+                    r.get::<_, String>(3)
+                })
+                .expect("rows")
+                .collect::<rusqlite::Result<_>>()
+                .expect("read");
+            assert!(
+                plan.iter().any(|step| step.starts_with("SEARCH")),
+                "{sql}: {plan:?}"
+            );
+            assert!(
+                !plan.iter().any(|step| step.starts_with("SCAN")),
+                "{sql}: {plan:?}"
+            );
+        }
     }
 }
