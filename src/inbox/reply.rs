@@ -193,13 +193,7 @@ impl Inbox<'_> {
             let person = super::people::person_for(self.store, c)?;
             person
                 .open_complaints()
-                .map(|(o, c)| {
-                    format!(
-                        "{} · {}",
-                        crate::playbook::platform_label(o.identity.platform),
-                        super::people::conversation_state(c, now)
-                    )
-                })
+                .map(|(o, c)| super::people::describe(o, c, now))
                 .collect()
         } else {
             Vec::new()

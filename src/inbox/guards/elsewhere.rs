@@ -5,7 +5,8 @@ use super::{Guard, Warning};
 use crate::model::Tier;
 
 /// A warning when a reply to a lead (tier 1) goes to someone with an open
-/// complaint elsewhere: answer the complaint first.
+/// complaint elsewhere: answer the complaint first. Each entry says where, and
+/// for a suggested identity why ("Mastodon (same email) · open complaint").
 pub(super) fn complaint_elsewhere(tier: Option<Tier>, complaints: &[String]) -> Option<Warning> {
     if tier != Some(Tier::Revenue) || complaints.is_empty() {
         return None;
@@ -13,7 +14,7 @@ pub(super) fn complaint_elsewhere(tier: Option<Tier>, complaints: &[String]) -> 
     Some(Warning {
         guard: Guard::ComplaintElsewhere,
         message: format!(
-            "complaint elsewhere: this customer is waiting on a complaint ({}); answer it before pitching",
+            "complaint elsewhere: answer their complaint before pitching ({})",
             complaints.join("; ")
         ),
     })

@@ -83,20 +83,12 @@ impl Person {
     /// The summary as its parts: the "also:" line (linked), the "maybe also:"
     /// line (suggested), each only when there is one.
     pub fn lines(&self, now: DateTime<Utc>) -> Vec<String> {
-        let part = |o: &OtherIdentity| {
-            let mut s = crate::playbook::platform_label(o.identity.platform).to_string();
-            if let Tie::Suggested(keys) = &o.tie {
-                let keys: Vec<&str> = keys.iter().map(|k| k.as_str()).collect();
-                s.push_str(&format!(" (same {})", keys.join(", ")));
+        let part = |o: &OtherIdentity| match o.conversations.first() {
+            Some(c) if o.conversations.len() > 1 => {
+                format!("{} +{}", describe(o, c, now), o.conversations.len() - 1)
             }
-            if let Some(c) = o.conversations.first() {
-                s.push_str(" · ");
-                s.push_str(&conversation_state(c, now));
-                if o.conversations.len() > 1 {
-                    s.push_str(&format!(" +{}", o.conversations.len() - 1));
-                }
-            }
-            s
+            Some(c) => describe(o, c, now),
+            None => where_(o),
         };
         let linked: Vec<String> = self.linked().map(part).collect();
         let suggested: Vec<String> = self.suggested().map(part).collect();
@@ -109,6 +101,24 @@ impl Person {
         }
         out
     }
+}
+
+/// "Mastodon", or "Facebook (same name)" for a suggestion.
+fn where_(o: &OtherIdentity) -> String {
+    let platform = crate::playbook::platform_label(o.identity.platform);
+    match &o.tie {
+        Tie::Linked => platform.to_string(),
+        Tie::Suggested(keys) => {
+            let keys: Vec<&str> = keys.iter().map(|k| k.as_str()).collect();
+            format!("{platform} (same {})", keys.join(", "))
+        }
+    }
+}
+
+/// One conversation of another identity: "Mastodon · open complaint, 19h
+/// overdue", "Facebook (same name) · done".
+pub fn describe(o: &OtherIdentity, c: &Conversation, now: DateTime<Utc>) -> String {
+    format!("{} · {}", where_(o), conversation_state(c, now))
 }
 
 /// "open complaint, 19h overdue", "open lead", "waiting", "done".

@@ -302,7 +302,7 @@ fn a_pitch_to_someone_with_a_complaint_elsewhere_is_stopped() {
         .expect("the complaint guard fires");
     assert!(
         w.message
-            .contains("Mastodon · open complaint, 19h00m overdue"),
+            .contains("(Mastodon (same name) · open complaint, 19h00m overdue)"),
         "{}",
         w.message
     );
