@@ -7,7 +7,7 @@
 //! then a settled minute), queue query time, the status-bar counts (unfiltered and
 //! for a brand + location), what the first frame reads (open, queue page, counts,
 //! conversation pane, each once on a fresh connection), `triage backtest` over
-//! the open conversations, fuzzy filter time over 100k previews,
+//! the open conversations, the person line's lookups, fuzzy filter time over 100k previews,
 //! and, driving the real release binary in a pseudo-terminal: process start to
 //! first full frame, key-to-frame when moving in the queue and when opening a
 //! 500-message thread, and the TUI process's peak RSS.
@@ -434,6 +434,19 @@ fn main() {
     println!(
         "triage backtest ({} open conversations): {backtest_ms:>8.1} ms",
         report.map_or(0, |r| r.open)
+    );
+
+    // The person line of the conversation pane (who else the author is): a
+    // handful of index searches per conversation, whatever the cache size.
+    let rows = store.queue(&filter, None, 50).expect("queue");
+    let mut person_ms: Vec<f64> = rows
+        .iter()
+        .map(|c| time_ms(|| drop(hearth::inbox::people::person_for(&store, c).expect("person"))))
+        .collect();
+    println!(
+        "person line (other identities): median {:.2} ms, p95 {:.2} ms",
+        percentile(&mut person_ms, 50),
+        percentile(&mut person_ms, 95)
     );
 
     // Fuzzy filter over 100k previews, as the picker's matcher would see them.

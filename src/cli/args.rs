@@ -61,6 +61,19 @@ pub enum Command {
     Tier(TierArgs),
     /// Scheduled and failed outbox items; `outbox cancel ID` withdraws a scheduled one.
     Outbox(OutboxArgs),
+    /// Show the authors of two conversations as one person (on two platforms).
+    Link(LinkArgs),
+    /// Say the authors of two conversations are different people (undoes `link`,
+    /// and stops suggesting them).
+    Unlink(LinkArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LinkArgs {
+    /// A conversation id.
+    pub id: i64,
+    /// A conversation by the other identity.
+    pub other_id: i64,
 }
 
 #[derive(Debug, Args)]

@@ -8,7 +8,9 @@ use chrono::Utc;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-pub fn run(env: Env, args: DemoArgs) -> anyhow::Result<ExitCode> {
+pub fn run(mut env: Env, args: DemoArgs) -> anyhow::Result<ExitCode> {
+    // The demo brands sign and link their own way, unless the config says otherwise.
+    crate::demo::add_demo_brands(&mut env.config).map_err(|e| Failure::bad_input(e.to_string()))?;
     if !args.seed_only {
         super::check_ui_config(&env)?;
     }

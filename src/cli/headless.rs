@@ -247,6 +247,8 @@ struct ShowOutput<'a> {
     #[serde(flatten)]
     conversation: QueueItem<'a>,
     messages: Vec<ShowMessage<'a>>,
+    /// The author's other identities (linked or suggested) and their conversations.
+    person: super::people::PersonOutput,
 }
 
 #[derive(Serialize)]
@@ -285,10 +287,12 @@ pub fn show(env: &Env, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     };
     let messages = store.messages(c.id, args.limit)?;
     let now = Utc::now();
+    let person = crate::inbox::people::person_for(&store, &c)?;
     if args.json {
         let output = ShowOutput {
             conversation: QueueItem::new(&c, now),
             messages: messages.iter().map(ShowMessage::from).collect(),
+            person: super::people::PersonOutput::new(&person, now),
         };
         term::print_json(&output)?;
         return Ok(ExitCode::SUCCESS);
@@ -331,6 +335,9 @@ pub fn show(env: &Env, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     }
     if let Some(error) = &c.send_error {
         writeln!(out, "Send failed: {}", sanitize_line(error))?;
+    }
+    if let Some(line) = person.summary(now) {
+        writeln!(out, "Person: {}", sanitize_line(&line))?;
     }
     for m in &messages {
         let arrow = match m.direction {

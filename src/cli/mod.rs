@@ -13,6 +13,7 @@ mod headless;
 mod import;
 mod logging;
 mod login;
+mod people;
 mod playbooks;
 mod sync_cmd;
 
@@ -255,6 +256,8 @@ fn dispatch(env: Env, command: Command) -> anyhow::Result<ExitCode> {
         Command::Strikes(args) => actions::strikes(&env, &args),
         Command::Tier(args) => actions::tier(&env, &args),
         Command::Outbox(args) => actions::outbox(&env, &args),
+        Command::Link(args) => people::link(&env, &args, crate::model::LinkState::Linked),
+        Command::Unlink(args) => people::link(&env, &args, crate::model::LinkState::Distinct),
     }
 }
 

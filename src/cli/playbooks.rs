@@ -1,14 +1,16 @@
 //! `hearth playbooks check [DIR]` and `hearth playbooks list`.
 
 use super::{EXIT_BAD_INPUT, Env};
-use crate::playbook::{Library, check_dir};
+use crate::playbook::{Library, check_brand_values, check_dir};
 use crate::sanitize::sanitize_line;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub fn check(env: &Env, dir: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let dir = dir.unwrap_or_else(|| env.paths.user_playbook_dir());
-    let problems = check_dir(&dir);
+    let mut problems = check_dir(&dir);
+    // Brand values a template uses that a configured brand does not set.
+    problems.extend(check_brand_values(&dir, &env.config.brands));
     for problem in &problems {
         say!("{problem}");
     }

@@ -11,6 +11,7 @@
 //! unfilled_template = true    # [[blanks]], [hints] or {placeholders} left in
 //! too_long = true             # more characters than the platform allows
 //! hiding_complaint = true     # hiding or deleting an unhappy customer
+//! complaint_elsewhere = true  # answering a lead who waits on a complaint elsewhere
 //! repeat_limit = 3            # warn once this many alike replies went out in 7 days
 //! repeat_similarity = 0.9     # share of words in common that makes two replies alike
 //! ```
@@ -28,6 +29,7 @@ pub struct GuardConfig {
     pub unfilled_template: bool,
     pub too_long: bool,
     pub hiding_complaint: bool,
+    pub complaint_elsewhere: bool,
     /// Warn when at least this many alike replies went out on the account in the
     /// last 7 days. At least 1.
     #[serde(deserialize_with = "at_least_one")]
@@ -47,6 +49,7 @@ impl Default for GuardConfig {
             unfilled_template: true,
             too_long: true,
             hiding_complaint: true,
+            complaint_elsewhere: true,
             repeat_limit: 3,
             repeat_similarity: 0.9,
         }

@@ -2,6 +2,7 @@
 //! name the file, line and column.
 
 pub mod accounts;
+pub mod brands;
 pub mod guards;
 pub mod moderation;
 pub mod triage;
@@ -15,6 +16,7 @@ pub use accounts::{
     AccountConfig, DEFAULT_GRAPH_VERSION, DEFAULT_LOCATIONS_BASE, check_base_url, is_graph_version,
     is_location_name,
 };
+pub use brands::{BrandConfig, VOICE_KEYS, Voice};
 pub use guards::GuardConfig;
 pub use moderation::ModerationConfig;
 pub use triage::TriageConfig;
@@ -71,10 +73,13 @@ pub fn parse_toml<T: serde::de::DeserializeOwned>(
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
-    /// The name replies are signed with (`{agent}` in templates).
+    /// The name replies are signed with (`{agent}` in templates) when the
+    /// conversation's brand (or location) sets no `signature`.
     pub agent: String,
     /// Brand used for `{brand}` when a conversation has none.
     pub default_brand: String,
+    /// Each brand's voice: signature, email, phone, review and booking links
+    /// (see `config::brands`).
     pub brands: Vec<BrandConfig>,
     pub business_hours: Option<BusinessHours>,
     pub targets: Targets,
@@ -115,14 +120,6 @@ impl Default for Config {
             guards: GuardConfig::default(),
         }
     }
-}
-
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct BrandConfig {
-    pub name: String,
-    #[serde(default)]
-    pub locations: Vec<String>,
 }
 
 /// Working hours in which response targets count; outside them the clock stops.
@@ -286,6 +283,7 @@ impl Config {
     /// Checks serde cannot express: time zones and clock times that must parse.
     fn validate(&self, path: &Path, text: &str) -> Result<(), ConfigError> {
         self.validate_accounts(path, text)?;
+        brands::validate(&self.brands, path, text)?;
         let Some(hours) = &self.business_hours else {
             return Ok(());
         };
@@ -326,6 +324,23 @@ impl Config {
 }
 
 impl Config {
+    /// The voice of a conversation of `brand` at `location`: the location's
+    /// values, then the brand's. Empty when the brand has no `[[brands]]` table.
+    pub fn voice_for(&self, brand: Option<&str>, location: Option<&str>) -> Voice {
+        brand
+            .and_then(|b| brands::find(&self.brands, b))
+            .map(|b| b.voice_at(location))
+            .unwrap_or_default()
+    }
+
+    /// Who replies to a conversation of `brand` at `location` are signed by:
+    /// the location's or brand's `signature`, else `agent`.
+    pub fn signature_for(&self, brand: Option<&str>, location: Option<&str>) -> String {
+        self.voice_for(brand, location)
+            .get("signature")
+            .map_or_else(|| self.agent.clone(), String::from)
+    }
+
     fn validate_accounts(&self, path: &Path, text: &str) -> Result<(), ConfigError> {
         let at = |needle: &str, message: String| {
             let (line, col) = text.find(needle).map_or((1, 1), |o| line_col(text, o));

@@ -5,9 +5,11 @@
 pub mod dataset;
 mod feeder;
 mod seed;
+mod voice;
 
 pub use feeder::spawn_feeder;
 pub use seed::{SeedSummary, seed};
+pub use voice::add_demo_brands;
 
 use crate::store::StoreError;
 

@@ -6,6 +6,7 @@
 //! Each guard can be switched off in the `[guards]` config table
 //! ([`GuardConfig`]); a warning names its guard so the UI can say which one fired.
 
+mod elsewhere;
 mod phrases;
 mod scan;
 
@@ -27,21 +28,23 @@ pub enum Guard {
     UnfilledTemplate,
     TooLong,
     HidingComplaint,
+    ComplaintElsewhere,
 }
 
 /// The good words, for the error that names a bad one.
-const GUARD_WORDS: &str =
-    "deflection, repeated-text, no-personalisation, unfilled-template, too-long, hiding-complaint";
+const GUARD_WORDS: &str = "deflection, repeated-text, no-personalisation, unfilled-template, too-long, hiding-complaint, \
+     complaint-elsewhere";
 
 impl Guard {
     /// Every guard, in the order `check_reply` reports them.
-    pub const ALL: [Guard; 6] = [
+    pub const ALL: [Guard; 7] = [
         Guard::Deflection,
         Guard::RepeatedText,
         Guard::NoPersonalisation,
         Guard::UnfilledTemplate,
         Guard::TooLong,
         Guard::HidingComplaint,
+        Guard::ComplaintElsewhere,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,6 +55,7 @@ impl Guard {
             Guard::UnfilledTemplate => "unfilled-template",
             Guard::TooLong => "too-long",
             Guard::HidingComplaint => "hiding-complaint",
+            Guard::ComplaintElsewhere => "complaint-elsewhere",
         }
     }
 
@@ -69,6 +73,9 @@ impl Guard {
             Guard::TooLong => "a reply longer than the platform allows",
             Guard::HidingComplaint => {
                 "hiding or deleting a genuine complaint or an unhappy customer"
+            }
+            Guard::ComplaintElsewhere => {
+                "answering a lead whose author waits on an open complaint on another platform"
             }
         }
     }
@@ -127,6 +134,7 @@ impl GuardConfig {
             Guard::UnfilledTemplate => self.unfilled_template,
             Guard::TooLong => self.too_long,
             Guard::HidingComplaint => self.hiding_complaint,
+            Guard::ComplaintElsewhere => self.complaint_elsewhere,
         }
     }
 }
@@ -158,6 +166,11 @@ pub struct ReplyFacts<'a> {
     pub max_chars: Option<usize>,
     /// Our replies on the same account in the last 7 days.
     pub recent_replies: &'a [String],
+    /// The conversation's tier: a tier-1 reply is a pitch.
+    pub tier: Option<Tier>,
+    /// The author's open complaints on other platforms (linked or suggested as
+    /// the same person), one line each: "Mastodon · open complaint, 19h overdue".
+    pub complaints_elsewhere: &'a [String],
 }
 
 /// Sentiment below this reads as unhappy (VADER's usual neutral band ends here).
@@ -192,6 +205,9 @@ pub fn check_reply(facts: &ReplyFacts<'_>, config: &GuardConfig) -> Vec<Warning>
             Guard::NoPersonalisation => no_personalisation(&reply, &name, facts.first_name),
             Guard::UnfilledTemplate => unfilled_template(facts.text),
             Guard::TooLong => too_long(facts.text, facts.max_chars),
+            Guard::ComplaintElsewhere => {
+                elsewhere::complaint_elsewhere(facts.tier, facts.complaints_elsewhere)
+            }
             // Only for moderation: see `check_moderation`.
             Guard::HidingComplaint => None,
         };
@@ -795,6 +811,7 @@ mod tests {
             unfilled_template: guard == Guard::UnfilledTemplate,
             too_long: guard == Guard::TooLong,
             hiding_complaint: guard == Guard::HidingComplaint,
+            complaint_elsewhere: guard == Guard::ComplaintElsewhere,
             ..GuardConfig::default()
         }
     }
@@ -838,6 +855,7 @@ mod tests {
         assert_eq!(
             words.into_iter().collect::<std::collections::BTreeSet<_>>(),
             [
+                "complaint-elsewhere",
                 "deflection",
                 "hiding-complaint",
                 "no-personalisation",
@@ -1468,6 +1486,7 @@ mod tests {
             first_name: Some("Dana"),
             max_chars: Some(10),
             recent_replies: &recent,
+            ..ReplyFacts::default()
         };
         let guards: Vec<Guard> = check_reply(&f, &on()).iter().map(|w| w.guard).collect();
         assert_eq!(guards, &Guard::ALL[..5]);
@@ -1520,6 +1539,7 @@ mod tests {
                 first_name: Some(text),
                 max_chars: Some(3),
                 recent_replies: &recent,
+                ..ReplyFacts::default()
             };
             let _ = check_reply(&f, &on());
         }
@@ -1546,6 +1566,7 @@ mod tests {
                 first_name: Some(&name),
                 max_chars: Some(max),
                 recent_replies: &recent,
+                ..ReplyFacts::default()
             };
             let warnings = check_reply(&f, &GuardConfig { repeat_limit: 1, ..GuardConfig::default() });
             for w in &warnings {

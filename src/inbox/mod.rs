@@ -15,6 +15,7 @@ pub mod bulk;
 pub mod guards;
 pub mod learning;
 pub mod moderate;
+pub mod people;
 pub mod reply;
 pub mod schedule;
 pub mod undo;
@@ -59,6 +60,10 @@ pub enum InboxError {
     NotQueued(i64),
     #[error("{0}")]
     BadTime(String),
+    #[error("conversation {0} has no known author to link")]
+    NoAuthor(i64),
+    #[error("both conversations are by {0} on the same platform: already one person")]
+    SameIdentity(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -319,9 +319,15 @@ impl Inbox<'_> {
             (StrikeStep::None, _) => (None, None),
             (StrikeStep::Warning, Some(_)) => match self.warning_text(c, reason, playbooks) {
                 Some(text) => {
-                    let id = self
-                        .store
-                        .record_reply(c.id, &self.config.agent, &text, None, now)?;
+                    let id = self.store.record_reply(
+                        c.id,
+                        &self
+                            .config
+                            .signature_for(c.brand.as_deref(), c.location.as_deref()),
+                        &text,
+                        None,
+                        now,
+                    )?;
                     (Some(id), None)
                 }
                 None => (

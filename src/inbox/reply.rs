@@ -111,9 +111,14 @@ impl Inbox<'_> {
             // A Meta window that will have closed by then would make the platform refuse.
             self.require_window(&conversation, at)?;
         }
+        // Signed as the brand (or location) signs: its `signature`, else `agent`.
+        let signature = self.config.signature_for(
+            conversation.brand.as_deref(),
+            conversation.location.as_deref(),
+        );
         let outbox_id = self.store.record_reply_as(
             conversation.id,
-            &self.config.agent,
+            &signature,
             &text,
             send_after,
             req.acknowledgment,
@@ -183,6 +188,16 @@ impl Inbox<'_> {
             now - Duration::days(REPEAT_WINDOW_DAYS),
             REPEAT_SAMPLE,
         )?;
+        // Only a pitch looks for complaints elsewhere: a few indexed reads.
+        let complaints: Vec<String> = if c.tier == crate::model::Tier::Revenue {
+            let person = super::people::person_for(self.store, c)?;
+            person
+                .open_complaints()
+                .map(|(o, c)| super::people::describe(o, c, now))
+                .collect()
+        } else {
+            Vec::new()
+        };
         Ok(guards::check_reply(
             &ReplyFacts {
                 text,
@@ -190,6 +205,8 @@ impl Inbox<'_> {
                 first_name: first_name.as_deref(),
                 max_chars,
                 recent_replies: &recent,
+                tier: Some(c.tier),
+                complaints_elsewhere: &complaints,
             },
             &self.config.guards,
         ))

@@ -47,6 +47,7 @@ macro_rules! word_enum {
 
 mod account;
 mod facts;
+mod identity;
 mod moderation;
 mod order;
 mod outbox;
@@ -54,6 +55,10 @@ mod window;
 
 pub use account::AccountStatus;
 pub use facts::{MessageState, PageFacts, Sweep};
+pub use identity::{
+    Identity, KeyKind, LinkState, MAX_IDENTITIES_PER_KEY, contact_keys, email_keys, name_key,
+    phone_keys,
+};
 pub use moderation::{ModerationReason, StrikeStep};
 pub use order::{PromotionSteps, sort_tier};
 pub use outbox::{OutboxAction, OutboxState};

@@ -3,6 +3,7 @@
 
 use super::fuzzy::QueryMatcher;
 use super::{Diagnostic, Playbook, builtin, parse_playbook};
+use crate::config::{BrandConfig, VOICE_KEYS};
 use crate::model::{Kind, Tier};
 use std::path::{Path, PathBuf};
 
@@ -138,6 +139,87 @@ pub fn check_dir(dir: &Path) -> Vec<Diagnostic> {
         return vec![whole(dir, "no such directory".into())];
     }
     load_dir(dir).1
+}
+
+/// Templates in `dir` that use a brand value (`{email}`, `{phone}`,
+/// `{review_link}`, `{booking_link}`) some configured brand or location has no
+/// value for: one diagnostic per placeholder and brand, at the placeholder's
+/// line, naming the brand (and the locations, when only some lack it). The
+/// reply would show a blank there ("[[booking link]]"). Used by `hearth
+/// playbooks check` with the config's `[[brands]]`.
+pub fn check_brand_values(dir: &Path, brands: &[BrandConfig]) -> Vec<Diagnostic> {
+    if brands.is_empty() || !dir.exists() {
+        return Vec::new();
+    }
+    let (playbooks, _) = load_dir(dir);
+    let mut out = Vec::new();
+    for p in &playbooks {
+        for t in &p.templates {
+            for at in t
+                .placeholders
+                .iter()
+                .filter(|u| VOICE_KEYS.contains(&u.name.as_str()))
+            {
+                for brand in brands {
+                    if let Some(whose) = lacking(brand, &at.name) {
+                        out.push(Diagnostic {
+                            path: PathBuf::from(&p.source),
+                            line: at.line,
+                            col: at.col,
+                            message: format!(
+                                "template '{}' uses {{{}}}, but {whose} has no {} \
+                                 (set it in [[brands]]; the reply would show {} to fill in)",
+                                t.name,
+                                at.name,
+                                at.name,
+                                super::render::blank_for(&at.name)
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Who of `brand` lacks `key`: the brand itself (and all its locations), or the
+/// locations that do; None when every conversation of the brand has a value.
+fn lacking(brand: &BrandConfig, key: &str) -> Option<String> {
+    let own = brand.voice().get(key).is_some();
+    let missing: Vec<&str> = brand
+        .locations
+        .iter()
+        .filter(|l| brand.voice_at(Some(l)).get(key).is_none())
+        .map(String::as_str)
+        .collect();
+    if !own && missing.len() == brand.locations.len() {
+        Some(format!("brand '{}'", brand.name))
+    } else if !own {
+        Some(format!(
+            "brand '{}' (outside {})",
+            brand.name,
+            brand
+                .locations
+                .iter()
+                .filter(|l| !missing.contains(&l.as_str()))
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    } else if !missing.is_empty() {
+        Some(format!(
+            "brand '{}' location {}",
+            brand.name,
+            missing
+                .iter()
+                .map(|l| format!("'{l}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    } else {
+        None
+    }
 }
 
 fn whole(path: &Path, message: String) -> Diagnostic {

@@ -28,8 +28,13 @@
 //! within the hour") rather than the answer itself; it must be a boolean.
 //!
 //! Placeholders: `{greeting}`, `{first_name}`, `{name}`, `{brand}`, `{agent}`,
-//! `{location}`, `{platform}`; `{{` and `}}` write literal braces. Anything else
-//! is rejected with the placeholder's line and column.
+//! `{location}`, `{platform}`, and the brand's voice from `[[brands]]` in the
+//! config: `{email}`, `{phone}`, `{review_link}`, `{booking_link}` (a
+//! location's values override its brand's; `{agent}` is the brand's
+//! `signature`, else the config's `agent`). `{{` and `}}` write literal braces.
+//! Anything else is rejected with the placeholder's line and column. A brand
+//! value a brand lacks renders as a blank (`[[email address]]`), and
+//! `hearth playbooks check` reports the template, line and brand.
 //!
 //! `{greeting}` is "Hi Dana" when the author's display name starts with a first
 //! name, and a neutral "Hello" when it does not (a handle such as "@sam_k"), so
@@ -65,7 +70,7 @@ use std::path::PathBuf;
 
 pub use blanks::{Blank, blanks, byte_of, line_col_of, next_blank, prev_blank};
 pub use fuzzy::fuzzy_rank;
-pub use library::{Library, Match, check_dir};
+pub use library::{Library, Match, check_brand_values, check_dir};
 pub use parse::parse_playbook;
 pub use placeholder::PLACEHOLDERS;
 pub use render::{RenderContext, first_name_of, greeting_for, platform_label, render};
@@ -97,6 +102,17 @@ pub struct Playbook {
 pub struct Template {
     pub name: String,
     pub text: String,
+    /// Where each `{placeholder}` is in the playbook file, in text order.
+    pub placeholders: Vec<Placement>,
+}
+
+/// A placeholder in a playbook file, for diagnostics about its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    pub name: String,
+    /// 1-based line and column of its `{` in the file.
+    pub line: usize,
+    pub col: usize,
 }
 
 /// A problem in a playbook file, located as precisely as we can.
@@ -126,5 +142,7 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+#[cfg(test)]
+mod brand_tests;
 #[cfg(test)]
 mod tests;

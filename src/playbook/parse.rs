@@ -3,7 +3,7 @@
 
 use super::placeholder::{self, Piece};
 use super::source_span::file_offset;
-use super::{Diagnostic, Playbook, Template};
+use super::{Diagnostic, Placement, Playbook, Template};
 use crate::config::{ConfigError, line_col, parse_toml};
 use crate::model::{Kind, Tier};
 use std::ops::Range;
@@ -372,16 +372,21 @@ impl Checker<'_> {
         self.unknown_keys(table, TEMPLATE_FIELDS, "template field");
         let name = self.required_string(table, "name", &header, "template: ");
         let text = self.required_string(table, "text", &header, "template: ");
-        let text_ok = match (&text, table.get("text")) {
+        let (text_ok, placeholders) = match (&text, table.get("text")) {
             (Some(t), Some(raw)) => self.placeholders(t, raw.span()),
-            _ => false,
+            _ => (false, Vec::new()),
         };
         let text = text?.trim_end().to_string();
-        (text_ok).then_some(Template { name: name?, text })
+        (text_ok).then_some(Template {
+            name: name?,
+            text,
+            placeholders,
+        })
     }
 
-    /// Check braces, blanks and placeholder names, pointing inside the string's source.
-    fn placeholders(&mut self, text: &str, span: Range<usize>) -> bool {
+    /// Check braces, blanks and placeholder names, pointing inside the string's
+    /// source; returns whether all is well and where each placeholder is.
+    fn placeholders(&mut self, text: &str, span: Range<usize>) -> (bool, Vec<Placement>) {
         let raw = self.text.get(span.clone()).unwrap_or_default();
         let at = |offset: usize| file_offset(raw, span.start, offset);
         let (pieces, errors) = placeholder::split(text);
@@ -389,7 +394,16 @@ impl Checker<'_> {
         for e in errors {
             self.report_at(at(e.offset), e.message);
         }
+        let mut found = Vec::new();
         for piece in pieces {
+            if let Piece::Placeholder { name, offset } = piece {
+                let (line, col) = line_col(self.text, at(offset));
+                found.push(Placement {
+                    name: name.to_string(),
+                    line,
+                    col,
+                });
+            }
             if let Piece::Placeholder { name, offset } = piece
                 && !placeholder::is_known(name)
             {
@@ -407,7 +421,7 @@ impl Checker<'_> {
                 ok = false;
             }
         }
-        ok
+        (ok, found)
     }
 }
 

@@ -13,6 +13,10 @@ pub const PLACEHOLDERS: &[&str] = &[
     "agent",
     "location",
     "platform",
+    "email",
+    "phone",
+    "review_link",
+    "booking_link",
 ];
 
 /// One piece of a template.

@@ -2,7 +2,7 @@
 //! keep the text readable when a value is unknown.
 
 use super::placeholder::{self, Piece};
-use crate::config::Config;
+use crate::config::{Config, Voice};
 use crate::model::{Conversation, Platform};
 
 /// The values a template can use.
@@ -14,11 +14,20 @@ pub struct RenderContext {
     pub agent: String,
     pub location: Option<String>,
     pub platform: String,
+    /// The brand's (or location's) `email`, `phone`, `review_link` and
+    /// `booking_link` from `[[brands]]`.
+    pub voice: Voice,
 }
 
 impl RenderContext {
     pub fn for_conversation(c: &Conversation, config: &Config) -> RenderContext {
         let name = c.author.trim();
+        let brand = c.brand.as_deref().map(str::trim).filter(|b| !b.is_empty());
+        let location = c
+            .location
+            .as_deref()
+            .map(str::trim)
+            .filter(|l| !l.is_empty());
         RenderContext {
             first_name: first_name_of(name),
             name: (!name.is_empty()).then(|| name.to_string()),
@@ -29,7 +38,7 @@ impl RenderContext {
                 .filter(|b| !b.is_empty())
                 .unwrap_or(&config.default_brand)
                 .to_string(),
-            agent: config.agent.clone(),
+            agent: config.signature_for(brand, location),
             location: c
                 .location
                 .as_deref()
@@ -37,6 +46,7 @@ impl RenderContext {
                 .filter(|l| !l.is_empty())
                 .map(String::from),
             platform: platform_label(c.platform).to_string(),
+            voice: config.voice_for(brand, location),
         }
     }
 }
@@ -102,6 +112,11 @@ pub fn greeting_for(first_name: Option<&str>) -> String {
 ///   capitalised: "{first_name}, thank you" → "Thank you";
 /// - anywhere else only the name and a doubled space go.
 ///
+/// `{agent}` is the brand's (or location's) `signature` from `[[brands]]`, else
+/// the config's `agent`. `{email}`, `{phone}`, `{review_link}` and
+/// `{booking_link}` come from the brand, a location's values first; without one
+/// they become a blank to fill in ([`blank_for`]: "[[email address]]").
+///
 /// Other fallbacks: an empty brand → "our team", an empty agent → "the team". A
 /// missing `{location}` is dropped together with a preposition right before it
 /// ("visit us at {location}." → "visit us."), so write location phrases that still
@@ -145,6 +160,11 @@ pub fn render(template: &str, ctx: &RenderContext) -> String {
                         .as_deref()
                         .and_then(non_empty)
                         .map(String::from),
+                    "email" | "phone" | "review_link" | "booking_link" => Some(
+                        ctx.voice
+                            .get(name)
+                            .map_or_else(|| blank_for(name).to_string(), String::from),
+                    ),
                     other => Some(format!("{{{other}}}")),
                 };
                 gap = match (value, name) {
@@ -159,6 +179,19 @@ pub fn render(template: &str, ctx: &RenderContext) -> String {
         }
     }
     out
+}
+
+/// What `{email}`, `{phone}`, `{review_link}` and `{booking_link}` become when
+/// the brand has no value: a blank the writer fills in (and the unfilled-template
+/// guard catches if they do not).
+pub fn blank_for(placeholder: &str) -> &'static str {
+    match placeholder {
+        "email" => "[[email address]]",
+        "phone" => "[[phone number]]",
+        "review_link" => "[[review link]]",
+        "booking_link" => "[[booking link]]",
+        _ => "[[value]]",
+    }
 }
 
 /// What a dropped placeholder leaves for the text that follows it to tidy.
@@ -264,6 +297,7 @@ mod tests {
             agent: "Sam".into(),
             location: Some("Camden".into()),
             platform: "Google".into(),
+            voice: Voice::default(),
         }
     }
 
@@ -275,6 +309,7 @@ mod tests {
             agent: String::new(),
             location: None,
             platform: String::new(),
+            voice: Voice::default(),
         }
     }
 

@@ -142,6 +142,7 @@ impl Store {
             }
         }
         index_messages_after(&tx, indexed_up_to)?;
+        super::identity::index_identities_after(&tx, indexed_up_to)?;
         if let Some(cursor) = &page.cursor {
             tx.execute(
                 "INSERT INTO sync_cursors (account, key, value) VALUES (?1, ?2, ?3)

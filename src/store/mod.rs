@@ -7,6 +7,7 @@ mod accounts;
 mod actions;
 mod backtest;
 mod drafts;
+mod identity;
 mod ingest;
 mod learning;
 mod moderation;
@@ -230,6 +231,7 @@ fn file_uri(path: &Path, query: &str) -> Option<String> {
 /// must remove exactly what was indexed.
 pub(crate) fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
     use rusqlite::functions::FunctionFlags;
+    identity::register_functions(conn)?;
     conn.create_scalar_function(
         "hearth_clean",
         1,

@@ -316,6 +316,46 @@ const MIGRATIONS: &[&str] = &[
            status = 'open' AND due_sort < (SELECT swept_to FROM overdue_sweep), count(*)
     FROM conversations GROUP BY 1, 2, 3, 4, 5, 6, 7;
     "#,
+    // 10: one person across platforms. The keys that suggest two identities (an
+    // author on a platform) are one person, normalised by `model::identity`, and
+    // what the user said about a pair (linked, or "not the same": distinct).
+    r#"
+    CREATE TABLE identity_keys (
+        kind     TEXT NOT NULL,     -- name, email, phone (model::KeyKind)
+        value    TEXT NOT NULL,     -- normalised (model::name_key, contact_keys)
+        platform TEXT NOT NULL,
+        author   TEXT NOT NULL,
+        PRIMARY KEY (kind, value, platform, author)
+    ) WITHOUT ROWID;
+    CREATE INDEX identity_keys_identity ON identity_keys (platform, author);
+
+    -- One row per pair, (a, b) in model::Identity::ordered order.
+    CREATE TABLE identity_links (
+        a_platform TEXT NOT NULL,
+        a_author   TEXT NOT NULL,
+        b_platform TEXT NOT NULL,
+        b_author   TEXT NOT NULL,
+        state      TEXT NOT NULL,   -- linked, distinct (model::LinkState)
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (a_platform, a_author, b_platform, b_author)
+    ) WITHOUT ROWID;
+    CREATE INDEX identity_links_b ON identity_links (b_platform, b_author);
+
+    -- A person's other conversations, found by identity.
+    CREATE INDEX conversations_author ON conversations (platform, author);
+
+    -- The keys of what is already cached (the same statements as
+    -- store::identity::index_identities_after, from the first message).
+    INSERT OR IGNORE INTO identity_keys (kind, value, platform, author)
+    SELECT 'name', hearth_name_key(author), platform, author FROM conversations
+    WHERE author != '' AND hearth_name_key(author) IS NOT NULL;
+    INSERT OR IGNORE INTO identity_keys (kind, value, platform, author)
+    SELECT json_extract(k.value, '$[0]'), json_extract(k.value, '$[1]'), c.platform, c.author
+    FROM messages m JOIN conversations c ON c.id = m.conversation_id,
+         json_each(hearth_contact_keys(m.body)) k
+    WHERE m.direction = 'inbound' AND c.author != '';
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -365,6 +405,47 @@ pub fn migrate(conn: &mut Connection) -> Result<(), MigrationError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn migration_10_records_the_identity_keys_of_a_cache_made_before_it() {
+        let mut conn = Connection::open_in_memory().expect("memory db");
+        super::super::register_functions(&conn).expect("functions");
+        for sql in &MIGRATIONS[..9] {
+            conn.execute_batch(sql).expect("older migration");
+        }
+        conn.pragma_update(None, "user_version", 9)
+            .expect("version");
+        conn.execute_batch(
+            "INSERT INTO conversations (id, account, platform, family, kind, thread_id, author,
+                 tier, tier_auto, due_sort, last_message_at)
+             VALUES (1, 'a', 'facebook', 'community', 'dm', 't1', 'Dana Whitfield', 2, 2, 1, 1),
+                    (2, 'b', 'mastodon', 'community', 'dm', 't2', '@dw', 2, 2, 1, 1);
+             INSERT INTO messages (conversation_id, account, platform_id, direction, author,
+                 body, sent_at)
+             VALUES (1, 'a', 'm1', 'inbound', 'Dana Whitfield', 'mail dana@example.com', 1),
+                    (2, 'b', 'm2', 'inbound', '@dw', 'call 0151 2345 6789', 2),
+                    (2, 'b', 'm3', 'outbound', 'us', 'or us: shop@example.com', 3);",
+        )
+        .expect("version 9 rows");
+        migrate(&mut conn).expect("migrate");
+        let keys: Vec<(String, String, String)> = conn
+            .prepare("SELECT kind, value, author FROM identity_keys ORDER BY kind, value")
+            .expect("select")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("read");
+        let key = |k: &str, v: &str, a: &str| (k.to_string(), v.to_string(), a.to_string());
+        assert_eq!(
+            keys,
+            vec![
+                key("email", "dana@example.com", "Dana Whitfield"),
+                key("name", "dana whitfield", "Dana Whitfield"),
+                key("phone", "123456789", "@dw"),
+            ],
+            "inbound text only; a handle has no name key"
+        );
+    }
 
     #[test]
     fn migration_4_fills_the_sorting_tier_and_the_last_inbound_time() {

@@ -47,6 +47,13 @@ pub enum Action {
         query: String,
         rows: Vec<Conversation>,
     },
+    /// The person behind a conversation (for the header line and the people popup).
+    PersonLoaded(crate::ui::popups::people::Loaded),
+    /// A link or unlink was stored.
+    LinkChanged {
+        conversation_id: i64,
+        message: String,
+    },
     /// What the core decided about a reply (queued, or stopped by guards).
     ReplyDecided {
         conversation_id: i64,
@@ -158,5 +165,13 @@ pub enum Effect {
     Undo {
         what: String,
         undo: Undo,
+    },
+    /// Who else the author of this conversation is (`inbox::people`).
+    LoadPerson(i64),
+    /// Link (or unlink) the conversation's author and another identity.
+    SetLink {
+        conversation_id: i64,
+        other: crate::model::Identity,
+        link: crate::model::LinkState,
     },
 }

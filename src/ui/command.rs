@@ -63,11 +63,13 @@ pub enum Command {
     Mark,
     /// Spam in one key: tier 5 and done (for DMs, which cannot be hidden).
     Spam,
+    /// Who else the open conversation's author is: confirm or undo a link.
+    People,
 }
 
 impl Command {
     /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 48] = [
+    pub const ALL: [Command; 49] = [
         Command::Down,
         Command::Up,
         Command::PageDown,
@@ -99,6 +101,7 @@ impl Command {
         Command::Undo,
         Command::Mark,
         Command::Visual,
+        Command::People,
         Command::TierFilter(Some(Tier::Revenue)),
         Command::TierFilter(Some(Tier::Retention)),
         Command::TierFilter(Some(Tier::Engagement)),
@@ -161,6 +164,7 @@ impl Command {
             Command::Refresh => "refresh",
             Command::Accounts => "accounts",
             Command::Outbox => "outbox",
+            Command::People => "people",
             Command::Hide => "hide",
             Command::Unhide => "unhide",
             Command::Delete => "delete",
@@ -214,6 +218,7 @@ impl Command {
             Command::Refresh => "re-read the cache",
             Command::Accounts => "accounts: sync state, next attempt, errors",
             Command::Outbox => "outbox: scheduled replies to cancel, failed sends to resend",
+            Command::People => "one person on two platforms: link or unlink the author",
             Command::Hide => "hide the newest inbound comment (asks why: a strike)",
             Command::Unhide => "unhide the newest inbound comment",
             Command::Delete => "delete the newest inbound comment (asks why, then confirms)",

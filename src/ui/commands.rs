@@ -287,6 +287,7 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
         }
         Command::Accounts => popups::accounts::toggle(state),
         Command::Outbox => popups::outbox::open_outbox(state),
+        Command::People => popups::people::open(state),
         Command::Hide => popups::outbox::moderate(state, Moderation::Hide),
         Command::Unhide => popups::outbox::moderate(state, Moderation::Unhide),
         Command::Delete => popups::outbox::moderate(state, Moderation::Delete),

@@ -128,6 +128,18 @@ pub fn execute(
         Effect::Moderate(request) => Inbox::new(store, &state.config, assess)
             .moderate(&request, Some(&state.playbooks), now)
             .map(|decision| Action::ModerationDecided { request, decision }),
+        Effect::LoadPerson(id) => super::popups::people::load(store, id),
+        Effect::SetLink {
+            conversation_id,
+            other,
+            link,
+        } => super::popups::people::set_link(
+            &mut Inbox::new(store, &state.config, assess),
+            conversation_id,
+            &other,
+            link,
+            now,
+        ),
         Effect::CancelOutbox(id) => Inbox::new(store, &state.config, assess)
             .cancel_outbox(id, now)
             .map(|item| Action::OutboxCancelled {

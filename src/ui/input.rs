@@ -63,6 +63,7 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, ev: KeyEvent) -> Vec<Effe
         Overlay::Confirm(confirm) => popups::outbox::on_confirm_key(state, confirm, ev),
         Overlay::Reason(prompt) => popups::outbox::on_reason_key(state, prompt, ev),
         Overlay::Schedule(prompt) => popups::schedule::on_key(state, prompt, ev),
+        Overlay::People { selected } => popups::people::on_key(state, selected, ev, cmd),
     }
 }
 

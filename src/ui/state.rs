@@ -58,6 +58,10 @@ pub enum Overlay {
     Reason(ReasonPrompt),
     /// When to send the draft.
     Schedule(SchedulePrompt),
+    /// The open conversation's author's other identities; the cursor's index.
+    People {
+        selected: usize,
+    },
 }
 
 /// Reply guards stopped this draft; the composer shows why until it changes.
@@ -122,6 +126,8 @@ pub struct State {
     pub messages: Vec<Message>,
     /// The open conversation's author's moderation strikes on its account.
     pub open_strikes: Option<AuthorStrikes>,
+    /// Who else the open conversation's author is (linked) or may be (suggested).
+    pub person: Option<crate::ui::popups::people::Loaded>,
     /// Messages of the open conversation the platform hides, deleted or holds.
     pub message_states: HashMap<i64, crate::model::MessageState>,
     /// Lines scrolled up from the newest message (0 = newest at the bottom).
@@ -194,6 +200,7 @@ impl State {
             open: None,
             messages: Vec::new(),
             open_strikes: None,
+            person: None,
             message_states: HashMap::new(),
             thread_scroll: 0,
             thread_max_scroll: 0,

@@ -76,7 +76,15 @@ fn reduce(state: &mut State, action: Action) -> Vec<Effect> {
             }
             state.open = conversation.map(|c| *c);
             state.messages = messages;
-            Vec::new()
+            super::popups::people::on_conversation_loaded(state)
+        }
+        Action::PersonLoaded(loaded) => super::popups::people::on_loaded(state, loaded),
+        Action::LinkChanged {
+            conversation_id,
+            message,
+        } => {
+            state.notice(message, false);
+            vec![Effect::LoadPerson(conversation_id)]
         }
         Action::SearchResults { query, rows } => {
             if let Some(search) = &mut state.search

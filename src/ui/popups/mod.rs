@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod help;
 pub mod outbox;
+pub mod people;
 pub mod picker;
 pub mod prompt;
 pub mod schedule;

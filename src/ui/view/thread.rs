@@ -186,6 +186,7 @@ fn header<'a>(state: &State, c: &Conversation, width: usize, roomy: bool) -> Vec
                 .add_modifier(Modifier::BOLD),
         ));
     }
+    lines.extend(crate::ui::popups::people::view::header_lines(state, width));
     let mut why = format!("why: {}", clean_line(&c.tier_reason));
     if let Some(ctx) = &c.context {
         why.push_str(&format!(" · on: {}", clean_line(ctx)));
