@@ -47,6 +47,7 @@ macro_rules! word_enum {
 
 mod account;
 mod facts;
+mod lead;
 mod moderation;
 mod order;
 mod outbox;
@@ -54,6 +55,7 @@ mod window;
 
 pub use account::AccountStatus;
 pub use facts::{MessageState, PageFacts, Sweep};
+pub use lead::{Lead, LeadField, LeadGap, LeadStage, Money};
 pub use moderation::{ModerationReason, StrikeStep};
 pub use order::{PromotionSteps, sort_tier};
 pub use outbox::{OutboxAction, OutboxState};

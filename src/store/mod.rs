@@ -7,6 +7,7 @@ mod accounts;
 mod actions;
 mod drafts;
 mod ingest;
+mod leads;
 mod moderation;
 pub mod outbox;
 mod platform;
