@@ -2,7 +2,7 @@
 //! A tier-1 conversation is a lead before it has a row (`leads` lists it with
 //! a fresh `Lead`); the first write stores it.
 
-use super::rows::word;
+use super::rows::{classify, word};
 use super::{Result, Store, from_ms, to_ms};
 use crate::model::{Conversation, Lead, Money, Tier};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -50,7 +50,8 @@ impl Store {
             .conn
             .prepare_cached(&sql)?
             .query_row([conversation_id], lead_from_row)
-            .optional()?)
+            .optional()
+            .map_err(classify)?)
     }
 
     /// Write every field of `lead` (creating its row; `created_at` is kept
@@ -127,5 +128,129 @@ impl Store {
             out.push((lead, conversation));
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::test_assess::KeywordAssess;
+    use crate::model::{Direction, IncomingMessage, IngestPage, Kind, LeadStage, Platform};
+    use chrono::TimeZone;
+
+    fn at(minutes: i64) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, 2, 10, 0, 0).unwrap() + chrono::Duration::minutes(minutes)
+    }
+
+    fn dm(thread: &str, body: &str, minutes: i64) -> IncomingMessage {
+        IncomingMessage {
+            account: "ig".into(),
+            platform: Platform::Instagram,
+            kind: Kind::Dm,
+            thread_id: thread.into(),
+            platform_id: format!("{thread}-{minutes}"),
+            direction: Direction::Inbound,
+            author: "Ana".into(),
+            body: body.into(),
+            sent_at: at(minutes),
+            context: None,
+            brand: None,
+            location: None,
+            rating: None,
+        }
+    }
+
+    #[test]
+    fn a_lead_round_trips_every_field_through_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.db");
+        let mut store = Store::open(&path).unwrap();
+        let page = IngestPage {
+            messages: vec![
+                dm("a", "how much is a cake?", 0),
+                dm("a", "for Saturday", 3),
+                dm("b", "thanks, lovely", 1),
+                dm("c", "price for catering?", 2),
+            ],
+            cursor: None,
+        };
+        store.ingest(&page, &KeywordAssess).unwrap();
+        let id = |t| store.conversation_id("ig", t).unwrap().unwrap();
+        let (a, b, c) = (id("a"), id("b"), id("c"));
+        let mut lead = Lead::new(b, at(10));
+        lead.stage = LeadStage::Qualified;
+        lead.need = Some("cake".into());
+        lead.timeline = Some("Saturday".into());
+        lead.timeline_on = NaiveDate::from_ymd_opt(2026, 12, 5);
+        lead.budget = Some("€300".into());
+        lead.location = Some("Berlin".into());
+        lead.value = Some(Money {
+            minor: 30_000,
+            currency: "EUR".into(),
+        });
+        lead.email = Some("ana@example.com".into());
+        lead.phone = Some("+4930123456".into());
+        lead.crm_contact_id = Some("c-1".into());
+        lead.stored = true;
+        store.save_lead(&lead).unwrap();
+        drop(store);
+
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.lead(b).unwrap(), Some(lead.clone()));
+        assert_eq!(store.lead(a).unwrap(), None);
+        // A later save keeps the first creation time.
+        let mut later = lead.clone();
+        later.created_at = at(99);
+        later.updated_at = at(20);
+        later.value = None;
+        store.save_lead(&later).unwrap();
+        let read = store.lead(b).unwrap().unwrap();
+        assert_eq!(read.created_at, at(10));
+        assert_eq!((read.updated_at, read.value), (at(20), None));
+
+        // The list: the stored lead (marked on a tier-4 thread) and both tier-1
+        // threads, those dated from their first message; newest change first.
+        let listed: Vec<(i64, bool, DateTime<Utc>)> = store
+            .leads(10)
+            .unwrap()
+            .into_iter()
+            .map(|(l, conv)| {
+                assert_eq!(l.conversation_id, conv.id);
+                (l.conversation_id, l.stored, l.created_at)
+            })
+            .collect();
+        assert_eq!(
+            listed,
+            [(b, true, at(10)), (a, false, at(0)), (c, false, at(2))]
+        );
+    }
+
+    #[test]
+    fn a_stage_word_the_build_does_not_know_is_a_readable_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.db");
+        let mut store = Store::open(&path).unwrap();
+        let page = IngestPage {
+            messages: vec![dm("a", "how much?", 0)],
+            cursor: None,
+        };
+        store.ingest(&page, &KeywordAssess).unwrap();
+        let a = store.conversation_id("ig", "a").unwrap().unwrap();
+        store
+            .conn
+            .execute(
+                "INSERT INTO leads (conversation_id, stage, created_at, updated_at)
+                 VALUES (?1, 'maybe', 0, 0)",
+                [a],
+            )
+            .unwrap();
+        let err = store.lead(a).unwrap_err().to_string();
+        assert!(err.contains("maybe"), "{err}");
+        // Money is both parts or neither.
+        let half = store.conn.execute(
+            "UPDATE leads SET value_minor = 5 WHERE conversation_id = ?1",
+            [a],
+        );
+        assert!(half.is_err());
     }
 }
