@@ -10,6 +10,7 @@ mod args;
 mod demo;
 mod headless;
 mod import;
+mod leads;
 mod logging;
 mod login;
 mod playbooks;
@@ -216,6 +217,8 @@ fn dispatch(env: Env, command: Command) -> anyhow::Result<ExitCode> {
         Command::Strikes(args) => actions::strikes(&env, &args),
         Command::Tier(args) => actions::tier(&env, &args),
         Command::Outbox(args) => actions::outbox(&env, &args),
+        Command::Lead(args) => leads::lead(&env, &args),
+        Command::Leads(args) => leads::leads(&env, &args),
     }
 }
 

@@ -397,9 +397,20 @@ pub fn emails(text: &str) -> Vec<Found<String>> {
         .collect()
 }
 
-/// Whether `text` looks like one email address (for values the user types).
+/// Whether `text` looks like one email address, as the user types it: a local
+/// part, one `@`, a domain with a dot, no spaces. (Looser than what is read
+/// from a thread: the user means it.)
 pub fn is_email(text: &str) -> bool {
-    emails(text).first().is_some_and(|f| f.text == text.trim())
+    let text = text.trim();
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && !text.chars().any(|c| c.is_whitespace() || c.is_control())
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
 }
 
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
@@ -678,6 +689,9 @@ mod tests {
         assert!(emails("not an @ address, nor x@y").is_empty());
         assert!(is_email("ana@example.com"));
         assert!(!is_email("ana@example"));
+        assert!(is_email("a@b.c"));
+        assert!(!is_email("a b@c.de"));
+        assert!(!is_email("@c.de"));
     }
 
     #[test]
