@@ -149,7 +149,7 @@ impl Money {
         let whole = (abs / scale_u).to_string();
         let mut grouped = String::new();
         for (i, c) in whole.chars().enumerate() {
-            if i > 0 && (whole.len() - i) % 3 == 0 {
+            if i > 0 && (whole.len() - i).is_multiple_of(3) {
                 grouped.push(',');
             }
             grouped.push(c);
@@ -289,7 +289,7 @@ mod tests {
         };
         assert_eq!(m(120_000, "EUR").to_string(), "EUR 1,200.00");
         assert_eq!(m(5, "USD").amount_text(), "0.05");
-        assert_eq!(m(1_234_567_89, "CHF").amount_text(), "1,234,567.89");
+        assert_eq!(m(123_456_789, "CHF").amount_text(), "1,234,567.89");
         assert_eq!(m(900, "JPY").to_string(), "JPY 900");
         assert_eq!(Money::currency_code(" eur "), Some("EUR".into()));
         assert_eq!(Money::currency_code("EURO"), None);

@@ -46,12 +46,11 @@ impl Store {
     /// The stored lead of a conversation (`None`: no row yet).
     pub fn lead(&self, conversation_id: i64) -> Result<Option<Lead>> {
         let sql = format!("SELECT {LEAD_COLUMNS} FROM leads l WHERE l.conversation_id = ?1");
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached(&sql)?
             .query_row([conversation_id], lead_from_row)
             .optional()
-            .map_err(classify)?)
+            .map_err(classify)
     }
 
     /// Write every field of `lead` (creating its row; `created_at` is kept

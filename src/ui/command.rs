@@ -61,11 +61,13 @@ pub enum Command {
     Mark,
     /// Spam in one key: tier 5 and done (for DMs, which cannot be hidden).
     Spam,
+    /// The lead panel: fields, suggestions to confirm, what to ask next.
+    Lead,
 }
 
 impl Command {
     /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 47] = [
+    pub const ALL: [Command; 48] = [
         Command::Down,
         Command::Up,
         Command::PageDown,
@@ -96,6 +98,7 @@ impl Command {
         Command::Undo,
         Command::Mark,
         Command::Visual,
+        Command::Lead,
         Command::TierFilter(Some(Tier::Revenue)),
         Command::TierFilter(Some(Tier::Retention)),
         Command::TierFilter(Some(Tier::Engagement)),
@@ -164,6 +167,7 @@ impl Command {
             Command::Visual => "visual",
             Command::Mark => "mark",
             Command::Spam => "spam",
+            Command::Lead => "lead",
         }
     }
 
@@ -216,6 +220,7 @@ impl Command {
             Command::Visual => "visual selection from here (again: keep it marked)",
             Command::Mark => "mark / unmark this row; d x t z S then act on every marked row",
             Command::Spam => "mark spam: tier 5 and done (a DM cannot be hidden)",
+            Command::Lead => "lead: fields, what to ask next, suggestions to confirm",
         }
     }
 

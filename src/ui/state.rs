@@ -3,6 +3,7 @@
 use super::action::Effect;
 use super::data::{Facets, OutboxSummary};
 use super::keymap::Keymap;
+use super::popups::lead::model::LeadPanel;
 use super::popups::outbox::model::{Confirm, ReasonPrompt};
 use super::popups::picker::model::Picker;
 use super::popups::schedule::model::SchedulePrompt;
@@ -58,6 +59,8 @@ pub enum Overlay {
     Reason(ReasonPrompt),
     /// When to send the draft.
     Schedule(SchedulePrompt),
+    /// The open conversation's lead.
+    Lead(LeadPanel),
 }
 
 /// Reply guards stopped this draft; the composer shows why until it changes.

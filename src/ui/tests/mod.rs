@@ -2,6 +2,7 @@
 
 mod bulk_tests;
 mod effects_tests;
+mod lead_tests;
 mod snapshots;
 mod sync_snapshots;
 mod sync_tests;
