@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod inbox;
+pub mod leads;
 pub mod model;
 pub mod playbook;
 pub mod private;

@@ -66,6 +66,10 @@ pub enum Command {
     /// Say the authors of two conversations are different people (undoes `link`,
     /// and stops suggesting them).
     Unlink(LinkArgs),
+    /// Show a lead (fields, suggestions, what is still unknown) or update it.
+    Lead(LeadArgs),
+    /// Every lead with its stage and age.
+    Leads(LeadsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -74,6 +78,57 @@ pub struct LinkArgs {
     pub id: i64,
     /// A conversation by the other identity.
     pub other_id: i64,
+}
+
+#[derive(Debug, Args)]
+pub struct LeadArgs {
+    /// The conversation id.
+    pub id: i64,
+    /// Make the conversation a lead (tier-1 conversations already are; setting
+    /// a field marks one too).
+    #[arg(long)]
+    pub mark: bool,
+    /// What they need.
+    #[arg(long)]
+    pub need: Option<String>,
+    /// When: "next Saturday", "in two weeks", "2027-03-12" (a day is read from it).
+    #[arg(long)]
+    pub timeline: Option<String>,
+    /// Their budget, as they said it.
+    #[arg(long)]
+    pub budget: Option<String>,
+    /// Where, and whether it fits the service area.
+    #[arg(long)]
+    pub location: Option<String>,
+    /// Estimated value: 1200, 1200.50, or an amount with its currency (€1.200).
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
+    pub value: Option<String>,
+    /// ISO currency of --value, e.g. EUR.
+    #[arg(long, value_name = "CODE")]
+    pub currency: Option<String>,
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// new, qualifying, qualified, handed-off, won or lost.
+    #[arg(long)]
+    pub stage: Option<String>,
+    /// Apply suggestion N (as `hearth lead ID` numbers them).
+    #[arg(long, value_name = "N")]
+    pub confirm: Option<usize>,
+    /// JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LeadsArgs {
+    /// JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// At most this many leads.
+    #[arg(long, default_value_t = 200)]
+    pub limit: usize,
 }
 
 #[derive(Debug, Args)]

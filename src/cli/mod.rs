@@ -11,6 +11,7 @@ mod backtest;
 mod demo;
 mod headless;
 mod import;
+mod leads;
 mod logging;
 mod login;
 mod people;
@@ -258,6 +259,8 @@ fn dispatch(env: Env, command: Command) -> anyhow::Result<ExitCode> {
         Command::Outbox(args) => actions::outbox(&env, &args),
         Command::Link(args) => people::link(&env, &args, crate::model::LinkState::Linked),
         Command::Unlink(args) => people::link(&env, &args, crate::model::LinkState::Distinct),
+        Command::Lead(args) => leads::lead(&env, &args),
+        Command::Leads(args) => leads::leads(&env, &args),
     }
 }
 

@@ -31,6 +31,9 @@ pub struct BrandConfig {
     pub name: String,
     #[serde(default)]
     pub locations: Vec<String>,
+    /// This brand's service areas (default: the top-level `service_areas`).
+    #[serde(default)]
+    pub service_areas: Vec<String>,
     pub signature: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
@@ -46,6 +49,7 @@ impl BrandConfig {
         BrandConfig {
             name: name.into(),
             locations: Vec::new(),
+            service_areas: Vec::new(),
             signature: None,
             email: None,
             phone: None,

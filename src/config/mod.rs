@@ -99,6 +99,22 @@ pub struct Config {
     pub alert_command: Option<String>,
     pub moderation: ModerationConfig,
     pub guards: GuardConfig,
+    /// Places the business serves (towns, districts, postcodes): a lead's
+    /// location is suggested when the customer names one. A brand's own
+    /// `service_areas` replace these for its conversations.
+    pub service_areas: Vec<String>,
+}
+
+impl Config {
+    /// The service areas for a conversation of `brand`: the brand's own, else
+    /// the top-level list.
+    pub fn service_areas_for(&self, brand: Option<&str>) -> &[String] {
+        brand
+            .and_then(|b| self.brands.iter().find(|c| c.name.eq_ignore_ascii_case(b)))
+            .map(|c| c.service_areas.as_slice())
+            .filter(|areas| !areas.is_empty())
+            .unwrap_or(&self.service_areas)
+    }
 }
 
 impl Default for Config {
@@ -118,6 +134,7 @@ impl Default for Config {
             alert_command: None,
             moderation: ModerationConfig::default(),
             guards: GuardConfig::default(),
+            service_areas: Vec::new(),
         }
     }
 }

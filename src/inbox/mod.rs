@@ -1,6 +1,6 @@
 //! The application core: every action a user takes on the inbox (reply, moderate,
 //! re-tier and learning from it, snooze, done, spam, schedule, cancel, bulk,
-//! undo) as one function with one set of rules.
+//! undo, lead qualification) as one function with one set of rules.
 //! The TUI and the CLI are thin callers of these; neither repeats a rule.
 //!
 //! The core sits between the front ends and the store: it reads what it needs,
@@ -13,6 +13,7 @@ pub mod alert;
 pub mod backtest;
 pub mod bulk;
 pub mod guards;
+pub mod lead;
 pub mod learning;
 pub mod moderate;
 pub mod people;
@@ -28,6 +29,7 @@ use chrono::{DateTime, Utc};
 
 pub use bulk::{BulkAction, BulkOutcome};
 pub use guards::{Guard, Warning};
+pub use lead::{LeadUpdate, LeadView};
 pub use moderate::{ModerateDecision, ModerateOutcome, ModerateRequest, Moderation, StrikeOutcome};
 pub use reply::{ReplyDecision, ReplyOutcome, ReplyRequest, When};
 pub use undo::{Undo, UndoOutcome, UndoStep};
@@ -64,8 +66,29 @@ pub enum InboxError {
     NoAuthor(i64),
     #[error("both conversations are by {0} on the same platform: already one person")]
     SameIdentity(String),
+    #[error(
+        "conversation {0} is not a lead: mark it first (`hearth lead {0} --mark`, or m in the lead panel)"
+    )]
+    NotALead(i64),
+    #[error("{0}")]
+    BadLeadValue(String),
+    #[error("a {from} lead cannot move to {to} (from {from}: {})", allowed(*.from))]
+    StageNotAllowed {
+        from: crate::model::LeadStage,
+        to: crate::model::LeadStage,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// The stages a lead may move to, for the error that refuses another.
+fn allowed(from: crate::model::LeadStage) -> String {
+    let next: Vec<&str> = from.next_allowed().iter().map(|s| s.as_str()).collect();
+    if next.is_empty() {
+        "it is final".into()
+    } else {
+        next.join(", ")
+    }
 }
 
 pub type Result<T, E = InboxError> = std::result::Result<T, E>;
@@ -93,6 +116,8 @@ impl<'a> Inbox<'a> {
     }
 }
 
+#[cfg(test)]
+mod lead_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -48,6 +48,7 @@ macro_rules! word_enum {
 mod account;
 mod facts;
 mod identity;
+mod lead;
 mod moderation;
 mod order;
 mod outbox;
@@ -59,6 +60,7 @@ pub use identity::{
     Identity, KeyKind, LinkState, MAX_IDENTITIES_PER_KEY, contact_keys, email_keys, name_key,
     phone_keys,
 };
+pub use lead::{Lead, LeadField, LeadGap, LeadStage, Money};
 pub use moderation::{ModerationReason, StrikeStep};
 pub use order::{PromotionSteps, sort_tier};
 pub use outbox::{OutboxAction, OutboxState};

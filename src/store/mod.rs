@@ -9,6 +9,7 @@ mod backtest;
 mod drafts;
 mod identity;
 mod ingest;
+mod leads;
 mod learning;
 mod moderation;
 pub mod outbox;

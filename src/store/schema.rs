@@ -356,6 +356,30 @@ const MIGRATIONS: &[&str] = &[
          json_each(hearth_contact_keys(m.body)) k
     WHERE m.direction = 'inbound' AND c.author != '';
     "#,
+    // 11: leads. One row per conversation that is a lead and has been written to
+    // (a tier-1 conversation is a lead before it has a row). The stage is a
+    // `model::LeadStage` word; money is integer minor units with its ISO code.
+    r#"
+    CREATE TABLE leads (
+        conversation_id INTEGER PRIMARY KEY REFERENCES conversations (id),
+        stage           TEXT NOT NULL DEFAULT 'new',
+        need            TEXT,
+        timeline        TEXT,
+        timeline_on     TEXT,               -- YYYY-MM-DD, when the timeline is a day
+        budget          TEXT,
+        location        TEXT,
+        value_minor     INTEGER,            -- estimated value, minor units
+        value_currency  TEXT,               -- ISO 4217, e.g. 'EUR'
+        email           TEXT,
+        phone           TEXT,
+        crm_contact_id  TEXT,               -- filled by the CRM hand-off
+        crm_deal_id     TEXT,
+        created_at      INTEGER NOT NULL,   -- epoch ms
+        updated_at      INTEGER NOT NULL,
+        CHECK ((value_minor IS NULL) = (value_currency IS NULL))
+    );
+    CREATE INDEX leads_stage ON leads (stage, updated_at);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -4,8 +4,11 @@
 pub use super::command::Command;
 use super::data::{Facets, OutboxSummary};
 use crate::inbox::{
-    BulkAction, ModerateDecision, ModerateRequest, ReplyDecision, Undo, UndoOutcome, When,
+    BulkAction, LeadUpdate, LeadView, ModerateDecision, ModerateRequest, ReplyDecision, Undo,
+    UndoOutcome, When,
 };
+use crate::leads::Suggestion;
+use crate::model::LeadStage;
 use crate::model::{Conversation, Message, QueueCounts, QueueFilter, SyncEvent, Tier};
 use crate::store::{AccountState, AuthorStrikes, QueueKey};
 use chrono::{DateTime, Utc};
@@ -105,6 +108,22 @@ pub enum Action {
         what: String,
         outcome: UndoOutcome,
     },
+    /// A conversation's lead, read or just changed (`None`: not a lead);
+    /// `message` says what changed.
+    LeadLoaded {
+        conversation_id: i64,
+        view: Option<Box<LeadView>>,
+        message: Option<String>,
+    },
+}
+
+/// A change to a lead, carried out by the core.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LeadOp {
+    Mark,
+    Confirm(Box<Suggestion>),
+    Update(Box<LeadUpdate>),
+    Stage(LeadStage),
 }
 
 /// I/O the UI wants done. The runtime performs it and answers with actions.
@@ -173,5 +192,12 @@ pub enum Effect {
         conversation_id: i64,
         other: crate::model::Identity,
         link: crate::model::LinkState,
+    },
+    /// Read a conversation's lead (fields, suggestions, what is unknown).
+    LoadLead(i64),
+    /// Change a lead through the core.
+    Lead {
+        conversation_id: i64,
+        op: LeadOp,
     },
 }

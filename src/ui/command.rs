@@ -65,11 +65,13 @@ pub enum Command {
     Spam,
     /// Who else the open conversation's author is: confirm or undo a link.
     People,
+    /// The lead panel: fields, suggestions to confirm, what to ask next.
+    Lead,
 }
 
 impl Command {
     /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 49] = [
+    pub const ALL: [Command; 50] = [
         Command::Down,
         Command::Up,
         Command::PageDown,
@@ -102,6 +104,7 @@ impl Command {
         Command::Mark,
         Command::Visual,
         Command::People,
+        Command::Lead,
         Command::TierFilter(Some(Tier::Revenue)),
         Command::TierFilter(Some(Tier::Retention)),
         Command::TierFilter(Some(Tier::Engagement)),
@@ -172,6 +175,7 @@ impl Command {
             Command::Visual => "visual",
             Command::Mark => "mark",
             Command::Spam => "spam",
+            Command::Lead => "lead",
         }
     }
 
@@ -226,6 +230,7 @@ impl Command {
             Command::Visual => "visual selection from here (again: keep it marked)",
             Command::Mark => "mark / unmark this row; d x t z S then act on every marked row",
             Command::Spam => "mark spam: tier 5 and done (a DM cannot be hidden)",
+            Command::Lead => "lead: fields, what to ask next, suggestions to confirm",
         }
     }
 

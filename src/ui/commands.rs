@@ -295,5 +295,6 @@ pub fn command(state: &mut State, cmd: Command) -> Vec<Effect> {
         Command::Visual => selection::toggle_visual(state),
         Command::Mark => selection::toggle_mark(state),
         Command::Spam => selection::run(state, BulkAction::Spam),
+        Command::Lead => popups::lead::toggle(state),
     }
 }

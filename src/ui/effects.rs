@@ -1,7 +1,7 @@
 //! Carrying out effects against the store. Each read is small and indexed, so it
 //! runs inline; the answer comes back as an action for `update`.
 
-use super::action::{Action, Effect};
+use super::action::{Action, Effect, LeadOp};
 use super::data::{Facets, OutboxEntry, OutboxSummary};
 use super::popups::outbox::ATTENTION_LIMIT;
 use super::state::{State, THREAD_LIMIT};
@@ -156,11 +156,68 @@ pub fn execute(
         Effect::Undo { what, undo } => Inbox::new(store, &state.config, assess)
             .undo(&undo, now)
             .map(|outcome| Action::Undone { what, outcome }),
+        Effect::LoadLead(id) => load_lead(store, assess, state, id, None),
+        Effect::Lead {
+            conversation_id,
+            op,
+        } => change_lead(store, assess, state, conversation_id, op, now),
     };
     Some(result.unwrap_or_else(|e| {
         tracing::warn!(error = %e, "action failed");
         Action::Error(e.to_string())
     }))
+}
+
+/// A conversation's lead as the panel shows it; not being a lead is an answer,
+/// not an error.
+fn load_lead(
+    store: &mut Store,
+    assess: &dyn Assess,
+    state: &State,
+    id: i64,
+    message: Option<String>,
+) -> Result<Action, InboxError> {
+    let view = match Inbox::new(store, &state.config, assess).lead(id) {
+        Ok(view) => Some(Box::new(view)),
+        Err(InboxError::NotALead(_)) => None,
+        Err(e) => return Err(e),
+    };
+    Ok(Action::LeadLoaded {
+        conversation_id: id,
+        view,
+        message,
+    })
+}
+
+/// One change to a lead through the core, then the lead read again.
+fn change_lead(
+    store: &mut Store,
+    assess: &dyn Assess,
+    state: &State,
+    id: i64,
+    op: LeadOp,
+    now: DateTime<Utc>,
+) -> Result<Action, InboxError> {
+    let mut inbox = Inbox::new(store, &state.config, assess);
+    let message = match op {
+        LeadOp::Mark => {
+            inbox.mark_lead(id, now)?;
+            "marked as a lead".to_string()
+        }
+        LeadOp::Confirm(s) => {
+            inbox.confirm_suggestion(id, &s, now)?;
+            format!("lead {}", s.describe())
+        }
+        LeadOp::Update(u) => {
+            let lead = inbox.update_lead(id, &u, now)?;
+            format!("lead updated ({})", lead.stage)
+        }
+        LeadOp::Stage(stage) => {
+            inbox.set_lead_stage(id, stage, now)?;
+            format!("lead is {stage}")
+        }
+    };
+    load_lead(store, assess, state, id, Some(message))
 }
 
 /// A conversation with its newest messages and its author's strikes.

@@ -41,6 +41,12 @@ pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
         state.overlay = Some(Overlay::Picker(picker));
         return Vec::new();
     }
+    if let Some(Overlay::Lead(panel)) = state.overlay.as_mut()
+        && let Some((_, typed)) = panel.editing.as_mut()
+    {
+        typed.push_str(&super::text::clean_line(text));
+        return Vec::new();
+    }
     if let Some(search) = state.search.as_mut().filter(|s| s.editing) {
         search.query.push_str(&super::text::clean_line(text));
         return vec![Effect::Search(search.query.clone())];
@@ -64,6 +70,7 @@ fn on_overlay_key(state: &mut State, overlay: Overlay, ev: KeyEvent) -> Vec<Effe
         Overlay::Reason(prompt) => popups::outbox::on_reason_key(state, prompt, ev),
         Overlay::Schedule(prompt) => popups::schedule::on_key(state, prompt, ev),
         Overlay::People { selected } => popups::people::on_key(state, selected, ev, cmd),
+        Overlay::Lead(panel) => popups::lead::on_key(state, panel, ev),
     }
 }
 

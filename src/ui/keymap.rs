@@ -203,6 +203,7 @@ impl Default for Keymap {
             (ch('v'), C::Visual),
             (ch(' '), C::Mark),
             (ch('i'), C::People),
+            (ch('$'), C::Lead),
             (ch('1'), C::TierFilter(Some(Tier::Revenue))),
             (ch('2'), C::TierFilter(Some(Tier::Retention))),
             (ch('3'), C::TierFilter(Some(Tier::Engagement))),

@@ -3,6 +3,7 @@
 use super::action::Effect;
 use super::data::{Facets, OutboxSummary};
 use super::keymap::Keymap;
+use super::popups::lead::model::LeadPanel;
 use super::popups::outbox::model::{Confirm, ReasonPrompt};
 use super::popups::picker::model::Picker;
 use super::popups::schedule::model::SchedulePrompt;
@@ -62,6 +63,8 @@ pub enum Overlay {
     People {
         selected: usize,
     },
+    /// The open conversation's lead.
+    Lead(LeadPanel),
 }
 
 /// Reply guards stopped this draft; the composer shows why until it changes.

@@ -215,6 +215,17 @@ fn reduce(state: &mut State, action: Action) -> Vec<Effect> {
             state.notice(format!("{what}: {}", outcome.describe()), false);
             reload_all(state)
         }
+        Action::LeadLoaded {
+            conversation_id,
+            view,
+            message,
+        } => {
+            popups::lead::on_loaded(state, conversation_id, view);
+            if let Some(message) = message {
+                state.notice(message, false);
+            }
+            Vec::new()
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod help;
+pub mod lead;
 pub mod outbox;
 pub mod people;
 pub mod picker;

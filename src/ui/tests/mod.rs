@@ -4,6 +4,7 @@ mod bulk_tests;
 mod editing_tests;
 mod effects_tests;
 mod focus_tests;
+mod lead_tests;
 mod people_tests;
 mod snapshots;
 mod sync_snapshots;

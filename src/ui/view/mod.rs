@@ -35,6 +35,7 @@ pub fn render(state: &State, frame: &mut Frame) {
         Some(Overlay::Reason(_)) => popups::outbox::view::render_reason(state, frame, area),
         Some(Overlay::Schedule(_)) => popups::schedule::view::render(state, frame, area),
         Some(Overlay::People { .. }) => popups::people::view::render(state, frame, area),
+        Some(Overlay::Lead(_)) => popups::lead::view::render(state, frame, area),
         None => {}
     }
 }
