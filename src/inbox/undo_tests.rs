@@ -219,6 +219,68 @@ fn hiding_takes_a_comment_out_of_the_queue_and_undo_withdraws_the_hide_and_the_s
 }
 
 #[test]
+fn a_hide_the_platform_refuses_brings_the_comment_back_to_the_queue() {
+    let (_dir, mut store, ids) = cache(vec![
+        // Off-topic chatter someone hides: not spam to triage, so it has a deadline.
+        message(
+            Platform::Facebook,
+            Kind::Comment,
+            "c1",
+            "first!!! who else is here",
+        ),
+        message(
+            Platform::Facebook,
+            Kind::Comment,
+            "c2",
+            "more chatter from me",
+        ),
+    ]);
+    let config = Config::default();
+    let mut inbox = Inbox::new(&mut store, &config, &KeywordAssess);
+    let mut outboxes = Vec::new();
+    for id in &ids {
+        let ModerateDecision::Queued(outcome) =
+            inbox.moderate(&hide(*id), None, t0()).expect("hide")
+        else {
+            panic!("chatter is not a complaint");
+        };
+        assert!(outcome.left_queue);
+        outboxes.push(outcome.outbox_id);
+    }
+    // The first: refused for good. The second: someone wrote again first, and
+    // the user closed it after reading.
+    inbox
+        .store
+        .ingest(
+            &IngestPage {
+                messages: vec![IncomingMessage {
+                    platform_id: "c2-later".into(),
+                    sent_at: t0() - Duration::minutes(5),
+                    ..message(Platform::Facebook, Kind::Comment, "c2", "still here")
+                }],
+                cursor: None,
+            },
+            &KeywordAssess,
+        )
+        .expect("ingest");
+    inbox.done(ids[1], t0()).expect("done");
+    for outbox in &outboxes {
+        inbox
+            .store
+            .mark_outbox_failed(*outbox, "(#10) not allowed", t0(), &KeywordAssess)
+            .expect("failed");
+    }
+    let back = conversation(inbox.store, ids[0]);
+    assert_eq!(back.status, Status::Open, "the comment is still visible");
+    assert!(back.due_at.is_some(), "with its deadline");
+    assert_eq!(
+        conversation(inbox.store, ids[1]).status,
+        Status::Done,
+        "moved on since the hide: left as the user set it"
+    );
+}
+
+#[test]
 fn a_hide_that_went_out_is_undone_by_an_unhide_and_a_queued_warning_is_withdrawn() {
     let (_dir, mut store, ids) = cache(vec![message(
         Platform::Facebook,

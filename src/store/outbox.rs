@@ -83,6 +83,38 @@ fn reopen_if_unanswered(tx: &rusqlite::Transaction, id: i64, assess: &dyn Assess
     Ok(())
 }
 
+/// After hide item `id` failed for good: the comment is still on the platform,
+/// so a conversation the hide took out of the queue (done, with that comment
+/// still its newest message) is back with its deadline. A conversation that
+/// moved on since (a reply, a newer message) is left as it is.
+fn reopen_after_refused_hide(
+    tx: &rusqlite::Transaction,
+    id: i64,
+    assess: &dyn Assess,
+) -> Result<()> {
+    let conversation: Option<i64> = tx
+        .query_row(
+            "SELECT o.conversation_id FROM outbox o
+             JOIN conversations c ON c.id = o.conversation_id
+             JOIN messages m ON m.conversation_id = c.id AND m.platform_id = o.target_id
+                            AND m.direction = 'inbound'
+             WHERE o.id = ?1 AND o.action = 'hide' AND c.status = 'done'
+               AND NOT EXISTS (SELECT 1 FROM messages n
+                               WHERE n.conversation_id = c.id AND n.sent_at > m.sent_at)",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(conversation) = conversation {
+        tx.execute(
+            "UPDATE conversations SET status = 'open' WHERE id = ?1",
+            [conversation],
+        )?;
+        super::ingest::refresh_conversation(tx, conversation, Some(assess), false)?;
+    }
+    Ok(())
+}
+
 const ITEM_COLUMNS: &str = "id, conversation_id, message_id, account, action, body, target_id, \
      state, platform_id, error, attempts, created_at, send_after, reason, author";
 
@@ -306,7 +338,8 @@ impl Store {
 
     /// The platform refused for good; the user decides. A refused reply answers
     /// nothing: its conversation is back in the queue with its deadline (triage
-    /// runs again on what the customer wrote), flagged with `error`.
+    /// runs again on what the customer wrote), flagged with `error`. A refused
+    /// hide hid nothing: a conversation it took out of the queue comes back.
     pub fn mark_outbox_failed(
         &mut self,
         id: i64,
@@ -322,6 +355,7 @@ impl Store {
             (id, error, to_ms(now)),
         )?;
         reopen_if_unanswered(&tx, id, assess)?;
+        reopen_after_refused_hide(&tx, id, assess)?;
         tx.commit()?;
         Ok(())
     }
